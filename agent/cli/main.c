@@ -1,0 +1,58 @@
+/* main.c — the jingle-agent command: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+#include <glib.h>
+
+#include "agent/cli/cli.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "check", ja_cmd_check,
+    "connect, log in, and report TLS, SASL, the bound JID, server features, "
+    "SOCKS5 proxies and STUN/TURN services" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: jingle-agent COMMAND [OPTIONS]\n\n"
+      "A headless Jingle agent (XMPP calls and file transfer).\n\n"
+      "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun 'jingle-agent COMMAND --help' for a command's "
+      "options.\nExit status: 0 success, 2 usage, 3 connection or TLS "
+      "failure, 4 authentication failure.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2) {
+    usage (stderr);
+    return JA_EXIT_USAGE;
+  }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help")) {
+    usage (stdout);
+    return JA_EXIT_OK;
+  }
+  if (g_str_equal (argv[1], "--version")) {
+    printf ("jingle-agent %s\n", JA_VERSION);
+    return JA_EXIT_OK;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++) {
+    if (g_str_equal (argv[1], commands[i].name)) {
+      g_set_prgname ("jingle-agent");
+      return commands[i].run (argc - 1, argv + 1);
+    }
+  }
+  fprintf (stderr, "jingle-agent: unknown command '%s'\n\n", argv[1]);
+  usage (stderr);
+  return JA_EXIT_USAGE;
+}

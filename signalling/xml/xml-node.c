@@ -1,0 +1,287 @@
+/* xml-node.c — the JaXmlNode element tree (see xml-node.h): elements of
+ * XML 1.0 with Namespaces in XML 1.0, reduced to what XMPP (RFC 6120 §11)
+ * uses. Attributes are a flat array of name/value pairs because stanzas
+ * carry a handful of them and a linear scan beats any hash at that size. */
+
+#include "signalling/xml/xml-node.h"
+
+#include <string.h>
+
+JaXmlNode *
+ja_xml_node_new (const char *name, const char *ns)
+{
+  JaXmlNode *node;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  node = g_new0 (JaXmlNode, 1);
+  node->name = g_strdup (name);
+  node->ns = g_strdup (ns);
+  node->attrs = g_ptr_array_new_with_free_func (g_free);
+  return node;
+}
+
+void
+ja_xml_node_free (JaXmlNode *node)
+{
+  if (node == NULL)
+    return;
+
+  g_free (node->name);
+  g_free (node->ns);
+  g_free (node->prefix);
+  if (node->attrs != NULL)
+    g_ptr_array_unref (node->attrs);
+  if (node->text != NULL)
+    g_string_free (node->text, TRUE);
+  if (node->children != NULL)
+    g_ptr_array_unref (node->children);
+  g_free (node);
+}
+
+JaXmlNode *
+ja_xml_node_copy (const JaXmlNode *node)
+{
+  JaXmlNode *copy;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  copy = g_new0 (JaXmlNode, 1);
+  copy->name = g_strdup (node->name);
+  copy->ns = g_strdup (node->ns);
+  copy->prefix = g_strdup (node->prefix);
+  copy->attrs = g_ptr_array_new_full (node->attrs->len, g_free);
+  for (guint i = 0; i < node->attrs->len; i++)
+    g_ptr_array_add (copy->attrs, g_strdup (node->attrs->pdata[i]));
+  if (node->text != NULL)
+    copy->text = g_string_new_len (node->text->str, node->text->len);
+  if (node->children != NULL) {
+    for (guint i = 0; i < node->children->len; i++)
+      ja_xml_node_add_child (copy,
+          ja_xml_node_copy (node->children->pdata[i]));
+  }
+  return copy;
+}
+
+/* Index of the name slot of attribute name, or -1. */
+static int
+find_attr (const JaXmlNode *node, const char *name)
+{
+  for (guint i = 0; i + 1 < node->attrs->len; i += 2) {
+    if (strcmp (node->attrs->pdata[i], name) == 0)
+      return (int) i;
+  }
+  return -1;
+}
+
+const char *
+ja_xml_node_get_attr (const JaXmlNode *node, const char *name)
+{
+  int i;
+
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  i = find_attr (node, name);
+  return i < 0 ? NULL : node->attrs->pdata[i + 1];
+}
+
+/* Takes ownership of value (which may be NULL: remove). */
+static void
+take_attr (JaXmlNode *node, const char *name, char *value)
+{
+  int i = find_attr (node, name);
+
+  if (value == NULL) {
+    if (i >= 0)
+      g_ptr_array_remove_range (node->attrs, i, 2);
+    return;
+  }
+  if (i >= 0) {
+    g_free (node->attrs->pdata[i + 1]);
+    node->attrs->pdata[i + 1] = value;
+    return;
+  }
+  g_ptr_array_add (node->attrs, g_strdup (name));
+  g_ptr_array_add (node->attrs, value);
+}
+
+void
+ja_xml_node_set_attr (JaXmlNode *node, const char *name, const char *value)
+{
+  g_return_if_fail (node != NULL);
+  g_return_if_fail (name != NULL);
+
+  take_attr (node, name, g_strdup (value));
+}
+
+void
+ja_xml_node_set_attr_printf (JaXmlNode *node, const char *name,
+    const char *format, ...)
+{
+  va_list args;
+  char *value;
+
+  g_return_if_fail (node != NULL);
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (format != NULL);
+
+  va_start (args, format);
+  value = g_strdup_vprintf (format, args);
+  va_end (args);
+  take_attr (node, name, value);
+}
+
+guint
+ja_xml_node_get_n_attrs (const JaXmlNode *node)
+{
+  g_return_val_if_fail (node != NULL, 0);
+
+  return node->attrs->len / 2;
+}
+
+const char *
+ja_xml_node_get_text (const JaXmlNode *node)
+{
+  g_return_val_if_fail (node != NULL, "");
+
+  return node->text != NULL ? node->text->str : "";
+}
+
+void
+ja_xml_node_set_text (JaXmlNode *node, const char *text)
+{
+  g_return_if_fail (node != NULL);
+
+  if (node->text != NULL) {
+    g_string_free (node->text, TRUE);
+    node->text = NULL;
+  }
+  if (text != NULL && *text != '\0')
+    node->text = g_string_new (text);
+}
+
+void
+ja_xml_node_append_text (JaXmlNode *node, const char *text, gssize len)
+{
+  g_return_if_fail (node != NULL);
+  g_return_if_fail (text != NULL || len == 0);
+
+  if (len < 0)
+    len = strlen (text);
+  if (len == 0)
+    return;
+  if (node->text == NULL)
+    node->text = g_string_new_len (text, len);
+  else
+    g_string_append_len (node->text, text, len);
+}
+
+static void
+free_child (gpointer child)
+{
+  ja_xml_node_free (child);
+}
+
+JaXmlNode *
+ja_xml_node_add_child (JaXmlNode *node, JaXmlNode *child)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (child != NULL, NULL);
+  g_return_val_if_fail (child->parent == NULL, NULL);
+
+  if (node->children == NULL)
+    node->children = g_ptr_array_new_with_free_func (free_child);
+  g_ptr_array_add (node->children, child);
+  child->parent = node;
+  return child;
+}
+
+JaXmlNode *
+ja_xml_node_add_new (JaXmlNode *node, const char *name, const char *ns)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return ja_xml_node_add_child (node,
+      ja_xml_node_new (name, ns != NULL ? ns : node->ns));
+}
+
+gboolean
+ja_xml_node_is (const JaXmlNode *node, const char *name, const char *ns)
+{
+  g_return_val_if_fail (node != NULL, FALSE);
+
+  if (name != NULL && strcmp (node->name, name) != 0)
+    return FALSE;
+  return ns == NULL || g_strcmp0 (node->ns, ns) == 0;
+}
+
+JaXmlNode *
+ja_xml_node_find (const JaXmlNode *node, const char *name, const char *ns)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (node->children == NULL)
+    return NULL;
+  for (guint i = 0; i < node->children->len; i++) {
+    JaXmlNode *child = node->children->pdata[i];
+
+    if (ja_xml_node_is (child, name, ns))
+      return child;
+  }
+  return NULL;
+}
+
+JaXmlNode *
+ja_xml_node_find_ns (const JaXmlNode *node, const char *ns)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (node->children == NULL)
+    return NULL;
+  for (guint i = 0; i < node->children->len; i++) {
+    JaXmlNode *child = node->children->pdata[i];
+
+    if (ns == NULL || g_strcmp0 (child->ns, ns) == 0)
+      return child;
+  }
+  return NULL;
+}
+
+guint
+ja_xml_node_get_n_children (const JaXmlNode *node)
+{
+  g_return_val_if_fail (node != NULL, 0);
+
+  return node->children != NULL ? node->children->len : 0;
+}
+
+JaXmlNode *
+ja_xml_node_get_child (const JaXmlNode *node, guint i)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (node->children == NULL || i >= node->children->len)
+    return NULL;
+  return node->children->pdata[i];
+}
+
+JaXmlNode *
+ja_xml_node_steal_child (JaXmlNode *node, JaXmlNode *child)
+{
+  guint i;
+
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (child != NULL, NULL);
+
+  if (node->children == NULL
+      || !g_ptr_array_find (node->children, child, &i))
+    return NULL;
+  g_ptr_array_steal_index (node->children, i);
+  child->parent = NULL;
+  if (node->children->len == 0)
+    g_clear_pointer (&node->children, g_ptr_array_unref);
+  return child;
+}

@@ -1,0 +1,419 @@
+/* test-xmpp-client.c — the XMPP client against the real Prosody on loopback
+ * (started by .ci/test): STARTTLS and direct TLS logins, certificate and
+ * password failures, channel binding over TLS 1.2, disco#info and caps
+ * between two agents, ping both ways, an unknown request answered with
+ * service-unavailable, and XEP-0198 resumption after the TCP connection is
+ * cut under a running session with no stanza lost. */
+#include <string.h>
+#include <stdlib.h>
+
+#include "signalling/xmpp/caps.h"
+#include "signalling/xmpp/ns.h"
+#include "signalling/xmpp/xmpp-stream.h"
+#include "tests/support/ja-test-relay.h"
+#include "tests/support/ja-test-util.h"
+
+static JaXmppStream *
+new_stream (const char *user, gboolean direct_tls, guint16 port,
+    void (*tweak) (JaXmppStreamConfig *cfg))
+{
+  JaXmppStreamConfig cfg;
+  JaXmppStream *stream;
+
+  ja_test_stream_config (&cfg, user, direct_tls, port);
+  if (tweak != NULL)
+    tweak (&cfg);
+  stream = ja_xmpp_stream_new (&cfg);
+  ja_xmpp_stream_config_clear (&cfg);
+  return stream;
+}
+
+static void
+closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_assert_true (ja_xmpp_stream_close_finish (JA_XMPP_STREAM (source), res,
+          NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A clean close: </stream:stream> both ways (RFC 6120 §4.4). */
+static void
+close_stream (JaXmppStream *stream)
+{
+  gboolean done = FALSE;
+
+  ja_xmpp_stream_close_async (stream, closed_cb, &done);
+  g_assert_true (ja_test_wait_flag (&done, 5000));
+  g_object_unref (stream);
+}
+
+static void
+assert_logged_in (JaXmppStream *s, const char *user)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s@%s/", user,
+      ja_test_env ("JA_TEST_DOMAIN"));
+
+  g_assert_true (ja_xmpp_stream_is_ready (s));
+  g_assert_true (g_str_has_prefix (ja_xmpp_stream_get_bound_jid (s), prefix));
+  g_assert_nonnull (ja_xmpp_stream_get_tls_version (s));
+  g_assert_nonnull (strstr (ja_xmpp_stream_get_tls_verification (s),
+          "verified for 'localhost'"));
+  g_assert_true (g_str_has_prefix (ja_xmpp_stream_get_sasl_mechanism (s),
+          "SCRAM-SHA-"));
+}
+
+static void
+test_starttls (void)
+{
+  g_autoptr (JaXmppStream) s = new_stream ("alice", FALSE, 0, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (ja_test_connect_stream (s, &error));
+  g_assert_no_error (error);
+  assert_logged_in (s, "alice");
+  g_assert_false (ja_xmpp_stream_is_direct_tls (s));
+  g_assert_true (ja_xmpp_stream_sm_enabled (s));
+  close_stream (g_steal_pointer (&s));
+}
+
+static void
+test_direct_tls (void)
+{
+  g_autoptr (JaXmppStream) s = new_stream ("alice", TRUE, 0, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (ja_test_connect_stream (s, &error));
+  g_assert_no_error (error);
+  assert_logged_in (s, "alice");
+  g_assert_true (ja_xmpp_stream_is_direct_tls (s));
+  close_stream (g_steal_pointer (&s));
+}
+
+static void
+wrong_password (JaXmppStreamConfig *cfg)
+{
+  g_free (cfg->password);
+  cfg->password = g_strdup ("certainly-not-the-password");
+}
+
+static void
+test_wrong_password (void)
+{
+  g_autoptr (JaXmppStream) s = new_stream ("alice", FALSE, 0, wrong_password);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (ja_test_connect_stream (s, &error));
+  g_assert_error (error, JA_XMPP_STREAM_ERROR, JA_XMPP_STREAM_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "not-authorized"));
+}
+
+static void
+no_ca (JaXmppStreamConfig *cfg)
+{
+  g_clear_pointer (&cfg->ca_file, g_free);
+}
+
+static void
+test_untrusted_certificate (void)
+{
+  g_autoptr (JaXmppStream) s = new_stream ("alice", FALSE, 0, no_ca);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (ja_test_connect_stream (s, &error));
+  g_assert_error (error, JA_XMPP_STREAM_ERROR,
+      JA_XMPP_STREAM_ERROR_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, "not trusted"));
+  /* Nothing was authenticated on an unverified channel. */
+  g_assert_null (ja_xmpp_stream_get_sasl_mechanism (s));
+}
+
+static void
+tls12_only (JaXmppStreamConfig *cfg)
+{
+  cfg->tls_priority = g_strdup ("NORMAL:-VERS-TLS1.3");
+}
+
+static void
+test_scram_plus (void)
+{
+  g_autoptr (JaXmppStream) s = new_stream ("alice", FALSE, 0, tls12_only);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (ja_test_connect_stream (s, &error));
+  g_assert_no_error (error);
+  /* Prosody 0.12 offers SCRAM-SHA-1-PLUS (tls-unique) over TLS 1.2 only. */
+  g_assert_cmpstr (ja_xmpp_stream_get_tls_version (s), ==, "TLS1.2");
+  g_assert_cmpstr (ja_xmpp_stream_get_sasl_mechanism (s), ==,
+      "SCRAM-SHA-1-PLUS");
+  g_assert_cmpstr (ja_xmpp_stream_get_cb_type (s), ==, "tls-unique");
+  close_stream (g_steal_pointer (&s));
+}
+
+/* ---- two agents --------------------------------------------------------- */
+
+typedef struct {
+  gboolean done;
+  JaXmlNode *reply;
+  GError *error;
+} IqWait;
+
+static void
+iq_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  IqWait *w = user_data;
+
+  w->reply = ja_xmpp_stream_iq_finish (JA_XMPP_STREAM (source), res,
+      &w->error);
+  w->done = TRUE;
+}
+
+static JaXmlNode *
+iq_get (JaXmppStream *from, const char *to, const char *name, const char *ns,
+    GError **error)
+{
+  JaXmlNode *iq = ja_xml_node_new ("iq", JA_NS_CLIENT);
+  IqWait w = { FALSE, NULL, NULL };
+
+  ja_xml_node_set_attr (iq, "type", "get");
+  ja_xml_node_set_attr (iq, "to", to);
+  ja_xml_node_add_new (iq, name, ns);
+  ja_xmpp_stream_iq_async (from, iq, NULL, iq_cb, &w);
+  g_assert_true (ja_test_wait_flag (&w.done, 15000));
+  if (w.error != NULL)
+    g_propagate_error (error, w.error);
+  return w.reply;
+}
+
+static void
+test_disco_and_ping (void)
+{
+  JaXmppStream *alice = ja_test_connect ("alice");
+  JaXmppStream *bob = ja_test_connect ("bob");
+  const char *bob_jid = ja_xmpp_stream_get_bound_jid (bob);
+  const char *alice_jid = ja_xmpp_stream_get_bound_jid (alice);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaXmlNode) info = NULL;
+  g_autoptr (JaXmlNode) pong = NULL;
+  g_autoptr (JaXmlNode) pong2 = NULL;
+  g_autofree char *hash = NULL;
+  JaXmlNode *query;
+  guint n_features = 0;
+
+  info = iq_get (alice, bob_jid, "query", JA_NS_DISCO_INFO, &error);
+  g_assert_no_error (error);
+  query = ja_xml_node_find (info, "query", JA_NS_DISCO_INFO);
+  g_assert_nonnull (query);
+  /* Exactly the features the agent implements, no more. */
+  for (guint i = 0; i < ja_xml_node_get_n_children (query); i++) {
+    JaXmlNode *c = ja_xml_node_get_child (query, i);
+
+    if (g_str_equal (c->name, "feature")) {
+      g_assert_true (g_strv_contains (ja_xmpp_stream_get_features (bob),
+              ja_xml_node_get_attr (c, "var")));
+      n_features++;
+    }
+  }
+  g_assert_cmpuint (n_features, ==,
+      g_strv_length ((char **) ja_xmpp_stream_get_features (bob)));
+  g_assert_cmpuint (n_features, >=, 3);
+  /* The caps hash in bob's presence is the hash of what he answers. */
+  hash = ja_caps_hash_from_disco_info (query);
+  g_assert_cmpstr (hash, ==, ja_xmpp_stream_get_caps_ver (bob));
+
+  /* XEP-0199 both ways. */
+  pong = iq_get (alice, bob_jid, "ping", JA_NS_PING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ja_xml_node_get_attr (pong, "type"), ==, "result");
+  pong2 = iq_get (bob, alice_jid, "ping", JA_NS_PING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ja_xml_node_get_attr (pong2, "type"), ==, "result");
+
+  close_stream (alice);
+  close_stream (bob);
+}
+
+static void
+test_unknown_request (void)
+{
+  JaXmppStream *alice = ja_test_connect ("alice");
+  JaXmppStream *bob = ja_test_connect ("bob");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaXmlNode) reply = NULL;
+  g_autoptr (JaXmlNode) pong = NULL;
+
+  reply = iq_get (alice, ja_xmpp_stream_get_bound_jid (bob), "query",
+      "urn:example:nothing-handles-this", &error);
+  g_assert_null (reply);
+  g_assert_error (error, JA_XMPP_ERROR, JA_XMPP_ERROR_SERVICE_UNAVAILABLE);
+  g_clear_error (&error);
+  /* bob's session lives on. */
+  g_assert_true (ja_xmpp_stream_is_ready (bob));
+  pong = iq_get (alice, ja_xmpp_stream_get_bound_jid (bob), "ping", JA_NS_PING,
+      &error);
+  g_assert_no_error (error);
+  close_stream (alice);
+  close_stream (bob);
+}
+
+/* ---- XEP-0198 resumption ------------------------------------------------ */
+
+#define N_BEFORE 25
+#define N_DURING 25
+
+typedef struct {
+  gboolean seen[N_BEFORE + N_DURING];
+  guint received;
+  guint duplicates;
+  guint lost_signals;
+  guint resumed_signals;
+  gboolean resumed;
+} Counter;
+
+static gboolean
+message_cb (const JaXmlNode *stanza, gpointer user_data)
+{
+  Counter *c = user_data;
+  JaXmlNode *body = ja_xml_node_find (stanza, "body", NULL);
+  guint64 n;
+
+  if (body == NULL || !g_ascii_string_to_unsigned (ja_xml_node_get_text (body),
+          10, 0, N_BEFORE + N_DURING - 1, &n, NULL))
+    return FALSE;
+  if (c->seen[n])
+    c->duplicates++;
+  else
+    c->received++;
+  c->seen[n] = TRUE;
+  return TRUE;
+}
+
+static void
+send_numbered (JaXmppStream *from, const char *to, guint n)
+{
+  JaXmlNode *msg = ja_xml_node_new ("message", JA_NS_CLIENT);
+  JaXmlNode *body = ja_xml_node_add_new (msg, "body", NULL);
+  g_autofree char *text = g_strdup_printf ("%u", n);
+
+  ja_xml_node_set_attr (msg, "to", to);
+  ja_xml_node_set_attr (msg, "type", "chat");
+  ja_xml_node_set_attr_printf (msg, "id", "m%u", n);
+  ja_xml_node_set_text (body, text);
+  ja_xmpp_stream_send (from, msg);
+}
+
+static void
+lost_cb (JaXmppStream *s, GError *error, guint retry_ms, Counter *c)
+{
+  c->lost_signals++;
+}
+
+static void
+ready_cb (JaXmppStream *s, gboolean resumed, Counter *c)
+{
+  c->resumed_signals++;
+  c->resumed = resumed;
+}
+
+static gboolean
+lost_once (gpointer data)
+{
+  return ((Counter *) data)->lost_signals > 0;
+}
+
+static gboolean
+got_all (gpointer data)
+{
+  Counter *c = data;
+
+  return c->received == N_BEFORE + N_DURING;
+}
+
+static gboolean
+got_before (gpointer data)
+{
+  Counter *c = data;
+
+  return c->received == N_BEFORE;
+}
+
+static gboolean
+resumable (gpointer data)
+{
+  return ja_xmpp_stream_sm_resumable (data);
+}
+
+static gboolean
+all_acked (gpointer data)
+{
+  return ja_xmpp_stream_get_n_unacked (data) == 0;
+}
+
+static void
+test_sm_resume_after_cut (void)
+{
+  JaTestRelay *relay = ja_test_relay_new (ja_test_env ("JA_TEST_HOST"),
+      (guint16) atoi (ja_test_env ("JA_TEST_C2S_PORT")));
+  JaXmppStream *alice = new_stream ("alice", FALSE,
+      ja_test_relay_get_port (relay), NULL);
+  JaXmppStream *bob = ja_test_connect ("bob");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bob_jid = g_strdup (ja_xmpp_stream_get_bound_jid (bob));
+  Counter bob_got = { 0 };
+  Counter alice_events = { 0 };
+  guint i;
+
+  ja_xmpp_stream_add_stanza_handler (bob, "message", NULL, message_cb,
+      &bob_got);
+  g_assert_true (ja_test_connect_stream (alice, &error));
+  g_assert_no_error (error);
+  g_assert_true (ja_xmpp_stream_sm_enabled (alice));
+  g_signal_connect (alice, "connection-lost", G_CALLBACK (lost_cb),
+      &alice_events);
+  g_signal_connect (alice, "ready", G_CALLBACK (ready_cb), &alice_events);
+
+  /* The session is resumable once the server said so (<enabled/>). */
+  g_assert_true (ja_test_wait_until (resumable, alice, 10000));
+  for (i = 0; i < N_BEFORE; i++)
+    send_numbered (alice, bob_jid, i);
+  g_assert_true (ja_test_wait_until (got_before, &bob_got, 10000));
+
+  /* Kill the TCP connection under the running session. */
+  g_assert_cmpuint (ja_test_relay_cut (relay), ==, 1);
+  g_assert_true (ja_test_wait_until (lost_once, &alice_events, 10000));
+  g_assert_false (ja_xmpp_stream_is_ready (alice));
+
+  /* Sent during the outage: queued, counted, delivered after resumption. */
+  for (; i < N_BEFORE + N_DURING; i++)
+    send_numbered (alice, bob_jid, i);
+
+  g_assert_true (ja_test_wait_until (got_all, &bob_got, 20000));
+  g_assert_cmpuint (alice_events.resumed_signals, ==, 1);
+  g_assert_true (alice_events.resumed);      /* resumed, not a new session */
+  g_assert_cmpuint (bob_got.received, ==, N_BEFORE + N_DURING);
+  g_assert_cmpuint (bob_got.duplicates, ==, 0);
+  /* The server acknowledged everything in the end. */
+  g_assert_true (ja_test_wait_until (all_acked, alice, 10000));
+
+  close_stream (alice);
+  close_stream (bob);
+  ja_test_relay_free (relay);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/integration/xmpp/login/starttls", test_starttls);
+  g_test_add_func ("/integration/xmpp/login/direct-tls", test_direct_tls);
+  g_test_add_func ("/integration/xmpp/login/wrong-password",
+      test_wrong_password);
+  g_test_add_func ("/integration/xmpp/login/untrusted-certificate",
+      test_untrusted_certificate);
+  g_test_add_func ("/integration/xmpp/login/scram-plus-tls12",
+      test_scram_plus);
+  g_test_add_func ("/integration/xmpp/disco-caps-ping", test_disco_and_ping);
+  g_test_add_func ("/integration/xmpp/unknown-request", test_unknown_request);
+  g_test_add_func ("/integration/xmpp/sm/resume-after-cut",
+      test_sm_resume_after_cut);
+  return g_test_run ();
+}
