@@ -58,6 +58,11 @@ then ok "JSON events parse and carry the facts"; else nok "JSON events parse and
 check "direct TLS login exits 0" test "$rc" -eq 0
 check "direct TLS is reported" grep -q "(direct TLS)" "$tmp/out"
 
+# 3b. IPv6 loopback.
+"$JINGLE_AGENT" check "${A[@]}" --server "[::1]:$JA_TEST_C2S_PORT" >"$tmp/out" 2>&1; rc=$?
+check "IPv6 login exits 0" test "$rc" -eq 0
+check "IPv6 address is reported" grep -q "^connected: \[::1\]:$JA_TEST_C2S_PORT" "$tmp/out"
+
 # 4. TLS 1.2 → channel binding.
 "$JINGLE_AGENT" check "${A[@]}" --server "$S" --tls-priority NORMAL:-VERS-TLS1.3 >"$tmp/out" 2>&1; rc=$?
 check "TLS 1.2 login exits 0" test "$rc" -eq 0

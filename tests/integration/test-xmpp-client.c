@@ -11,6 +11,7 @@
 #include "signalling/xmpp/ns.h"
 #include "signalling/xmpp/xmpp-stream.h"
 #include "tests/support/ja-test-relay.h"
+#include "tests/support/ja-test-resolver.h"
 #include "tests/support/ja-test-util.h"
 
 static JaXmppStream *
@@ -399,6 +400,71 @@ test_sm_resume_after_cut (void)
   ja_test_relay_free (relay);
 }
 
+/* ---- SRV (RFC 6120 §3.2.1, XEP-0368) ------------------------------------ */
+
+static void
+no_server (JaXmppStreamConfig *cfg)
+{
+  g_clear_pointer (&cfg->server_host, g_free);
+  cfg->server_port = 0;
+  cfg->direct_tls = FALSE;
+}
+
+static JaXmppStream *
+srv_login (JaTestResolver *fake, GError **error)
+{
+  GResolver *real = g_resolver_get_default ();
+  JaXmppStream *s = new_stream ("alice", FALSE, 0, no_server);
+
+  g_resolver_set_default (G_RESOLVER (fake));
+  ja_test_connect_stream (s, error);
+  g_resolver_set_default (real);
+  g_object_unref (real);
+  return s;
+}
+
+static void
+test_srv_direct_tls_first (void)
+{
+  g_autoptr (JaTestResolver) fake = ja_test_resolver_new ();
+  g_autoptr (JaXmppStream) s = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *host = ja_test_env ("JA_TEST_HOST");
+
+  /* Both records exist; the first unreachable target falls through. */
+  ja_test_resolver_add_srv (fake, "xmpps-client", "localhost", host, 1);
+  ja_test_resolver_add_srv (fake, "xmpps-client", "localhost", host,
+      (guint16) atoi (ja_test_env ("JA_TEST_C2S_TLS_PORT")));
+  ja_test_resolver_add_srv (fake, "xmpp-client", "localhost", host,
+      (guint16) atoi (ja_test_env ("JA_TEST_C2S_PORT")));
+  s = srv_login (fake, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ja_test_resolver_get_queries (fake), ==,
+      "xmpps-client,xmpp-client");
+  g_assert_true (ja_xmpp_stream_is_direct_tls (s));
+  g_assert_true (g_str_has_suffix (ja_xmpp_stream_get_remote_address (s),
+          ja_test_env ("JA_TEST_C2S_TLS_PORT")));
+  assert_logged_in (s, "alice");
+  close_stream (g_steal_pointer (&s));
+}
+
+static void
+test_srv_starttls_fallback (void)
+{
+  g_autoptr (JaTestResolver) fake = ja_test_resolver_new ();
+  g_autoptr (JaXmppStream) s = NULL;
+  g_autoptr (GError) error = NULL;
+
+  ja_test_resolver_add_srv (fake, "xmpp-client", "localhost",
+      ja_test_env ("JA_TEST_HOST"),
+      (guint16) atoi (ja_test_env ("JA_TEST_C2S_PORT")));
+  s = srv_login (fake, &error);
+  g_assert_no_error (error);
+  g_assert_false (ja_xmpp_stream_is_direct_tls (s));
+  assert_logged_in (s, "alice");
+  close_stream (g_steal_pointer (&s));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -411,6 +477,10 @@ main (int argc, char **argv)
       test_untrusted_certificate);
   g_test_add_func ("/integration/xmpp/login/scram-plus-tls12",
       test_scram_plus);
+  g_test_add_func ("/integration/xmpp/srv/direct-tls-first",
+      test_srv_direct_tls_first);
+  g_test_add_func ("/integration/xmpp/srv/starttls-fallback",
+      test_srv_starttls_fallback);
   g_test_add_func ("/integration/xmpp/disco-caps-ping", test_disco_and_ping);
   g_test_add_func ("/integration/xmpp/unknown-request", test_unknown_request);
   g_test_add_func ("/integration/xmpp/sm/resume-after-cut",
