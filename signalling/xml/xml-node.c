@@ -4,20 +4,77 @@
  * carry a handful of them and a linear scan beats any hash at that size. */
 
 #include "signalling/xml/xml-node.h"
+#include "signalling/xml/xml-node-private.h"
 
 #include <string.h>
+
+/* The hidden header in front of every node (xml-node-private.h). */
+typedef struct {
+  const char *strings_end;  /* end of the inline strings after the node */
+  JaXmlNode node;
+} NodeBlock;
+
+#define NODE_BLOCK(n) \
+  ((NodeBlock *) ((char *) (n) - G_STRUCT_OFFSET (NodeBlock, node)))
+
+JaXmlNode *
+ja_xml_node_new_packed (gsize string_bytes, guint n_attrs, char **strings)
+{
+  NodeBlock *block = g_malloc (sizeof (NodeBlock) + string_bytes);
+  JaXmlNode *node = &block->node;
+
+  *strings = (char *) (block + 1);
+  block->strings_end = *strings + string_bytes;
+  node->name = NULL;
+  node->ns = NULL;
+  node->prefix = NULL;
+  /* No free function: inline strings are not separately allocated. */
+  node->attrs = g_ptr_array_sized_new (n_attrs * 2);
+  node->text = NULL;
+  node->children = NULL;
+  node->parent = NULL;
+  return node;
+}
+
+static inline gboolean
+is_inline (const JaXmlNode *node, const char *s)
+{
+  const NodeBlock *block = NODE_BLOCK (node);
+
+  return s >= (const char *) (block + 1) && s < block->strings_end;
+}
+
+/* Frees a string the node owns, unless it lives in the node's block. */
+static inline void
+free_string (const JaXmlNode *node, char *s)
+{
+  if (s != NULL && !is_inline (node, s))
+    g_free (s);
+}
+
+static gsize
+size0 (const char *s)
+{
+  return s != NULL ? strlen (s) + 1 : 0;
+}
+
+static char *
+pack0 (char **strings, const char *s)
+{
+  return s != NULL ? ja_xml_node_pack (strings, s, strlen (s)) : NULL;
+}
 
 JaXmlNode *
 ja_xml_node_new (const char *name, const char *ns)
 {
   JaXmlNode *node;
+  char *strings;
 
   g_return_val_if_fail (name != NULL, NULL);
 
-  node = g_new0 (JaXmlNode, 1);
-  node->name = g_strdup (name);
-  node->ns = g_strdup (ns);
-  node->attrs = g_ptr_array_new_with_free_func (g_free);
+  node = ja_xml_node_new_packed (size0 (name) + size0 (ns), 0, &strings);
+  node->name = pack0 (&strings, name);
+  node->ns = pack0 (&strings, ns);
   return node;
 }
 
@@ -27,32 +84,37 @@ ja_xml_node_free (JaXmlNode *node)
   if (node == NULL)
     return;
 
-  g_free (node->name);
-  g_free (node->ns);
-  g_free (node->prefix);
-  if (node->attrs != NULL)
-    g_ptr_array_unref (node->attrs);
+  free_string (node, node->name);
+  free_string (node, node->ns);
+  free_string (node, node->prefix);
+  for (guint i = 0; i < node->attrs->len; i++)
+    free_string (node, node->attrs->pdata[i]);
+  g_ptr_array_unref (node->attrs);
   if (node->text != NULL)
     g_string_free (node->text, TRUE);
   if (node->children != NULL)
     g_ptr_array_unref (node->children);
-  g_free (node);
+  g_free (NODE_BLOCK (node));
 }
 
 JaXmlNode *
 ja_xml_node_copy (const JaXmlNode *node)
 {
   JaXmlNode *copy;
+  gsize bytes;
+  char *strings;
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  copy = g_new0 (JaXmlNode, 1);
-  copy->name = g_strdup (node->name);
-  copy->ns = g_strdup (node->ns);
-  copy->prefix = g_strdup (node->prefix);
-  copy->attrs = g_ptr_array_new_full (node->attrs->len, g_free);
+  bytes = size0 (node->name) + size0 (node->ns) + size0 (node->prefix);
   for (guint i = 0; i < node->attrs->len; i++)
-    g_ptr_array_add (copy->attrs, g_strdup (node->attrs->pdata[i]));
+    bytes += size0 (node->attrs->pdata[i]);
+  copy = ja_xml_node_new_packed (bytes, node->attrs->len / 2, &strings);
+  copy->name = pack0 (&strings, node->name);
+  copy->ns = pack0 (&strings, node->ns);
+  copy->prefix = pack0 (&strings, node->prefix);
+  for (guint i = 0; i < node->attrs->len; i++)
+    g_ptr_array_add (copy->attrs, pack0 (&strings, node->attrs->pdata[i]));
   if (node->text != NULL)
     copy->text = g_string_new_len (node->text->str, node->text->len);
   if (node->children != NULL) {
@@ -61,6 +123,24 @@ ja_xml_node_copy (const JaXmlNode *node)
           ja_xml_node_copy (node->children->pdata[i]));
   }
   return copy;
+}
+
+void
+ja_xml_node_set_ns (JaXmlNode *node, const char *ns)
+{
+  g_return_if_fail (node != NULL);
+
+  free_string (node, node->ns);
+  node->ns = g_strdup (ns);
+}
+
+void
+ja_xml_node_set_prefix (JaXmlNode *node, const char *prefix)
+{
+  g_return_if_fail (node != NULL);
+
+  free_string (node, node->prefix);
+  node->prefix = g_strdup (prefix);
 }
 
 /* Index of the name slot of attribute name, or -1. */
@@ -93,12 +173,15 @@ take_attr (JaXmlNode *node, const char *name, char *value)
   int i = find_attr (node, name);
 
   if (value == NULL) {
-    if (i >= 0)
+    if (i >= 0) {
+      free_string (node, node->attrs->pdata[i]);
+      free_string (node, node->attrs->pdata[i + 1]);
       g_ptr_array_remove_range (node->attrs, i, 2);
+    }
     return;
   }
   if (i >= 0) {
-    g_free (node->attrs->pdata[i + 1]);
+    free_string (node, node->attrs->pdata[i + 1]);
     node->attrs->pdata[i + 1] = value;
     return;
   }
@@ -190,8 +273,9 @@ ja_xml_node_add_child (JaXmlNode *node, JaXmlNode *child)
   g_return_val_if_fail (child != NULL, NULL);
   g_return_val_if_fail (child->parent == NULL, NULL);
 
+  /* Room for a few children up front: most elements have one to four. */
   if (node->children == NULL)
-    node->children = g_ptr_array_new_with_free_func (free_child);
+    node->children = g_ptr_array_new_full (4, free_child);
   g_ptr_array_add (node->children, child);
   child->parent = node;
   return child;

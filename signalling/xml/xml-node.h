@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 
 typedef struct _JaXmlNode JaXmlNode;
 
+/* The strings of a node (name, ns, prefix, attributes) may live inside the
+ * node's own allocation: never g_free() one. Change ns and prefix with the
+ * setters (assigning a g_strdup'd string to a NULL field also works) and
+ * attributes with ja_xml_node_set_attr(); read everything directly. */
 struct _JaXmlNode {
   char *name;           /* local name, never NULL */
   char *ns;             /* namespace URI, NULL when none */
@@ -32,6 +36,10 @@ struct _JaXmlNode {
 JaXmlNode *ja_xml_node_new (const char *name, const char *ns);
 void ja_xml_node_free (JaXmlNode *node);
 JaXmlNode *ja_xml_node_copy (const JaXmlNode *node);
+
+/* Replace the namespace or the wire prefix (NULL: none). */
+void ja_xml_node_set_ns (JaXmlNode *node, const char *ns);
+void ja_xml_node_set_prefix (JaXmlNode *node, const char *prefix);
 
 /* Attributes. set replaces an existing value; a NULL value removes it. */
 const char *ja_xml_node_get_attr (const JaXmlNode *node, const char *name);

@@ -18,12 +18,17 @@
  * start either. */
 
 #include "signalling/xml/xml-stream-parser.h"
+#include "signalling/xml/xml-node-private.h"
 
 #include <string.h>
 
 #include <expat.h>
 
 #define NS_SEP ' '
+/* Large feeds go to expat in pieces so that the limit on unfinished bytes
+ * is checked between them: expat copies an unfinished token into its own
+ * buffer, which must not grow far past max_stanza_bytes. */
+#define FEED_CHUNK ((gsize) 64 * 1024)
 #define NS_STREAMS "http://etherx.jabber.org/streams"
 #define NS_XML "http://www.w3.org/XML/1998/namespace"
 
@@ -55,6 +60,7 @@ struct _JaXmlStreamParser {
    * ended): fed - mark bounds what a peer can make us hold. */
   guint64 fed;
   guint64 mark;
+  guint8 first_byte;        /* of the document, for check_utf8_opening() */
 
   gboolean in_feed;
   gboolean stopped;
@@ -114,34 +120,95 @@ event_end (JaXmlStreamParser *parser)
       + (guint64) XML_GetCurrentByteCount (parser->expat);
 }
 
-/* "URI local prefix" → the attribute name of xml-node.h: "xml:local" in
- * the XML namespace, "URI local" in any other, the name itself in none. */
-static char *
-dup_attr_name (const char *name)
+/* An expat name, "URI local prefix" with the parts that are there. */
+typedef struct {
+  const char *ns;
+  gsize ns_len;
+  const char *local;
+  gsize local_len;
+  const char *prefix;
+  gsize prefix_len;
+} SplitName;
+
+static void
+split_name (const char *name, SplitName *out)
 {
   const char *sep = strchr (name, NS_SEP);
-  const char *local;
-  const char *end;
+  const char *sep2 = NULL;
 
-  if (G_LIKELY (sep == NULL))
-    return g_strdup (name);
-  local = sep + 1;
-  end = strchr (local, NS_SEP);
-  if (end == NULL)
-    end = local + strlen (local);
-  if ((gsize) (sep - name) == strlen (NS_XML)
-      && memcmp (name, NS_XML, sep - name) == 0)
-    return g_strdup_printf ("xml:%.*s", (int) (end - local), local);
-  return g_strndup (name, end - name);
+  *out = (SplitName) { .local = name };
+  if (G_LIKELY (sep == NULL)) {
+    out->local_len = strlen (name);
+    return;
+  }
+  out->ns = name;
+  out->ns_len = sep - name;
+  out->local = sep + 1;
+  sep2 = strchr (out->local, NS_SEP);
+  if (sep2 == NULL) {
+    out->local_len = strlen (out->local);
+    return;
+  }
+  out->local_len = sep2 - out->local;
+  out->prefix = sep2 + 1;
+  out->prefix_len = strlen (out->prefix);
 }
 
+/* One attribute as xml-node.h names it: the name itself in no namespace,
+ * "xml:local" in the XML one, "URI local" in any other. */
+typedef struct {
+  const char *xml_local;   /* set for the XML namespace only */
+  gsize name_len;
+  gsize value_len;
+} AttrSize;
+
+static void
+measure_attr (const XML_Char *const *att, AttrSize *out)
+{
+  SplitName n;
+
+  split_name (att[0], &n);
+  out->xml_local = NULL;
+  out->value_len = strlen (att[1]);
+  if (G_LIKELY (n.ns == NULL)) {
+    out->name_len = n.local_len;
+  } else if (n.ns_len == strlen (NS_XML)
+      && memcmp (n.ns, NS_XML, n.ns_len) == 0) {
+    out->xml_local = n.local;
+    out->name_len = strlen ("xml:") + n.local_len;
+  } else {
+    out->name_len = n.local - n.ns + n.local_len;
+  }
+}
+
+static char *
+pack_attr_name (char **strings, const char *name, const AttrSize *size)
+{
+  char *copy = *strings;
+  gsize prefix_len = strlen ("xml:");
+
+  if (size->xml_local == NULL)
+    return ja_xml_node_pack (strings, name, size->name_len);
+  memcpy (copy, "xml:", prefix_len);
+  memcpy (copy + prefix_len, size->xml_local, size->name_len - prefix_len);
+  copy[size->name_len] = '\0';
+  *strings += size->name_len + 1;
+  return copy;
+}
+
+/* One allocation for the element and all its strings (xml-node-private.h):
+ * parsing is the hot path of every stanza. Sizes are measured first (and
+ * remembered for the first few attributes), then copied. */
 static JaXmlNode *
 new_node (JaXmlStreamParser *parser, const XML_Char *name,
     const XML_Char **atts)
 {
-  JaXmlNode *node;
-  const char *sep;
+  AttrSize sizes[8];
+  SplitName n;
   guint n_atts = 0;
+  gsize bytes;
+  JaXmlNode *node;
+  char *strings;
 
   while (atts[n_atts] != NULL)
     n_atts += 2;
@@ -151,26 +218,34 @@ new_node (JaXmlStreamParser *parser, const XML_Char *name,
     return NULL;
   }
 
-  node = g_new0 (JaXmlNode, 1);
-  sep = strchr (name, NS_SEP);
-  if (sep == NULL) {
-    node->name = g_strdup (name);
-  } else {
-    const char *local = sep + 1;
-    const char *sep2 = strchr (local, NS_SEP);
-
-    node->ns = g_strndup (name, sep - name);
-    if (sep2 == NULL) {
-      node->name = g_strdup (local);
-    } else {
-      node->name = g_strndup (local, sep2 - local);
-      node->prefix = g_strdup (sep2 + 1);
-    }
-  }
-  node->attrs = g_ptr_array_new_full (n_atts, g_free);
+  split_name (name, &n);
+  bytes = n.local_len + 1 + (n.ns != NULL ? n.ns_len + 1 : 0)
+      + (n.prefix != NULL ? n.prefix_len + 1 : 0);
   for (guint i = 0; i < n_atts; i += 2) {
-    g_ptr_array_add (node->attrs, dup_attr_name (atts[i]));
-    g_ptr_array_add (node->attrs, g_strdup (atts[i + 1]));
+    AttrSize size;
+
+    measure_attr (atts + i, &size);
+    if (i / 2 < G_N_ELEMENTS (sizes))
+      sizes[i / 2] = size;
+    bytes += size.name_len + 1 + size.value_len + 1;
+  }
+
+  node = ja_xml_node_new_packed (bytes, n_atts / 2, &strings);
+  node->name = ja_xml_node_pack (&strings, n.local, n.local_len);
+  if (n.ns != NULL)
+    node->ns = ja_xml_node_pack (&strings, n.ns, n.ns_len);
+  if (n.prefix != NULL)
+    node->prefix = ja_xml_node_pack (&strings, n.prefix, n.prefix_len);
+  for (guint i = 0; i < n_atts; i += 2) {
+    AttrSize size;
+
+    if (i / 2 < G_N_ELEMENTS (sizes))
+      size = sizes[i / 2];
+    else
+      measure_attr (atts + i, &size);
+    g_ptr_array_add (node->attrs, pack_attr_name (&strings, atts[i], &size));
+    g_ptr_array_add (node->attrs,
+        ja_xml_node_pack (&strings, atts[i + 1], size.value_len));
   }
   return node;
 }
@@ -345,10 +420,11 @@ character_data_cb (void *user_data, const XML_Char *s, int len)
         parser->limits.max_text_bytes, node->name);
     return;
   }
+  /* Expat hands text over in pieces (at every reference and line end):
+   * leave room for a few more. */
   if (node->text == NULL)
-    node->text = g_string_new_len (s, len);
-  else
-    g_string_append_len (node->text, s, len);
+    node->text = g_string_sized_new (len + 64);
+  g_string_append_len (node->text, s, len);
 }
 
 static void XMLCALL
@@ -574,6 +650,27 @@ parse_chunk (JaXmlStreamParser *parser, const char *data, int len,
   return TRUE;
 }
 
+/* Expat switches to UTF-16 on a UTF-16 byte order mark or a NUL among the
+ * first two bytes of a document, even when told the input is UTF-8. RFC
+ * 6120 §11.6 allows UTF-8 only: refuse those openings before expat sees
+ * them. */
+static gboolean
+check_utf8_opening (JaXmlStreamParser *parser, const guint8 *data, gsize len)
+{
+  for (gsize i = 0; i < len && parser->fed + i < 2; i++) {
+    if (data[i] == 0
+        || (parser->fed + i == 1
+            && ((parser->first_byte == 0xfe && data[i] == 0xff)
+                || (parser->first_byte == 0xff && data[i] == 0xfe)))) {
+      fail (parser, JA_XML_ERROR_NOT_WELL_FORMED,
+          "not UTF-8 (RFC 6120 §11.6)");
+      return FALSE;
+    }
+    parser->first_byte = data[i];
+  }
+  return TRUE;
+}
+
 gboolean
 ja_xml_stream_parser_feed (JaXmlStreamParser *parser, const void *data,
     gsize len, GError **error)
@@ -586,8 +683,10 @@ ja_xml_stream_parser_feed (JaXmlStreamParser *parser, const void *data,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   while (parser->error == NULL && !parser->stopped && len > 0) {
-    int n = (int) MIN (len, (gsize) (G_MAXINT / 2));
+    int n = (int) MIN (len, FEED_CHUNK);
 
+    if (parser->fed < 2 && !check_utf8_opening (parser, (const guint8 *) p, n))
+      break;
     if (!parse_chunk (parser, p, n, FALSE))
       break;
     p += n;

@@ -2,6 +2,7 @@
  * text, children look-ups, ownership transfer and deep copies. */
 
 #include "signalling/xml/xml-node.h"
+#include "signalling/xml/xml-stream-parser.h"
 #include "signalling/xml/xml-writer.h"
 
 static void
@@ -148,6 +149,50 @@ test_copy (void)
       "hi");
 }
 
+/* Parsed nodes keep their strings inside their own allocation
+ * (xml-node-private.h); every way of changing them must still free
+ * exactly once (checked under AddressSanitizer). */
+static void
+test_parsed_ownership (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaXmlNode) node = NULL;
+  g_autoptr (JaXmlNode) copy = NULL;
+  g_autofree char *s = NULL;
+  JaXmlNode *child;
+
+  node = ja_xml_node_parse ("<s:a xmlns:s='urn:s' x='1' y='2' z='3'>"
+      "<b xmlns='urn:b' k='v'/></s:a>", -1, &error);
+  g_assert_no_error (error);
+  ja_xml_node_set_attr (node, "x", "one");        /* replace an inline value */
+  ja_xml_node_set_attr (node, "y", NULL);         /* remove an inline pair */
+  ja_xml_node_set_attr (node, "w", "new");        /* add a heap pair */
+  ja_xml_node_set_attr (node, "w", "newer");      /* replace a heap value */
+  ja_xml_node_set_ns (node, "urn:t");
+  ja_xml_node_set_prefix (node, "t");
+  child = ja_xml_node_get_child (node, 0);
+  ja_xml_node_set_prefix (child, "p");
+  ja_xml_node_set_prefix (child, NULL);
+  ja_xml_node_set_ns (child, NULL);
+  ja_xml_node_set_attr (child, "k", NULL);
+  g_assert_cmpuint (ja_xml_node_get_n_attrs (child), ==, 0);
+
+  s = ja_xml_node_to_string (node, NULL);
+  g_assert_cmpstr (s, ==, "<t:a xmlns:t='urn:t' x='one' z='3' w='newer'>"
+      "<b/></t:a>");
+
+  copy = ja_xml_node_copy (node);
+  ja_xml_node_set_attr (copy, "z", "changed");
+  g_assert_cmpstr (ja_xml_node_get_attr (node, "z"), ==, "3");
+
+  /* The pattern the stream code uses on a new node. */
+  g_clear_pointer (&copy, ja_xml_node_free);
+  copy = ja_xml_node_new ("error", "http://etherx.jabber.org/streams");
+  copy->prefix = g_strdup ("stream");
+  ja_xml_node_set_ns (copy, "http://etherx.jabber.org/streams");
+  g_assert_cmpstr (copy->ns, ==, "http://etherx.jabber.org/streams");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -157,6 +202,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xml/node/text", test_text);
   g_test_add_func ("/xml/node/children", test_children);
   g_test_add_func ("/xml/node/copy", test_copy);
+  g_test_add_func ("/xml/node/parsed-ownership", test_parsed_ownership);
 
   return g_test_run ();
 }

@@ -313,6 +313,40 @@ test_node_shape (Fixture *f, gconstpointer data)
   g_assert_cmpstr (x->prefix, ==, "s");
 }
 
+/* More attributes than new_node() remembers sizes for, mixed kinds. */
+static void
+test_many_attrs (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) xml = g_string_new ("<e xmlns:n='urn:n'");
+  g_autoptr (JaXmlNode) node = NULL;
+
+  for (guint i = 0; i < 20; i++) {
+    if (i == 3 || i == 12)
+      g_string_append_printf (xml, " xml:a%u='v%u'", i, i);
+    else if (i == 9 || i == 15)
+      g_string_append_printf (xml, " n:a%u='v%u'", i, i);
+    else
+      g_string_append_printf (xml, " a%u='v%u'", i, i);
+  }
+  g_string_append (xml, "/>");
+  node = ja_xml_node_parse (xml->str, xml->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ja_xml_node_get_n_attrs (node), ==, 20);
+  for (guint i = 0; i < 20; i++) {
+    g_autofree char *name = NULL;
+    g_autofree char *value = g_strdup_printf ("v%u", i);
+
+    if (i == 3 || i == 12)
+      name = g_strdup_printf ("xml:a%u", i);
+    else if (i == 9 || i == 15)
+      name = g_strdup_printf ("urn:n a%u", i);
+    else
+      name = g_strdup_printf ("a%u", i);
+    g_assert_cmpstr (ja_xml_node_get_attr (node, name), ==, value);
+  }
+}
+
 static void
 test_header_prefix (Fixture *f, gconstpointer data)
 {
@@ -461,6 +495,18 @@ test_limit_start_tag_trickled (Fixture *f, gconstpointer data)
   }
   g_assert_error (error, JA_XML_ERROR, JA_XML_ERROR_POLICY_VIOLATION);
   g_assert_cmpuint (i, <, 16);
+}
+
+static void
+test_limit_one_huge_feed (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GString) s = g_string_new (HEADER "<message to='");
+
+  /* 4 MiB of one unfinished attribute value in a single feed: refused
+   * (and expat's buffer is bounded: the parser feeds it in pieces). */
+  for (guint i = 0; i < 4 * 1024 * 1024 / 16; i++)
+    g_string_append (s, "0123456789abcdef");
+  assert_feed_fails (f, s->str, JA_XML_ERROR_POLICY_VIOLATION);
 }
 
 static void
@@ -670,6 +716,36 @@ test_nul_byte (Fixture *f, gconstpointer data)
   g_assert_false (ja_xml_stream_parser_feed (f->parser, "<a>\0</a>", 8,
           &error));
   g_assert_error (error, JA_XML_ERROR, JA_XML_ERROR_NOT_WELL_FORMED);
+}
+
+/* RFC 6120 §11.6: UTF-8 only, whatever expat would detect. */
+static void
+test_utf16_refused (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *bytes;
+    gsize len;
+  } cases[] = {
+    { "\xff\xfe<\0a\0/\0>\0", 10 },
+    { "\xfe\xff\0<\0a\0/\0>", 10 },
+    { "<\0s\0>\0", 6 },
+    { "'\0\xbf<rnot xmlns='}r:fs'>", 27 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    /* Whole, and cut after the first byte. */
+    for (gsize cut = 0; cut < 2; cut++) {
+      g_autoptr (GError) error = NULL;
+      gboolean ok;
+
+      ja_xml_stream_parser_reset (f->parser);
+      ok = ja_xml_stream_parser_feed (f->parser, cases[i].bytes, cut, &error)
+          && ja_xml_stream_parser_feed (f->parser, cases[i].bytes + cut,
+              cases[i].len - cut, &error);
+      g_assert_false (ok);
+      g_assert_error (error, JA_XML_ERROR, JA_XML_ERROR_NOT_WELL_FORMED);
+    }
+  }
 }
 
 static void
@@ -905,6 +981,7 @@ main (int argc, char **argv)
   ADD ("every-split", test_every_split);
   ADD ("random-splits", test_random_splits);
   ADD ("node-shape", test_node_shape);
+  ADD ("many-attrs", test_many_attrs);
   ADD ("header-prefix", test_header_prefix);
   ADD ("unprefixed-header", test_unprefixed_header);
   ADD ("whitespace-keepalive", test_whitespace_keepalive);
@@ -913,6 +990,7 @@ main (int argc, char **argv)
   ADD ("limit/stanza-bytes", test_limit_stanza_bytes);
   ADD ("limit/stanza-bytes-trickled", test_limit_stanza_bytes_trickled);
   ADD ("limit/start-tag-trickled", test_limit_start_tag_trickled);
+  ADD ("limit/one-huge-feed", test_limit_one_huge_feed);
   ADD ("limit/header-bytes", test_limit_header_bytes);
   ADD ("limit/depth", test_limit_depth);
   ADD ("limit/depth-default", test_limit_deep_default);
@@ -932,6 +1010,7 @@ main (int argc, char **argv)
   ADD ("xml-decl-allowed", test_xml_decl_allowed);
   ADD ("not-well-formed", test_not_well_formed);
   ADD ("nul-byte", test_nul_byte);
+  ADD ("utf16-refused", test_utf16_refused);
   ADD ("text-outside-stanza", test_text_outside_stanza);
   ADD ("wrong-stream-namespace", test_wrong_stream_namespace);
   ADD ("plain-root", test_plain_root);

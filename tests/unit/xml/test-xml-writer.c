@@ -211,6 +211,19 @@ test_stream_header (void)
 }
 
 static void
+test_open_unprefixed (void)
+{
+  g_autoptr (JaXmlNode) root = ja_xml_node_new ("root", "urn:r");
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  ja_xml_node_add_new (root, "ignored", NULL);
+  /* content_ns only applies to a prefixed element. */
+  ja_xml_writer_append_open (out, root, NULL, "jabber:client");
+  ja_xml_writer_append_close (out, root);
+  g_assert_cmpstr (out->str, ==, "<root xmlns='urn:r'></root>");
+}
+
+static void
 test_append (void)
 {
   g_autoptr (JaXmlNode) node = ja_xml_node_new ("presence", "jabber:client");
@@ -271,6 +284,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xml/writer/generated-prefix",
       test_generated_prefix_avoids_element_prefix);
   g_test_add_func ("/xml/writer/stream-header", test_stream_header);
+  g_test_add_func ("/xml/writer/open-unprefixed", test_open_unprefixed);
   g_test_add_func ("/xml/writer/append", test_append);
   g_test_add_func ("/xml/writer/pretty", test_pretty);
 

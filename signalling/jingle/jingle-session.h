@@ -1,0 +1,76 @@
+/* jingle-session.h — one Jingle session (XEP-0166): its state (§5.1
+ * PENDING/ACTIVE/ENDED, plus NEW while a local session is being built), its
+ * contents, and the local actions. Sessions are created by the manager
+ * (ja_jingle_manager_new_session, or "incoming-session"); the manager keeps
+ * one reference until the session ends.
+ *
+ * Signals:
+ *   "terminated" (guint JaJingleReason, const char *text nullable,
+ *       gboolean by_peer): the session reached ENDED.
+ *   "content-added" (JaJingleContent*): the peer sent content-add; answer
+ *       with ja_jingle_session_accept_content / _reject_content.
+ *   "content-removed" (JaJingleContent*): about to be freed (content-remove
+ *       or content-reject from the peer).
+ *   "content-modified" (JaJingleContent*): content-modify changed senders.
+ * Property "state" (JaJingleState), notified on every change. */
+#pragma once
+
+#include <glib-object.h>
+#include "signalling/jingle/jingle-content.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  JA_JINGLE_STATE_NEW,       /* local, session-initiate not sent yet */
+  JA_JINGLE_STATE_PENDING,
+  JA_JINGLE_STATE_ACTIVE,
+  JA_JINGLE_STATE_ENDED,
+  JA_JINGLE_N_STATES
+} JaJingleState;
+
+const char *ja_jingle_state_to_string (JaJingleState state);
+
+#define JA_TYPE_JINGLE_SESSION (ja_jingle_session_get_type ())
+G_DECLARE_FINAL_TYPE (JaJingleSession, ja_jingle_session, JA, JINGLE_SESSION,
+    GObject)
+
+const char *ja_jingle_session_get_sid (JaJingleSession *self);
+const char *ja_jingle_session_get_peer (JaJingleSession *self);
+JaJingleRole ja_jingle_session_get_role (JaJingleSession *self);  /* ours */
+JaJingleState ja_jingle_session_get_state (JaJingleSession *self);
+/* Meaningful once ENDED. */
+JaJingleReason ja_jingle_session_get_end_reason (JaJingleSession *self);
+
+guint ja_jingle_session_get_n_contents (JaJingleSession *self);
+JaJingleContent *ja_jingle_session_get_content (JaJingleSession *self,
+    guint i);
+JaJingleContent *ja_jingle_session_find_content (JaJingleSession *self,
+    JaJingleRole creator, const char *name);
+
+/* Adds a content we create. In NEW it becomes part of session-initiate;
+ * in PENDING/ACTIVE it is sent as content-add. transport_ns NULL: the
+ * highest-priority transport of the app's flavor. (transfer none) */
+JaJingleContent *ja_jingle_session_add_content (JaJingleSession *self,
+    const char *name, const char *app_ns, const char *transport_ns,
+    const JaJingleAppOptions *opts, GError **error);
+
+/* Local actions; FALSE with JA_JINGLE_ERROR_OUT_OF_ORDER when the state or
+ * our role does not allow them. */
+gboolean ja_jingle_session_initiate (JaJingleSession *self, GError **error);
+gboolean ja_jingle_session_accept (JaJingleSession *self, GError **error);
+/* In NEW the session just ends; otherwise session-terminate goes out. */
+void ja_jingle_session_terminate (JaJingleSession *self, JaJingleReason reason,
+    const char *text);
+/* session-info; payload (transfer full) NULL is a ping (§6.8). */
+gboolean ja_jingle_session_send_info (JaJingleSession *self,
+    JaXmlNode *payload, GError **error);
+gboolean ja_jingle_session_accept_content (JaJingleSession *self,
+    JaJingleContent *content, GError **error);
+gboolean ja_jingle_session_reject_content (JaJingleSession *self,
+    JaJingleContent *content, JaJingleReason reason, GError **error);
+gboolean ja_jingle_session_remove_content (JaJingleSession *self,
+    JaJingleContent *content, JaJingleReason reason, GError **error);
+gboolean ja_jingle_session_modify_content (JaJingleSession *self,
+    JaJingleContent *content, JaJingleSenders senders, GError **error);
+
+G_END_DECLS
