@@ -85,6 +85,12 @@ stream_free (JaJingleSignalling *sig)
   g_free (self);
 }
 
+static JaXmppStream *
+stream_get_stream (JaJingleSignalling *sig)
+{
+  return ((StreamSignalling *) sig)->stream;
+}
+
 static const JaJingleSignallingOps stream_ops = {
   .send_iq = stream_send_iq,
   .reply = stream_reply,
@@ -94,6 +100,7 @@ static const JaJingleSignallingOps stream_ops = {
   .remove_handler = stream_remove_handler,
   .add_feature = stream_add_feature,
   .free = stream_free,
+  .get_stream = stream_get_stream,
 };
 
 JaJingleSignalling *
@@ -162,4 +169,12 @@ ja_jingle_signalling_add_feature (JaJingleSignalling *sig,
 {
   if (sig->ops->add_feature != NULL)
     sig->ops->add_feature (sig, feature);
+}
+
+JaXmppStream *
+ja_jingle_signalling_get_stream (JaJingleSignalling *sig)
+{
+  if (sig->ops->get_stream == NULL)
+    return NULL;
+  return sig->ops->get_stream (sig);
 }

@@ -37,6 +37,9 @@ typedef struct {
   /* Optional: advertise a disco feature. */
   void (*add_feature) (JaJingleSignalling *sig, const char *feature);
   void (*free) (JaJingleSignalling *sig);
+  /* Optional: the client stream underneath, for plugins that keep
+   * per-stream state (e.g. the IBB manager). (transfer none) */
+  JaXmppStream *(*get_stream) (JaJingleSignalling *sig);
 } JaJingleSignallingOps;
 
 struct _JaJingleSignalling {
@@ -63,6 +66,9 @@ guint ja_jingle_signalling_add_iq_handler (JaJingleSignalling *sig,
 void ja_jingle_signalling_remove_handler (JaJingleSignalling *sig, guint id);
 void ja_jingle_signalling_add_feature (JaJingleSignalling *sig,
     const char *feature);
+/* The stream underneath (transfer none), NULL when the implementation has
+ * none (get_stream absent, e.g. the unit tests' fake). */
+JaXmppStream *ja_jingle_signalling_get_stream (JaJingleSignalling *sig);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JaJingleSignalling, ja_jingle_signalling_free)
 

@@ -1,0 +1,79 @@
+/* ft-transfer.h — one XEP-0234 file transfer (one Jingle content) as a
+ * GObject the agent and the CLI listen to. The file-transfer application
+ * kind (ft-app.h) creates it for each content; the agent gets it with
+ * ja_ft_app_get_transfer(). It outlives its content: the session's end is
+ * its final word.
+ *
+ * Signals:
+ *   "accepted": the peer accepted our offer (sender) or we accepted it.
+ *   "progress" (guint64 bytes, guint64 total): bytes moved so far.
+ *   "verified" (const char *path): receiver: the file arrived, its hash
+ *       matched, it is at path; sender: the receiver confirmed (success).
+ *   "failed" (GError*): the transfer ended without the file; JA_TRANSFER_ERROR
+ *       (DECLINED, HASH_MISMATCH, ...), G_IO_ERROR (CANCELLED, ...).
+ * Exactly one of "verified" / "failed" is emitted, once. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "plugins/file-transfer/ft-description.h"
+#include "signalling/jingle/jingle-session.h"
+
+G_BEGIN_DECLS
+
+/* Receiver: how long to wait for a <checksum/> after the last byte when the
+ * offer carried no hash value (XEP-0234 §Checksum). */
+#define JA_FT_CHECKSUM_TIMEOUT_MS (15 * 1000)
+/* Sender: how long to wait for the receiver's verdict after the last byte. */
+#define JA_FT_VERDICT_TIMEOUT_MS (60 * 1000)
+/* Bytes per read from the file or the channel. */
+#define JA_FT_CHUNK_SIZE (128 * 1024)
+
+/* What a local caller offers (JaJingleAppOptions.params); borrowed. */
+typedef struct {
+  const char *path;          /* the file to send */
+  const char *name;          /* offered name; NULL: basename of path */
+  guint64 size;
+  GDateTime *date;           /* nullable */
+  const char *media_type;    /* nullable */
+  const char *desc;          /* nullable */
+  const JaFtHashList *hashes; /* nullable: precomputed (ft-hash) */
+} JaFtOffer;
+
+#define JA_TYPE_FT_TRANSFER (ja_ft_transfer_get_type ())
+G_DECLARE_FINAL_TYPE (JaFtTransfer, ja_ft_transfer, JA, FT_TRANSFER, GObject)
+
+gboolean ja_ft_transfer_is_sender (JaFtTransfer *self);
+/* The offer: the name as offered (unsanitised on the receiver). */
+const JaFtFile *ja_ft_transfer_get_file (JaFtTransfer *self);
+/* The session (transfer none), NULL once it is gone. */
+JaJingleSession *ja_ft_transfer_get_session (JaFtTransfer *self);
+/* Receiver: the directory to write into; set before accepting. */
+void ja_ft_transfer_set_download_dir (JaFtTransfer *self, const char *dir);
+/* Sender: the source path; receiver: the final path once verified. */
+const char *ja_ft_transfer_get_path (JaFtTransfer *self);
+guint64 ja_ft_transfer_get_bytes (JaFtTransfer *self);
+/* Seconds from the transport being up to the end (or now). */
+double ja_ft_transfer_get_seconds (JaFtTransfer *self);
+/* The verified SHA-256 in hex, or NULL (transfer none). */
+const char *ja_ft_transfer_get_sha256_hex (JaFtTransfer *self);
+/* The transport namespace that carried the bytes, or NULL. */
+const char *ja_ft_transfer_get_transport_ns (JaFtTransfer *self);
+
+/* ---- the application kind's side (ft-app.c) ----------------------------- */
+
+/* (transfer full) */
+JaFtTransfer *ja_ft_transfer_new_sender (JaJingleContent *c,
+    const JaFtOffer *offer, GError **error);
+/* file (transfer full) */
+JaFtTransfer *ja_ft_transfer_new_receiver (JaJingleContent *c,
+    JaFtFile *file);
+JaXmlNode *ja_ft_transfer_build_description (JaFtTransfer *self);
+void ja_ft_transfer_start (JaFtTransfer *self, JaJingleChannel *channel);
+void ja_ft_transfer_stop (JaFtTransfer *self, JaJingleReason reason);
+gboolean ja_ft_transfer_handle_session_info (JaFtTransfer *self,
+    const JaXmlNode *payload, GError **error);
+/* The content is being freed: forget it. */
+void ja_ft_transfer_detach (JaFtTransfer *self);
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* ibb-transport.h — the XEP-0261 Jingle In-Band Bytestreams transport kind
+ * (urn:xmpp:jingle:transports:ibb:1): a streaming transport of last resort
+ * that carries the content's bytes over XEP-0047 (ibb-manager.h). */
+#pragma once
+
+#include "plugins/ibb/ibb-manager.h"
+#include "signalling/jingle/jingle-plugin.h"
+
+G_BEGIN_DECLS
+
+/* What we offer, and the most we accept as responder. The table in
+ * ibb-session.c shows 4–32 KiB blocks within noise of each other on
+ * Prosody; 16 KiB keeps the number of IQs (and base64 stanzas) low. */
+#define JA_IBB_TRANSPORT_DEFAULT_BLOCK_SIZE 16384
+
+extern const JaJingleTransportKind ja_ibb_transport_kind;
+
+/* The one JaIbbManager of stream (created on first use, kept as object data
+ * on the stream). Create it before the stream connects so that its feature
+ * is in the first presence. (transfer none) */
+JaIbbManager *ja_ibb_transport_ensure_manager (JaXmppStream *stream);
+/* Drops it again: the manager holds the stream, so an owner must call this
+ * before letting the stream go (it breaks the reference cycle). */
+void ja_ibb_transport_drop_manager (JaXmppStream *stream);
+
+/* Pure: parse the attributes of a <transport/> of this namespace. sid and
+ * block-size are mandatory (XEP-0261 §2); block-size 1…65535. *sid
+ * (transfer full). BAD_REQUEST otherwise. */
+gboolean ja_ibb_transport_parse (const JaXmlNode *transport, char **sid,
+    guint16 *block_size, GError **error);
+
+G_END_DECLS
