@@ -5,6 +5,7 @@
 #include <glib.h>
 #include "agent/config.h"
 #include "agent/events-json.h"
+#include "plugins/file-transfer/ft-transfer.h"
 #include "signalling/xmpp/xmpp-stream.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,11 @@ int ja_cli_exit_code_for (const GError *error);
 /* Build a stream from the options, wired to the wire log. */
 JaXmppStream *ja_cli_new_stream (JaCli *cli, GError **error);
 
+/* Print what happens to t (events, progress, the outcome; cli-transfer.c). */
+void ja_cli_watch_transfer (JaCli *cli, JaFtTransfer *t, const char *peer);
+
 int ja_cmd_check (int argc, char **argv);
+int ja_cmd_send (int argc, char **argv);
+int ja_cmd_receive (int argc, char **argv);
 
 G_END_DECLS

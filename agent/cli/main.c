@@ -15,6 +15,10 @@ static const Command commands[] = {
   { "check", ja_cmd_check,
     "connect, log in, and report TLS, SASL, the bound JID, server features, "
     "SOCKS5 proxies and STUN/TURN services" },
+  { "send", ja_cmd_send,
+    "offer files to a peer (Jingle file transfer, XEP-0234, over IBB)" },
+  { "receive", ja_cmd_receive,
+    "accept files from allowed peers into a directory" },
 };
 
 static void
@@ -27,7 +31,8 @@ usage (FILE *out)
     fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf (out, "\nRun 'jingle-agent COMMAND --help' for a command's "
       "options.\nExit status: 0 success, 2 usage, 3 connection or TLS "
-      "failure, 4 authentication failure.\n");
+      "failure, 4 authentication failure, 5 peer declined or unreachable,\n"
+      "6 transfer failed.\n");
 }
 
 int

@@ -26,6 +26,9 @@ G_BEGIN_DECLS
 #define JA_FT_CHECKSUM_TIMEOUT_MS (15 * 1000)
 /* Sender: how long to wait for the receiver's verdict after the last byte. */
 #define JA_FT_VERDICT_TIMEOUT_MS (60 * 1000)
+/* Receiver: how long the bytestream may stay silent before the transfer
+ * fails (the sender stalled without closing). */
+#define JA_FT_IDLE_TIMEOUT_MS (60 * 1000)
 /* Bytes per read from the file or the channel. */
 #define JA_FT_CHUNK_SIZE (128 * 1024)
 

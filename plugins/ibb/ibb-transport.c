@@ -23,6 +23,7 @@ typedef struct {
   guint16 block_size;
   GCancellable *cancellable;   /* the pending open/accept */
   gboolean connecting;
+  guint timeout_id;            /* responder: waiting for <open/> */
 } IbbTransport;
 
 /* ---- per-stream manager ------------------------------------------------- */
@@ -136,6 +137,7 @@ ibb_free (JaJingleTransport *tp)
 {
   IbbTransport *self = (IbbTransport *) tp;
 
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
   if (self->cancellable != NULL) {
     g_cancellable_cancel (self->cancellable);
     g_object_unref (self->cancellable);
@@ -201,6 +203,7 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (JaIbbSession) session = NULL;
   g_autoptr (JaJingleChannel) channel = NULL;
+  IbbTransport *tp;
 
   if (cn->opener)
     session = ja_ibb_manager_open_finish (mgr, res, &error);
@@ -212,8 +215,9 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       g_io_stream_close (G_IO_STREAM (session), NULL, NULL);
     goto out;
   }
-  ((IbbTransport *) ja_jingle_content_get_transport (cn->content))
-      ->connecting = FALSE;
+  tp = (IbbTransport *) ja_jingle_content_get_transport (cn->content);
+  tp->connecting = FALSE;
+  g_clear_handle_id (&tp->timeout_id, g_source_remove);
   if (session == NULL) {
     g_prefix_error (&error, "IBB bytestream: ");
     ja_jingle_content_transport_failed (cn->content, error);
@@ -229,6 +233,25 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 out:
   g_object_unref (cn->cancellable);
   g_free (cn);
+}
+
+/* The initiator never opened the bytestream: stop expecting it (the
+ * pending accept then completes as cancelled, for a transport that is no
+ * longer waiting) and fail, so that the engine ends or replaces it. */
+static gboolean
+open_timeout_cb (gpointer user_data)
+{
+  IbbTransport *self = user_data;
+  g_autoptr (GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+      "IBB bytestream %s: no <open/> from the peer within %u s", self->sid,
+      JA_IBB_TRANSPORT_OPEN_TIMEOUT_MS / 1000);
+
+  self->timeout_id = 0;
+  self->connecting = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  ja_jingle_content_transport_failed (self->parent.content, error);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -261,9 +284,12 @@ ibb_connect (JaJingleTransport *tp)
   if (cn->opener)
     ja_ibb_manager_open_async (mgr, ja_jingle_content_get_peer (c), self->sid,
         self->block_size, self->cancellable, connected_cb, cn);
-  else
+  else {
     ja_ibb_manager_accept_async (mgr, ja_jingle_content_get_peer (c),
         self->sid, self->block_size, self->cancellable, connected_cb, cn);
+    self->timeout_id = g_timeout_add (JA_IBB_TRANSPORT_OPEN_TIMEOUT_MS,
+        open_timeout_cb, self);
+  }
 }
 
 const JaJingleTransportKind ja_ibb_transport_kind = {

@@ -1,0 +1,181 @@
+/* cli-transfer.c — what `send` and `receive` print about each file: a
+ * progress line per file on a terminal (bytes, rate, ETA), a summary line
+ * otherwise, or one JSON event per line with --json (offered, accepted,
+ * progress throttled, verified, failed). Failures go to stderr in one line. */
+#include "agent/cli/cli.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "signalling/xmpp/ns.h"
+
+#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 2)
+
+typedef struct {
+  JaCli *cli;
+  char *name;
+  char *peer;
+  gboolean sending;
+  gboolean tty;
+  gint64 last;
+  gboolean line_open;
+} Watch;
+
+static void
+watch_free (gpointer data, GClosure *closure)
+{
+  Watch *w = data;
+
+  g_free (w->name);
+  g_free (w->peer);
+  g_free (w);
+}
+
+static const char *
+transport_name (JaFtTransfer *t)
+{
+  const char *ns = ja_ft_transfer_get_transport_ns (t);
+
+  if (g_strcmp0 (ns, JA_NS_JINGLE_IBB) == 0)
+    return "ibb";
+  if (g_strcmp0 (ns, JA_NS_JINGLE_S5B) == 0)
+    return "s5b";
+  return ns;
+}
+
+static void
+end_line (Watch *w)
+{
+  if (w->line_open) {
+    fputc ('\n', stdout);
+    w->line_open = FALSE;
+  }
+}
+
+static void
+accepted_cb (JaFtTransfer *t, gpointer user_data)
+{
+  Watch *w = user_data;
+  JaJsonEvent *ev;
+
+  if (!w->cli->json)
+    return;
+  ev = ja_json_event_new ("accepted");
+  ja_json_event_add_string (ev, "name", w->name);
+  ja_json_event_add_string (ev, "peer", w->peer);
+  ja_json_event_emit (ev);
+}
+
+static void
+progress_cb (JaFtTransfer *t, guint64 bytes, guint64 total, gpointer user_data)
+{
+  Watch *w = user_data;
+  gint64 now = g_get_monotonic_time ();
+  double secs = ja_ft_transfer_get_seconds (t);
+  double rate = secs > 0 ? bytes / secs : 0;
+
+  if (now - w->last < PROGRESS_INTERVAL_US && bytes != total)
+    return;
+  w->last = now;
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("progress");
+
+    ja_json_event_add_string (ev, "name", w->name);
+    ja_json_event_add_int (ev, "bytes", (gint64) bytes);
+    ja_json_event_add_int (ev, "total", (gint64) total);
+    ja_json_event_add_double (ev, "mbps", rate / 1e6);
+    ja_json_event_emit (ev);
+    return;
+  }
+  if (!w->tty)
+    return;
+  printf ("\r%s: %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " bytes "
+      "(%.0f%%) %.2f MB/s ETA %.0f s   ", w->name, bytes, total,
+      total ? 100.0 * bytes / total : 100.0, rate / 1e6,
+      rate > 0 ? (total - bytes) / rate : 0.0);
+  fflush (stdout);
+  w->line_open = TRUE;
+}
+
+static void
+verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
+{
+  Watch *w = user_data;
+  double secs = ja_ft_transfer_get_seconds (t);
+  guint64 bytes = ja_ft_transfer_get_bytes (t);
+  double mbps = secs > 0 ? bytes / secs / 1e6 : 0;
+  const char *sha = ja_ft_transfer_get_sha256_hex (t);
+
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("verified");
+
+    ja_json_event_add_string (ev, "name", w->name);
+    ja_json_event_add_string (ev, "peer", w->peer);
+    ja_json_event_add_string (ev, "path", path);
+    ja_json_event_add_int (ev, "bytes", (gint64) bytes);
+    ja_json_event_add_string (ev, "sha256", sha);
+    ja_json_event_add_double (ev, "seconds", secs);
+    ja_json_event_add_double (ev, "mbps", mbps);
+    ja_json_event_add_string (ev, "transport", transport_name (t));
+    ja_json_event_emit (ev);
+    return;
+  }
+  end_line (w);
+  printf ("%s %s %s %s: %" G_GUINT64_FORMAT " bytes in %.2f s (%.2f MB/s "
+      "over %s), sha-256 %s, verified%s%s\n", w->sending ? "sent" : "received",
+      w->name, w->sending ? "to" : "from", w->peer, bytes, secs, mbps,
+      transport_name (t) ? transport_name (t) : "?", sha ? sha : "?",
+      w->sending ? "" : ", saved as ", w->sending ? "" : path);
+  fflush (stdout);
+}
+
+static void
+failed_cb (JaFtTransfer *t, const GError *error, gpointer user_data)
+{
+  Watch *w = user_data;
+
+  end_line (w);
+  fprintf (stderr, "jingle-agent: %s: %s\n", w->name, error->message);
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("failed");
+
+    ja_json_event_add_string (ev, "name", w->name);
+    ja_json_event_add_string (ev, "peer", w->peer);
+    ja_json_event_add_string (ev, "reason", error->message);
+    ja_json_event_emit (ev);
+  }
+}
+
+void
+ja_cli_watch_transfer (JaCli *cli, JaFtTransfer *t, const char *peer)
+{
+  const JaFtFile *file = ja_ft_transfer_get_file (t);
+  Watch *w = g_new0 (Watch, 1);
+
+  w->cli = cli;
+  w->name = g_strdup (file->name ? file->name : "file");
+  w->peer = g_strdup (peer);
+  w->sending = ja_ft_transfer_is_sender (t);
+  w->tty = isatty (STDOUT_FILENO);
+  w->last = g_get_monotonic_time ();
+  if (cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("offered");
+
+    ja_json_event_add_string (ev, "name", w->name);
+    ja_json_event_add_string (ev, "peer", peer);
+    ja_json_event_add_string (ev, "direction", w->sending ? "send"
+        : "receive");
+    if (file->has_size)
+      ja_json_event_add_int (ev, "size", (gint64) file->size);
+    ja_json_event_emit (ev);
+  } else if (!w->sending) {
+    printf ("offer from %s: %s (%" G_GUINT64_FORMAT " bytes)\n", peer,
+        w->name, file->has_size ? file->size : 0);
+    fflush (stdout);
+  }
+  g_signal_connect (t, "accepted", G_CALLBACK (accepted_cb), w);
+  g_signal_connect (t, "progress", G_CALLBACK (progress_cb), w);
+  g_signal_connect (t, "failed", G_CALLBACK (failed_cb), w);
+  g_signal_connect_data (t, "verified", G_CALLBACK (verified_cb), w,
+      watch_free, 0);
+}

@@ -1,0 +1,381 @@
+/* cmd-send.c — `jingle-agent send --to JID FILE...`: offer each file in its
+ * own Jingle session (XEP-0166) with the file-transfer application
+ * (XEP-0234, the SHA-256 of XEP-0300 computed before the offer) over IBB
+ * (XEP-0261), one after the other. A bare JID is resolved to a resource
+ * that does Jingle file transfer (ja_agent_find_peer_async). SIGINT or
+ * SIGTERM ends the running session with <cancel/>.
+ * Exit: 0 every file verified by the receiver, 5 declined or unreachable,
+ * 6 a transfer failed, 1 cancelled, 2 usage, 3/4 connection/auth. */
+#include "agent/cli/cli.h"
+
+#include <stdio.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include "agent/ja-agent.h"
+#include "plugins/file-transfer/ft-app.h"
+#include "plugins/file-transfer/ft-error.h"
+#include "signalling/xmpp/jid.h"
+#include "signalling/xmpp/ns.h"
+
+#define FIND_PEER_TIMEOUT_MS (10 * 1000)
+
+typedef struct {
+  JaCli *cli;
+  JaXmppStream *stream;
+  JaAgent *agent;
+  char *to;
+  char *peer;
+  char **files;
+  char *name;
+  guint next;
+  GCancellable *cancellable;
+  JaJingleSession *session;
+  JaFtTransfer *transfer;
+  gboolean accepted;
+  gboolean cancelled;
+  gboolean finishing;
+  int code;
+} Send;
+
+static void next_file (Send *s);
+
+static void
+closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Send *s = user_data;
+
+  ja_xmpp_stream_close_finish (JA_XMPP_STREAM (source), res, NULL);
+  g_main_loop_quit (s->cli->loop);
+}
+
+static void
+finish (Send *s)
+{
+  if (s->finishing)
+    return;
+  s->finishing = TRUE;
+  s->cli->exit_code = s->code;
+  ja_xmpp_stream_close_async (s->stream, closed_cb, s);
+}
+
+static void
+set_code (Send *s, int code)
+{
+  if (s->code == JA_EXIT_OK)
+    s->code = code;
+}
+
+static gboolean
+next_file_idle_cb (gpointer user_data)
+{
+  next_file (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+file_done (Send *s)
+{
+  g_clear_object (&s->transfer);
+  g_clear_object (&s->session);
+  g_idle_add (next_file_idle_cb, s);
+}
+
+static void
+accepted_cb (JaFtTransfer *t, gpointer user_data)
+{
+  ((Send *) user_data)->accepted = TRUE;
+}
+
+static void
+verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
+{
+  file_done (user_data);
+}
+
+static void
+failed_cb (JaFtTransfer *t, const GError *error, gpointer user_data)
+{
+  Send *s = user_data;
+
+  if (s->cancelled)
+    set_code (s, JA_EXIT_FAILURE);
+  else if (g_error_matches (error, JA_TRANSFER_ERROR,
+          JA_TRANSFER_ERROR_DECLINED) || !s->accepted)
+    set_code (s, JA_EXIT_DECLINED);
+  else
+    set_code (s, JA_EXIT_TRANSFER);
+  file_done (s);
+}
+
+static void
+hashed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Send *s = user_data;
+  const char *path = s->files[s->next - 1];
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) date = NULL;
+  g_autofree char *base = NULL;
+  JaFtHashList hashes = { 0 };
+  JaJingleContent *content;
+  JaJingleAppOptions opts;
+  JaFtOffer offer = { 0 };
+  GStatBuf st;
+  guint64 size = 0;
+
+  if (!ja_ft_hash_file_finish (res, &hashes, &size, &error)) {
+    if (s->cancelled) {
+      finish (s);
+      return;
+    }
+    fprintf (stderr, "jingle-agent: %s\n", error->message);
+    set_code (s, JA_EXIT_TRANSFER);
+    next_file (s);
+    return;
+  }
+  if (g_stat (path, &st) == 0)
+    date = g_date_time_new_from_unix_utc (st.st_mtime);
+  base = g_path_get_basename (path);
+  offer.path = path;
+  offer.name = s->name != NULL ? s->name : base;
+  offer.size = size;
+  offer.date = date;
+  offer.hashes = &hashes;
+  opts.params = &offer;
+  s->accepted = FALSE;
+  s->session = ja_jingle_manager_new_session (ja_agent_get_manager (s->agent),
+      s->peer, &error);
+  content = s->session == NULL ? NULL : ja_jingle_session_add_content (
+      s->session, "file", JA_NS_JINGLE_FT, JA_NS_JINGLE_IBB, &opts, &error);
+  if (content == NULL) {
+    fprintf (stderr, "jingle-agent: %s: %s\n", path, error->message);
+    set_code (s, JA_EXIT_FAILURE);
+    if (s->session != NULL)
+      ja_jingle_session_terminate (s->session, JA_JINGLE_REASON_GENERAL_ERROR,
+          NULL);
+    file_done (s);
+    return;
+  }
+  s->transfer = g_object_ref (ja_ft_app_get_transfer (
+          ja_jingle_content_get_app (content)));
+  ja_cli_watch_transfer (s->cli, s->transfer, s->peer);
+  g_signal_connect (s->transfer, "accepted", G_CALLBACK (accepted_cb), s);
+  g_signal_connect (s->transfer, "verified", G_CALLBACK (verified_cb), s);
+  g_signal_connect (s->transfer, "failed", G_CALLBACK (failed_cb), s);
+  if (!ja_jingle_session_initiate (s->session, &error)) {
+    fprintf (stderr, "jingle-agent: %s: %s\n", path, error->message);
+    set_code (s, JA_EXIT_FAILURE);
+    ja_jingle_session_terminate (s->session, JA_JINGLE_REASON_GENERAL_ERROR,
+        NULL);
+  }
+}
+
+static void
+next_file (Send *s)
+{
+  if (s->cancelled || s->files[s->next] == NULL) {
+    finish (s);
+    return;
+  }
+  s->next++;
+  ja_ft_hash_file_async (s->files[s->next - 1],
+      JA_FT_HASH_BIT (JA_FT_HASH_SHA_256), s->cancellable, NULL, NULL,
+      hashed_cb, s);
+}
+
+static void
+found_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Send *s = user_data;
+  g_autoptr (GError) error = NULL;
+
+  s->peer = ja_agent_find_peer_finish (JA_AGENT (source), res, &error);
+  if (s->peer == NULL) {
+    fprintf (stderr, "jingle-agent: %s\n", error->message);
+    set_code (s, s->cancelled ? JA_EXIT_FAILURE : JA_EXIT_DECLINED);
+    finish (s);
+    return;
+  }
+  g_info ("send: %s found at %s", s->to, s->peer);
+  next_file (s);
+}
+
+static void
+connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Send *s = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaJid) jid = NULL;
+
+  if (!ja_xmpp_stream_connect_finish (JA_XMPP_STREAM (source), res, &error)) {
+    s->cli->exit_code = ja_cli_fail (s->cli, error);
+    g_main_loop_quit (s->cli->loop);
+    return;
+  }
+  if (s->cancelled) {
+    finish (s);
+    return;
+  }
+  jid = ja_jid_parse (s->to, NULL);
+  if (jid->resource != NULL) {
+    s->peer = ja_jid_to_string (jid);
+    next_file (s);
+    return;
+  }
+  ja_agent_find_peer_async (s->agent, s->to, FIND_PEER_TIMEOUT_MS,
+      s->cancellable, found_cb, s);
+}
+
+static void
+stream_closed_cb (JaXmppStream *stream, const GError *error,
+    gpointer user_data)
+{
+  Send *s = user_data;
+
+  if (error == NULL || s->finishing)
+    return;
+  s->cli->exit_code = ja_cli_fail (s->cli, error);
+  g_main_loop_quit (s->cli->loop);
+}
+
+static gboolean
+signal_cb (gpointer user_data)
+{
+  Send *s = user_data;
+
+  if (s->cancelled)
+    return G_SOURCE_CONTINUE;
+  s->cancelled = TRUE;
+  set_code (s, JA_EXIT_FAILURE);
+  fprintf (stderr, "jingle-agent: interrupted: cancelling the transfer\n");
+  g_cancellable_cancel (s->cancellable);
+  if (s->session != NULL
+      && ja_jingle_session_get_state (s->session) != JA_JINGLE_STATE_ENDED)
+    ja_jingle_session_terminate (s->session, JA_JINGLE_REASON_CANCEL,
+        "cancelled by the sender");
+  else if (ja_xmpp_stream_is_ready (s->stream))
+    finish (s);
+  else
+    g_main_loop_quit (s->cli->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Checks the arguments before anything connects; FALSE after saying why
+ * on stderr (exit 2). */
+static gboolean
+check_args (Send *s, const char *transport, int argc, char **argv)
+{
+  g_autoptr (JaJid) to = NULL;
+
+  if (transport != NULL && g_str_equal (transport, "s5b")) {
+    fprintf (stderr, "jingle-agent send: --transport s5b is not available "
+        "yet (use ibb or auto)\n");
+    return FALSE;
+  }
+  if (transport != NULL && !g_str_equal (transport, "auto")
+      && !g_str_equal (transport, "ibb")) {
+    fprintf (stderr, "jingle-agent send: unknown --transport '%s'\n",
+        transport);
+    return FALSE;
+  }
+  if (s->to == NULL || (to = ja_jid_parse (s->to, NULL)) == NULL
+      || to->local == NULL) {
+    fprintf (stderr, "jingle-agent send: --to needs a JID (user@domain"
+        "[/resource])\n");
+    return FALSE;
+  }
+  if (argc < 2) {
+    fprintf (stderr, "jingle-agent send: no FILE given\n");
+    return FALSE;
+  }
+  for (int i = 1; i < argc; i++) {
+    if (!g_file_test (argv[i], G_FILE_TEST_IS_REGULAR)
+        || g_access (argv[i], R_OK) != 0) {
+      fprintf (stderr, "jingle-agent send: %s: not a readable file\n",
+          argv[i]);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Connects and runs the main loop until every file is done. */
+static int
+run (Send *s)
+{
+  JaCli *cli = s->cli;
+  g_autoptr (GError) error = NULL;
+  guint sig_int, sig_term;
+
+  if (!ja_cli_prepare (cli, &error)
+      || (s->stream = ja_cli_new_stream (cli, &error)) == NULL)
+    return ja_cli_fail (cli, error);
+  s->agent = ja_agent_new (s->stream);
+  s->cancellable = g_cancellable_new ();
+  cli->loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (s->stream, "closed", G_CALLBACK (stream_closed_cb), s);
+  sig_int = g_unix_signal_add (SIGINT, signal_cb, s);
+  sig_term = g_unix_signal_add (SIGTERM, signal_cb, s);
+  ja_xmpp_stream_connect_async (s->stream, s->cancellable, connected_cb, s);
+  g_main_loop_run (cli->loop);
+  g_source_remove (sig_int);
+  g_source_remove (sig_term);
+  g_clear_object (&s->transfer);
+  g_clear_object (&s->session);
+  ja_agent_shutdown (s->agent);
+  g_clear_object (&s->agent);
+  g_signal_handlers_disconnect_by_data (s->stream, s);
+  return cli->exit_code;
+}
+
+int
+ja_cmd_send (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (
+      "FILE... - offer files to a peer over Jingle");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *transport = NULL;
+  JaCli cli = { 0 };
+  Send s = { 0 };
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING, &s.to,
+      "The receiver: a full JID, or a bare JID to find its resource that "
+      "does Jingle file transfer", "JID" },
+    { "transport", 0, 0, G_OPTION_ARG_STRING, &transport,
+      "auto (the default: ibb for now), ibb, or s5b (not available yet)",
+      "auto|s5b|ibb" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &s.name,
+      "Offer the file(s) under this name instead of the file's own",
+      "NAME" },
+    { NULL }
+  };
+  int code = JA_EXIT_USAGE;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  ja_cli_add_common_options (&cli, ctx);
+  g_option_context_set_summary (ctx,
+      "Each file goes in its own Jingle session (XEP-0234 over XEP-0261 "
+      "IBB),\nits SHA-256 offered up front; the receiver checks it.\n\n"
+      "Exit status: 0 every file arrived verified, 1 cancelled, 2 usage,\n"
+      "3 connection or TLS failure, 4 authentication failure, 5 declined "
+      "or\nunreachable, 6 transfer failed.");
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+    fprintf (stderr, "jingle-agent send: %s\n", error->message);
+  } else if (check_args (&s, transport, argc, argv)) {
+    s.files = g_new0 (char *, argc);
+    for (int i = 1; i < argc; i++)
+      s.files[i - 1] = g_strdup (argv[i]);
+    s.cli = &cli;
+    code = run (&s);
+  }
+  g_clear_object (&s.stream);
+  g_clear_object (&s.cancellable);
+  g_strfreev (s.files);
+  g_free (s.to);
+  g_free (s.name);
+  g_free (s.peer);
+  ja_cli_clear (&cli);
+  return code;
+}

@@ -1,0 +1,121 @@
+/* ja-agent.h — an XMPP account as a Jingle endpoint: the stream, the
+ * registry with every plugin, the Jingle manager, the per-stream IBB
+ * manager, the policy of who may offer us files, and finding a peer's
+ * resource that does Jingle file transfer. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "plugins/file-transfer/ft-transfer.h"
+#include "signalling/jingle/jingle-manager.h"
+#include "signalling/xmpp/xmpp-stream.h"
+
+G_BEGIN_DECLS
+
+#define JA_TYPE_AGENT (ja_agent_get_type ())
+G_DECLARE_FINAL_TYPE (JaAgent, ja_agent, JA, AGENT, GObject)
+
+/**
+ * ja_agent_new:
+ * @stream: a stream not connected yet (a reference is taken)
+ *
+ * Registers every plugin and advertises its features on @stream, so that
+ * they are in the first presence.
+ *
+ * Returns: (transfer full): the agent
+ * Since: 0.1
+ */
+JaAgent *ja_agent_new (JaXmppStream *stream);
+
+/**
+ * ja_agent_get_stream: (transfer none)
+ * Since: 0.1
+ */
+JaXmppStream *ja_agent_get_stream (JaAgent *self);
+
+/**
+ * ja_agent_get_manager: (transfer none)
+ * Since: 0.1
+ */
+JaJingleManager *ja_agent_get_manager (JaAgent *self);
+
+/**
+ * ja_agent_allow:
+ * @jid: a bare JID (any resource) or a full JID (that one only)
+ *
+ * Policy: who may offer us sessions. Our own account's other resources
+ * always may. Since: 0.1
+ */
+void ja_agent_allow (JaAgent *self, const char *jid);
+
+/**
+ * ja_agent_is_allowed:
+ * @full_jid: the peer
+ *
+ * Returns: whether the policy lets @full_jid offer us a session
+ * Since: 0.1
+ */
+gboolean ja_agent_is_allowed (JaAgent *self, const char *full_jid);
+
+/**
+ * ja_agent_set_receive_dir:
+ * @dir: (nullable): where accepted files go; NULL: decline every offer
+ * @max_size: the largest file accepted, 0 for no limit
+ *
+ * Policy for incoming file offers (XEP-0234): an offer from a peer that
+ * ja_agent_is_allowed() refuses, over @max_size, without a size while
+ * @max_size is set, or larger than the free space in @dir is declined
+ * (session-terminate <decline/>, signal "transfer-declined") before a byte
+ * moves; a session with another application is answered with
+ * <unsupported-applications/>. Otherwise each file's transfer is announced
+ * with "transfer-offered" and the session is accepted.
+ *
+ * Signals:
+ *   "transfer-offered" (JaFtTransfer *transfer, const char *peer): about to
+ *       be accepted; connect to the transfer's signals now.
+ *   "transfer-declined" (const char *peer, const char *reason).
+ *
+ * Since: 0.1
+ */
+void ja_agent_set_receive_dir (JaAgent *self, const char *dir,
+    guint64 max_size);
+
+/**
+ * ja_agent_set_answer_presence:
+ *
+ * When on, an allowed peer's directed presence is answered with our own
+ * directed presence (with caps), so that a peer without a roster
+ * subscription can find this resource. Since: 0.1
+ */
+void ja_agent_set_answer_presence (JaAgent *self, gboolean answer);
+
+/**
+ * ja_agent_find_peer_async:
+ * @bare_jid: the peer's account
+ * @timeout_ms: how long to look
+ *
+ * Sends directed presence to @bare_jid and asks each resource that answers
+ * (disco#info) whether it does Jingle file transfer over IBB; completes
+ * with the first that does, or G_IO_ERROR_TIMED_OUT. Since: 0.1
+ */
+void ja_agent_find_peer_async (JaAgent *self, const char *bare_jid,
+    guint timeout_ms, GCancellable *cancellable, GAsyncReadyCallback callback,
+    gpointer user_data);
+/**
+ * ja_agent_find_peer_finish:
+ *
+ * Returns: (transfer full): the full JID, or NULL with @error set
+ * Since: 0.1
+ */
+char *ja_agent_find_peer_finish (JaAgent *self, GAsyncResult *res,
+    GError **error);
+
+/**
+ * ja_agent_shutdown:
+ *
+ * Drops the per-stream state that references the stream (call before the
+ * last unref). Since: 0.1
+ */
+void ja_agent_shutdown (JaAgent *self);
+
+G_END_DECLS

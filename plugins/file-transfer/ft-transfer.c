@@ -1,0 +1,744 @@
+/* ft-transfer.c — one XEP-0234 file transfer over a streaming Jingle
+ * channel. Sender (§File Sender): reads the file in JA_FT_CHUNK_SIZE pieces
+ * and writes them to the channel's GIOStream asynchronously (never the whole
+ * file in memory), then closes the stream (that is end of file) and waits
+ * for the receiver's verdict, the session-terminate. Receiver (§File
+ * Receiver): reads the channel into an ft-writer (NAME.part, hashed in
+ * line) until EOF, checks the XEP-0300 hash from the offer or from a
+ * <checksum/> session-info, renames, sends <received/> and finishes the
+ * content with success; on a mismatch it ends the session with
+ * <media-error/> and "hash mismatch", keeping nothing under the final name.
+ *
+ * Owned by its application struct (ft-app.c) and by whoever listens; holds
+ * the channel's stream while I/O runs. Every async callback holds a
+ * reference on the transfer and checks `stopped` first. */
+#include "plugins/file-transfer/ft-transfer.h"
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include "plugins/file-transfer/ft-error.h"
+#include "plugins/file-transfer/ft-name.h"
+#include "plugins/file-transfer/ft-writer.h"
+#include "signalling/jingle/jingle-error.h"
+#include "signalling/xmpp/ns.h"
+
+struct _JaFtTransfer {
+  GObject parent;
+
+  gboolean sender;
+  JaJingleContent *content;     /* unowned; NULL once detached */
+  JaJingleSession *session;     /* weak pointer */
+  JaFtFile *file;
+  char *content_name;
+  JaFtCreator creator;
+  char *path;
+  char *dir;
+  char *transport_ns;
+
+  GCancellable *cancellable;
+  GIOStream *stream;
+  GInputStream *source;         /* sender: the file */
+  JaFtWriter *writer;           /* receiver */
+  guint8 *buf;
+  gsize chunk_len;
+  guint64 bytes;
+  gint64 t_start;
+  gint64 t_end;
+  gint64 corrupt_offset;        /* test hook, -1: off */
+  JaFtHashList expected;
+  gboolean have_expected;
+  gboolean started;
+  gboolean stopped;
+  gboolean sent_all;            /* every byte written to the stream */
+  gboolean eof;
+  gboolean accepted;
+  gboolean done;
+  guint timer_id;
+  char *sha256_hex;
+};
+
+G_DEFINE_FINAL_TYPE (JaFtTransfer, ja_ft_transfer, G_TYPE_OBJECT)
+
+enum { ACCEPTED, PROGRESS, VERIFIED, FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* ---- outcome ------------------------------------------------------------ */
+
+static void
+conclude (JaFtTransfer *self, const char *path, const GError *error)
+{
+  g_autoptr (JaFtTransfer) keep = g_object_ref (self);
+
+  (void) keep;
+  if (self->done)
+    return;
+  self->done = TRUE;
+  self->t_end = g_get_monotonic_time ();
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (error == NULL)
+    g_signal_emit (self, signals[VERIFIED], 0, path);
+  else
+    g_signal_emit (self, signals[FAILED], 0, error);
+}
+
+/* A local failure: report it, then end the session with reason and the
+ * error's message as the text. */
+static void
+fail_and_terminate (JaFtTransfer *self, const GError *error,
+    JaJingleReason reason)
+{
+  g_autoptr (JaFtTransfer) keep = g_object_ref (self);
+
+  (void) keep;
+  conclude (self, NULL, error);
+  if (self->session != NULL)
+    ja_jingle_session_terminate (self->session, reason, error->message);
+}
+
+static void
+session_terminated_cb (JaJingleSession *session, guint reason,
+    const char *text, gboolean by_peer, gpointer user_data)
+{
+  JaFtTransfer *self = user_data;
+  g_autoptr (GError) error = NULL;
+  const char *rname = ja_jingle_reason_to_string (reason);
+  g_autofree char *why = g_strdup_printf ("%s%s%s", rname,
+      text ? ": " : "", text ? text : "");
+
+  if (self->done)
+    return;
+  if (reason == JA_JINGLE_REASON_SUCCESS && self->sender && self->sent_all) {
+    conclude (self, self->path, NULL);
+    return;
+  }
+  switch ((JaJingleReason) reason) {
+  case JA_JINGLE_REASON_DECLINE:
+  case JA_JINGLE_REASON_BUSY:
+    error = g_error_new (JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_DECLINED,
+        "%s %s the transfer (%s)", ja_jingle_session_get_peer (session),
+        by_peer ? "declined" : "was declined", why);
+    break;
+  case JA_JINGLE_REASON_CANCEL:
+    error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+        "transfer cancelled%s (%s)", by_peer ? " by the peer" : "", why);
+    break;
+  case JA_JINGLE_REASON_MEDIA_ERROR:
+    error = g_error_new (JA_TRANSFER_ERROR,
+        text != NULL && strstr (text, "hash mismatch") != NULL
+        ? JA_TRANSFER_ERROR_HASH_MISMATCH : JA_TRANSFER_ERROR_INCOMPLETE,
+        "transfer failed: %s", why);
+    break;
+  default:
+    error = g_error_new (JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_INCOMPLETE,
+        "transfer ended before the file was complete (%s)", why);
+    break;
+  }
+  conclude (self, NULL, error);
+}
+
+static void
+session_state_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  JaFtTransfer *self = user_data;
+
+  if (!self->accepted && ja_jingle_session_get_state (JA_JINGLE_SESSION (
+              object)) == JA_JINGLE_STATE_ACTIVE) {
+    self->accepted = TRUE;
+    g_signal_emit (self, signals[ACCEPTED], 0);
+  }
+}
+
+static void
+progress (JaFtTransfer *self)
+{
+  g_signal_emit (self, signals[PROGRESS], 0, self->bytes,
+      self->file->has_size ? self->file->size : 0);
+}
+
+/* ---- sender ------------------------------------------------------------- */
+
+static void sender_read_next (JaFtTransfer *self);
+
+static void
+verdict_timeout (JaFtTransfer *self, const char *what)
+{
+  g_autoptr (GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+      "no %s from %s in time", what, self->session
+      ? ja_jingle_session_get_peer (self->session) : "the peer");
+
+  self->timer_id = 0;
+  fail_and_terminate (self, error, JA_JINGLE_REASON_TIMEOUT);
+}
+
+static gboolean
+verdict_timeout_cb (gpointer user_data)
+{
+  verdict_timeout (user_data, "verdict on the transfer");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sender_closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (JaFtTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_io_stream_close_finish (G_IO_STREAM (source), res, &error)) {
+    if (!self->stopped) {
+      g_prefix_error (&error, "closing the bytestream: ");
+      fail_and_terminate (self, error, JA_JINGLE_REASON_CONNECTIVITY_ERROR);
+    }
+    return;
+  }
+  if (self->stopped || self->done)
+    return;
+  g_debug ("content %s: all %" G_GUINT64_FORMAT " bytes sent",
+      self->content_name, self->bytes);
+  self->timer_id = g_timeout_add (JA_FT_VERDICT_TIMEOUT_MS,
+      verdict_timeout_cb, self);
+}
+
+static void
+sender_written_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (JaFtTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL,
+          &error)) {
+    if (!self->stopped) {
+      g_prefix_error (&error, "sending: ");
+      fail_and_terminate (self, error, JA_JINGLE_REASON_CONNECTIVITY_ERROR);
+    }
+    return;
+  }
+  if (self->stopped)
+    return;
+  self->bytes += self->chunk_len;
+  progress (self);
+  sender_read_next (self);
+}
+
+static void
+sender_read_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (JaFtTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res,
+      &error);
+
+  if (self->stopped)
+    return;
+  if (n <= 0) {
+    if (n == 0)
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+          "%s: shorter than offered (%" G_GUINT64_FORMAT " of %"
+          G_GUINT64_FORMAT " bytes)", self->path, self->bytes,
+          self->file->size);
+    else
+      g_prefix_error (&error, "reading %s: ", self->path);
+    fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+    return;
+  }
+  self->chunk_len = (gsize) n;
+  /* Test hook: flip one bit of byte N on the wire. */
+  if (self->corrupt_offset >= 0
+      && (guint64) self->corrupt_offset >= self->bytes
+      && (guint64) self->corrupt_offset < self->bytes + (guint64) n) {
+    self->buf[self->corrupt_offset - self->bytes] ^= 0x01;
+    self->corrupt_offset = -1;
+  }
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (
+          self->stream), self->buf, self->chunk_len, G_PRIORITY_DEFAULT,
+      self->cancellable, sender_written_cb, g_object_ref (self));
+}
+
+static void
+sender_read_next (JaFtTransfer *self)
+{
+  guint64 left = self->file->size - self->bytes;
+
+  if (left == 0) {
+    /* Every byte is handed to the stream; the receiver's success (which
+     * may overtake the result of IBB's <close/>) is the verdict. */
+    self->sent_all = TRUE;
+    g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
+        sender_closed_cb, g_object_ref (self));
+    return;
+  }
+  g_input_stream_read_async (self->source, self->buf,
+      (gsize) MIN (left, JA_FT_CHUNK_SIZE), G_PRIORITY_DEFAULT,
+      self->cancellable, sender_read_cb, g_object_ref (self));
+}
+
+static void
+sender_start (JaFtTransfer *self)
+{
+  g_autoptr (GFile) f = g_file_new_for_path (self->path);
+  g_autoptr (GError) error = NULL;
+
+  self->source = G_INPUT_STREAM (g_file_read (f, self->cancellable, &error));
+  if (self->source == NULL) {
+    fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+    return;
+  }
+  sender_read_next (self);
+}
+
+/* ---- receiver ----------------------------------------------------------- */
+
+static void receiver_read_next (JaFtTransfer *self);
+
+static char *
+hex (const JaFtHash *h)
+{
+  GString *s = g_string_sized_new (2 * h->len);
+
+  for (guint i = 0; i < h->len; i++)
+    g_string_append_printf (s, "%02x", h->digest[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* At least one expected value of an algorithm we computed. */
+static gboolean
+can_verify (JaFtTransfer *self)
+{
+  guint algos = ja_ft_writer_get_algos (self->writer);
+
+  for (guint i = 0; i < self->expected.n; i++)
+    if (self->expected.items[i].len > 0
+        && (algos & JA_FT_HASH_BIT (self->expected.items[i].algo)) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+receiver_verify (JaFtTransfer *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *final = NULL;
+  const JaFtHashList *got;
+  const JaFtHash *sha;
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (!can_verify (self)) {
+    error = g_error_new_literal (JA_TRANSFER_ERROR,
+        JA_TRANSFER_ERROR_HASH_MISMATCH,
+        "no hash we can check: the file cannot be verified");
+    ja_ft_writer_abort (self->writer, FALSE);
+    fail_and_terminate (self, error, JA_JINGLE_REASON_MEDIA_ERROR);
+    return;
+  }
+  final = ja_ft_writer_finish (self->writer, &self->expected, &error);
+  if (final == NULL) {
+    JaJingleReason reason = JA_JINGLE_REASON_MEDIA_ERROR;
+
+    if (g_error_matches (error, JA_TRANSFER_ERROR,
+            JA_TRANSFER_ERROR_HASH_MISMATCH)) {
+      g_clear_error (&error);
+      error = g_error_new (JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_HASH_MISMATCH,
+          "hash mismatch: '%s' is not what was offered, nothing kept",
+          self->file->name ? self->file->name : "file");
+    } else if (error->domain != JA_TRANSFER_ERROR) {
+      reason = JA_JINGLE_REASON_FAILED_APPLICATION;
+    }
+    ja_ft_writer_abort (self->writer, FALSE);
+    fail_and_terminate (self, error, reason);
+    return;
+  }
+  got = ja_ft_writer_get_hashes (self->writer);
+  sha = got != NULL ? ja_ft_hash_list_find (got, JA_FT_HASH_SHA_256) : NULL;
+  if (sha != NULL)
+    self->sha256_hex = hex (sha);
+  g_free (self->path);
+  self->path = g_steal_pointer (&final);
+  g_info ("content %s: verified, saved as %s", self->content_name,
+      self->path);
+  /* XEP-0234 §Received: tell the sender, then end our side with success. */
+  if (self->session != NULL)
+    ja_jingle_session_send_info (self->session,
+        ja_ft_received_build (self->creator, self->content_name), NULL);
+  conclude (self, self->path, NULL);
+  if (self->content != NULL)
+    ja_jingle_content_app_finished (self->content, JA_JINGLE_REASON_SUCCESS);
+}
+
+static gboolean
+checksum_timeout_cb (gpointer user_data)
+{
+  verdict_timeout (user_data, "<checksum/>");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+receiver_eof (JaFtTransfer *self)
+{
+  self->eof = TRUE;
+  if (self->have_expected) {
+    receiver_verify (self);
+    return;
+  }
+  /* XEP-0234 §Checksum: the hash may follow the data. */
+  g_debug ("content %s: waiting for a checksum", self->content_name);
+  self->timer_id = g_timeout_add (JA_FT_CHECKSUM_TIMEOUT_MS,
+      checksum_timeout_cb, self);
+}
+
+static gboolean
+idle_timeout_cb (gpointer user_data)
+{
+  verdict_timeout (user_data, "data");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+receiver_read_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (JaFtTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), res,
+      &error);
+
+  if (self->stopped || self->done)
+    return;
+  if (n < 0) {
+    g_prefix_error (&error, "receiving: ");
+    fail_and_terminate (self, error, JA_JINGLE_REASON_CONNECTIVITY_ERROR);
+    return;
+  }
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (n == 0) {
+    receiver_eof (self);
+    return;
+  }
+  if (!ja_ft_writer_write (self->writer, self->buf, (gsize) n, &error)) {
+    fail_and_terminate (self, error, error->domain == JA_TRANSFER_ERROR
+        ? JA_JINGLE_REASON_MEDIA_ERROR : JA_JINGLE_REASON_FAILED_APPLICATION);
+    return;
+  }
+  self->bytes += (guint64) n;
+  progress (self);
+  receiver_read_next (self);
+}
+
+static void
+receiver_read_next (JaFtTransfer *self)
+{
+  self->timer_id = g_timeout_add (JA_FT_IDLE_TIMEOUT_MS, idle_timeout_cb,
+      self);
+  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream),
+      self->buf, JA_FT_CHUNK_SIZE, G_PRIORITY_DEFAULT, self->cancellable,
+      receiver_read_cb, g_object_ref (self));
+}
+
+static void
+receiver_start (JaFtTransfer *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = ja_ft_name_sanitize (self->file->name);
+
+  if (self->dir == NULL) {
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+        "no download directory");
+  } else {
+    self->writer = ja_ft_writer_new (self->dir, name,
+        ja_ft_file_get_named_algos (self->file),
+        self->file->has_size ? self->file->size : JA_FT_SIZE_UNKNOWN, &error);
+  }
+  if (self->writer == NULL) {
+    fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+    return;
+  }
+  receiver_read_next (self);
+}
+
+/* ---- the application kind's side ---------------------------------------- */
+
+static JaFtTransfer *
+transfer_new (JaJingleContent *c, gboolean sender)
+{
+  JaFtTransfer *self = g_object_new (JA_TYPE_FT_TRANSFER, NULL);
+  JaJingleSession *session = ja_jingle_content_get_session (c);
+
+  self->sender = sender;
+  self->content = c;
+  self->content_name = g_strdup (ja_jingle_content_get_name (c));
+  self->creator = ja_jingle_content_get_creator (c) == JA_JINGLE_ROLE_INITIATOR
+      ? JA_FT_CREATOR_INITIATOR : JA_FT_CREATOR_RESPONDER;
+  if (session != NULL) {
+    self->session = session;
+    g_object_add_weak_pointer (G_OBJECT (session),
+        (gpointer *) &self->session);
+    g_signal_connect_object (session, "terminated",
+        G_CALLBACK (session_terminated_cb), self, 0);
+    g_signal_connect_object (session, "notify::state",
+        G_CALLBACK (session_state_cb), self, 0);
+  }
+  return self;
+}
+
+JaFtTransfer *
+ja_ft_transfer_new_sender (JaJingleContent *c, const JaFtOffer *offer,
+    GError **error)
+{
+  g_autoptr (JaFtTransfer) self = NULL;
+  const char *corrupt = g_getenv ("JINGLE_AGENT_TEST_CORRUPT_OFFSET");
+  guint64 off;
+
+  if (offer == NULL || offer->path == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "a file offer needs a path");
+    return NULL;
+  }
+  self = transfer_new (c, TRUE);
+  self->path = g_strdup (offer->path);
+  self->file = ja_ft_file_new ();
+  self->file->name = offer->name != NULL ? g_strdup (offer->name)
+      : g_path_get_basename (offer->path);
+  self->file->has_size = TRUE;
+  self->file->size = offer->size;
+  if (offer->date != NULL)
+    ja_ft_file_set_datetime (self->file, offer->date);
+  self->file->media_type = g_strdup (offer->media_type);
+  self->file->desc = g_strdup (offer->desc);
+  if (offer->hashes != NULL)
+    self->file->hashes = *offer->hashes;
+  if (corrupt != NULL && g_ascii_string_to_unsigned (corrupt, 10, 0,
+          G_MAXINT64, &off, NULL))
+    self->corrupt_offset = (gint64) off;
+  return g_steal_pointer (&self);
+}
+
+JaFtTransfer *
+ja_ft_transfer_new_receiver (JaJingleContent *c, JaFtFile *file)
+{
+  JaFtTransfer *self = transfer_new (c, FALSE);
+
+  self->file = file;
+  for (guint i = 0; i < file->hashes.n; i++) {
+    if (file->hashes.items[i].len > 0) {
+      ja_ft_hash_list_set (&self->expected, &file->hashes.items[i]);
+      self->have_expected = TRUE;
+    }
+  }
+  return self;
+}
+
+JaXmlNode *
+ja_ft_transfer_build_description (JaFtTransfer *self)
+{
+  return ja_ft_description_build (self->file);
+}
+
+void
+ja_ft_transfer_start (JaFtTransfer *self, JaJingleChannel *channel)
+{
+  GIOStream *stream = ja_jingle_channel_get_stream (channel);
+  JaJingleTransport *tp = self->content
+      ? ja_jingle_content_get_transport (self->content) : NULL;
+
+  if (self->started || self->done || stream == NULL)
+    return;
+  self->started = TRUE;
+  self->stream = g_object_ref (stream);
+  self->transport_ns = g_strdup (tp ? tp->kind->ns : NULL);
+  self->buf = g_malloc (JA_FT_CHUNK_SIZE);
+  self->t_start = g_get_monotonic_time ();
+  if (self->sender)
+    sender_start (self);
+  else
+    receiver_start (self);
+}
+
+void
+ja_ft_transfer_stop (JaFtTransfer *self, JaJingleReason reason)
+{
+  if (self->stopped)
+    return;
+  self->stopped = TRUE;
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  /* An unfinished bytestream is aborted (IBB: <close/> without waiting). */
+  if (self->stream != NULL && !g_io_stream_is_closed (self->stream))
+    g_io_stream_close (self->stream, NULL, NULL);
+  if (self->writer != NULL)
+    ja_ft_writer_abort (self->writer, FALSE);
+}
+
+gboolean
+ja_ft_transfer_handle_session_info (JaFtTransfer *self,
+    const JaXmlNode *payload, GError **error)
+{
+  g_autoptr (JaFtChecksum) sum = NULL;
+  g_autofree char *name = NULL;
+  JaFtCreator creator;
+
+  if (g_strcmp0 (payload->ns, JA_NS_JINGLE_FT) != 0)
+    goto unsupported;
+  if (g_str_equal (payload->name, "received")) {
+    if (!ja_ft_received_parse (payload, &creator, &name, error))
+      return FALSE;
+    if (name != NULL && !g_str_equal (name, self->content_name))
+      goto unsupported;     /* another content's */
+    g_debug ("content %s: the receiver has the file", self->content_name);
+    return TRUE;
+  }
+  if (!g_str_equal (payload->name, "checksum"))
+    goto unsupported;
+  sum = ja_ft_checksum_parse (payload, error);
+  if (sum == NULL)
+    return FALSE;
+  if (sum->name != NULL && !g_str_equal (sum->name, self->content_name))
+    goto unsupported;
+  if (self->sender)
+    return TRUE;            /* nothing to check on our side */
+  for (guint i = 0; i < sum->file->hashes.n; i++) {
+    if (sum->file->hashes.items[i].len > 0) {
+      ja_ft_hash_list_set (&self->expected, &sum->file->hashes.items[i]);
+      self->have_expected = TRUE;
+    }
+  }
+  if (self->eof && !self->done && !self->stopped && self->have_expected)
+    receiver_verify (self);
+  return TRUE;
+
+unsupported:
+  g_set_error (error, JA_JINGLE_ERROR, JA_JINGLE_ERROR_UNSUPPORTED_INFO,
+      "not this content's session-info");
+  return FALSE;
+}
+
+void
+ja_ft_transfer_detach (JaFtTransfer *self)
+{
+  self->content = NULL;
+}
+
+/* ---- getters ------------------------------------------------------------ */
+
+gboolean
+ja_ft_transfer_is_sender (JaFtTransfer *self)
+{
+  return self->sender;
+}
+
+const JaFtFile *
+ja_ft_transfer_get_file (JaFtTransfer *self)
+{
+  return self->file;
+}
+
+JaJingleSession *
+ja_ft_transfer_get_session (JaFtTransfer *self)
+{
+  return self->session;
+}
+
+void
+ja_ft_transfer_set_download_dir (JaFtTransfer *self, const char *dir)
+{
+  g_free (self->dir);
+  self->dir = g_strdup (dir);
+}
+
+const char *
+ja_ft_transfer_get_path (JaFtTransfer *self)
+{
+  return self->path;
+}
+
+guint64
+ja_ft_transfer_get_bytes (JaFtTransfer *self)
+{
+  return self->bytes;
+}
+
+double
+ja_ft_transfer_get_seconds (JaFtTransfer *self)
+{
+  gint64 end = self->t_end ? self->t_end : g_get_monotonic_time ();
+
+  if (self->t_start == 0)
+    return 0.0;
+  return (end - self->t_start) / (double) G_USEC_PER_SEC;
+}
+
+const char *
+ja_ft_transfer_get_sha256_hex (JaFtTransfer *self)
+{
+  if (self->sha256_hex == NULL && self->sender) {
+    const JaFtHash *h = ja_ft_hash_list_find (&self->file->hashes,
+        JA_FT_HASH_SHA_256);
+
+    if (h != NULL)
+      self->sha256_hex = hex (h);
+  }
+  return self->sha256_hex;
+}
+
+const char *
+ja_ft_transfer_get_transport_ns (JaFtTransfer *self)
+{
+  return self->transport_ns;
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static void
+ja_ft_transfer_dispose (GObject *object)
+{
+  JaFtTransfer *self = JA_FT_TRANSFER (object);
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->session != NULL) {
+    g_object_remove_weak_pointer (G_OBJECT (self->session),
+        (gpointer *) &self->session);
+    self->session = NULL;
+  }
+  g_clear_object (&self->source);
+  g_clear_object (&self->stream);
+  g_clear_pointer (&self->writer, ja_ft_writer_free);
+  G_OBJECT_CLASS (ja_ft_transfer_parent_class)->dispose (object);
+}
+
+static void
+ja_ft_transfer_finalize (GObject *object)
+{
+  JaFtTransfer *self = JA_FT_TRANSFER (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->file, ja_ft_file_free);
+  g_free (self->content_name);
+  g_free (self->path);
+  g_free (self->dir);
+  g_free (self->transport_ns);
+  g_free (self->buf);
+  g_free (self->sha256_hex);
+  G_OBJECT_CLASS (ja_ft_transfer_parent_class)->finalize (object);
+}
+
+static void
+ja_ft_transfer_class_init (JaFtTransferClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ja_ft_transfer_dispose;
+  object_class->finalize = ja_ft_transfer_finalize;
+  signals[ACCEPTED] = g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64,
+      G_TYPE_UINT64);
+  signals[VERIFIED] = g_signal_new ("verified", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+ja_ft_transfer_init (JaFtTransfer *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->corrupt_offset = -1;
+}

@@ -1,0 +1,13 @@
+/* plugins.c — the one list of Jingle extensions (STYLE.md §3.6): each
+ * plugin's public face is a const kind registered here. */
+#include "plugins/plugins.h"
+
+#include "plugins/file-transfer/ft-app.h"
+#include "plugins/ibb/ibb-transport.h"
+
+void
+ja_plugins_register_all (JaJingleRegistry *registry)
+{
+  ja_jingle_registry_add_app (registry, &ja_ft_app_kind);
+  ja_jingle_registry_add_transport (registry, &ja_ibb_transport_kind);
+}

@@ -1,0 +1,407 @@
+/* test-ft-app.c — the XEP-0234 application kind (ft-app.c, ft-transfer.c)
+ * inside the real Jingle engine on the fake signalling, with the fake
+ * streaming transport and an in-memory GIOStream as the channel: the
+ * receiver verifies and saves, refuses a mismatch (media-error, "hash
+ * mismatch", nothing kept), waits for a <checksum/> when the offer had no
+ * hash; the sender takes a session-accept without <description/>, streams
+ * the file, closes, and succeeds on the receiver's success. No network. */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "plugins/file-transfer/ft-app.h"
+#include "plugins/file-transfer/ft-error.h"
+#include "signalling/jingle/jingle-content.h"
+#include "signalling/xmpp/ns.h"
+#include "tests/support/ja-test-util.h"
+#include "tests/unit/jingle/jingle-test-fakes.h"
+
+#define DATA_LEN (300 * 1024 + 7)   /* several chunks, not a multiple */
+
+typedef struct {
+  FakeSignalling *fake;
+  JaJingleManager *manager;
+  JaJingleSession *session;
+  JaFtTransfer *transfer;
+  char *dir;
+  guint8 *data;
+  char *sha256_b64;
+  guint verified, failed;
+  GError *error;
+  char *path;
+  GPtrArray *actions;          /* what we sent: "action[:payload]" */
+} Fixture;
+
+static void
+verified_cb (JaFtTransfer *t, const char *path, Fixture *f)
+{
+  f->verified++;
+  g_free (f->path);
+  f->path = g_strdup (path);
+}
+
+static void
+failed_cb (JaFtTransfer *t, const GError *error, Fixture *f)
+{
+  f->failed++;
+  g_clear_error (&f->error);
+  f->error = g_error_copy (error);
+}
+
+static void
+watch_transfer (Fixture *f, JaJingleContent *c)
+{
+  f->transfer = g_object_ref (ja_ft_app_get_transfer (
+          ja_jingle_content_get_app (c)));
+  g_assert_nonnull (f->transfer);
+  g_signal_connect (f->transfer, "verified", G_CALLBACK (verified_cb), f);
+  g_signal_connect (f->transfer, "failed", G_CALLBACK (failed_cb), f);
+}
+
+static void
+incoming_cb (JaJingleManager *m, JaJingleSession *s, Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->session = g_object_ref (s);
+  watch_transfer (f, ja_jingle_session_get_content (s, 0));
+  ja_ft_transfer_set_download_dir (f->transfer, f->dir);
+  g_assert_true (ja_jingle_session_accept (s, &error));
+  g_assert_no_error (error);
+}
+
+/* Records the actions (and first payload names) of everything we sent and
+ * answers our IQs. */
+static void
+drain (Fixture *f)
+{
+  JaXmlNode *n;
+
+  while ((n = fake_pop (f->fake)) != NULL) {
+    const JaXmlNode *j = ja_xml_node_find (n, "jingle", JA_NS_JINGLE);
+
+    if (j != NULL) {
+      const JaXmlNode *p = ja_xml_node_get_n_children (j) > 0
+          ? ja_xml_node_get_child (j, 0) : NULL;
+      const JaXmlNode *r = ja_xml_node_find (j, "reason", JA_NS_JINGLE);
+      const JaXmlNode *rc = r && ja_xml_node_get_n_children (r) > 0
+          ? ja_xml_node_get_child (r, 0) : NULL;
+      const JaXmlNode *text = r ? ja_xml_node_find (r, "text", NULL) : NULL;
+
+      g_ptr_array_add (f->actions, g_strdup_printf ("%s:%s%s%s",
+              ja_xml_node_get_attr (j, "action"),
+              rc ? rc->name : (p ? p->name : ""), text ? ":" : "",
+              text ? ja_xml_node_get_text (text) : ""));
+    }
+    ja_xml_node_free (n);
+  }
+  fake_answer_all (f->fake);
+}
+
+static gboolean
+sent (Fixture *f, const char *prefix)
+{
+  drain (f);
+  for (guint i = 0; i < f->actions->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (f->actions, i), prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JaJingleRegistry) reg = fake_registry_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaFtHasher) h = ja_ft_hasher_new (JA_FT_HASH_BIT (
+          JA_FT_HASH_SHA_256), &error);
+  JaFtHashList out;
+
+  memset (f, 0, sizeof *f);
+  g_assert_true (ja_jingle_registry_add_app (reg, &ja_ft_app_kind));
+  f->fake = fake_signalling_new ();
+  f->manager = ja_jingle_manager_new (fake_signalling_base (f->fake), reg);
+  ja_jingle_manager_set_accept_timeout (f->manager, 0);
+  g_signal_connect (f->manager, "incoming-session", G_CALLBACK (incoming_cb),
+      f);
+  f->dir = g_dir_make_tmp ("test-ft-app-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->data = g_malloc (DATA_LEN);
+  for (gsize i = 0; i < DATA_LEN; i++)
+    f->data[i] = (guint8) (i * 7 + (i >> 9));
+  ja_ft_hasher_update (h, f->data, DATA_LEN);
+  ja_ft_hasher_finish (h, &out);
+  f->sha256_b64 = ja_ft_hash_to_base64 (&out.items[0]);
+  f->actions = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+tear_down (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
+    g_autofree char *p = g_build_filename (f->dir, name, NULL);
+
+    g_unlink (p);
+  }
+  g_rmdir (f->dir);
+  g_clear_object (&f->transfer);
+  g_clear_object (&f->session);
+  g_clear_object (&f->manager);
+  g_clear_error (&f->error);
+  g_ptr_array_unref (f->actions);
+  g_free (f->dir);
+  g_free (f->data);
+  g_free (f->sha256_b64);
+  g_free (f->path);
+}
+
+static guint
+n_files (Fixture *f)
+{
+  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+concluded_cb (gpointer data)
+{
+  Fixture *f = data;
+
+  drain (f);
+  return f->verified + f->failed > 0;
+}
+
+/* ---- receiver ----------------------------------------------------------- */
+
+static void
+offer (Fixture *f, const char *hash_b64)
+{
+  g_autofree char *hash = hash_b64 == NULL ? g_strdup ("")
+      : g_strdup_printf ("<hash xmlns='" JA_NS_HASHES "' algo='sha-256'>%s"
+          "</hash>", hash_b64);
+
+  fake_deliver (f->fake, "<iq type='set' id='i1' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-initiate' "
+      "sid='s1' initiator='" FAKE_PEER "'><content creator='initiator' "
+      "name='f' senders='initiator'><description xmlns='" JA_NS_JINGLE_FT
+      "'><file><name>../up/a.txt</name><size>%u</size>%s</file></description>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content></jingle></iq>",
+      DATA_LEN, hash);
+  g_assert_nonnull (f->session);
+}
+
+static void
+feed (Fixture *f, gsize len)
+{
+  g_autoptr (GInputStream) in = g_memory_input_stream_new_from_data (
+      g_memdup2 (f->data, len), len, g_free);
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GIOStream) io = g_simple_io_stream_new (in, out);
+  g_autoptr (JaJingleChannel) ch = ja_jingle_channel_new_stream (io);
+
+  ja_jingle_content_transport_ready (ja_jingle_session_get_content (
+          f->session, 0), ch);
+}
+
+static void
+test_receive_verified (Fixture *f, gconstpointer data)
+{
+  g_autofree char *want = g_build_filename (f->dir, "up_a.txt", NULL);
+  g_autofree char *got = NULL;
+  gsize len = 0;
+
+  offer (f, f->sha256_b64);
+  g_assert_true (sent (f, "session-accept:content"));
+  feed (f, DATA_LEN);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->verified, ==, 1);
+  g_assert_cmpstr (f->path, ==, want);
+  g_assert_true (g_file_get_contents (want, &got, &len, NULL));
+  g_assert_cmpmem (got, len, f->data, DATA_LEN);
+  g_assert_cmpuint (ja_ft_transfer_get_bytes (f->transfer), ==, DATA_LEN);
+  g_assert_nonnull (ja_ft_transfer_get_sha256_hex (f->transfer));
+  g_assert_true (sent (f, "session-info:received"));
+  g_assert_true (sent (f, "session-terminate:success"));
+  g_assert_cmpuint (n_files (f), ==, 1);
+}
+
+static void
+test_receive_mismatch (Fixture *f, gconstpointer data)
+{
+  /* A hash of other bytes: the right length, the wrong value. */
+  offer (f, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+  drain (f);
+  feed (f, DATA_LEN);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_assert_error (f->error, JA_TRANSFER_ERROR,
+      JA_TRANSFER_ERROR_HASH_MISMATCH);
+  g_assert_true (sent (f, "session-terminate:media-error:hash mismatch"));
+  g_assert_cmpuint (n_files (f), ==, 0);
+}
+
+static void
+test_receive_short (Fixture *f, gconstpointer data)
+{
+  offer (f, f->sha256_b64);
+  drain (f);
+  feed (f, DATA_LEN - 100);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_assert_true (sent (f, "session-terminate:media-error"));
+  g_assert_cmpuint (n_files (f), ==, 0);
+}
+
+static gboolean
+all_read_cb (gpointer data)
+{
+  Fixture *f = data;
+
+  return ja_ft_transfer_get_bytes (f->transfer) == DATA_LEN;
+}
+
+static void
+test_receive_checksum_later (Fixture *f, gconstpointer data)
+{
+  offer (f, NULL);
+  drain (f);
+  feed (f, DATA_LEN);
+  g_assert_true (ja_test_wait_until (all_read_cb, f, 5000));
+  /* Let the EOF arrive, then nothing happens until the checksum does. */
+  ja_test_wait_until (concluded_cb, f, 50);
+  g_assert_cmpuint (f->verified + f->failed, ==, 0);
+  fake_deliver (f->fake, "<iq type='set' id='i2' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-info' "
+      "sid='s1'><checksum xmlns='" JA_NS_JINGLE_FT "' creator='initiator' "
+      "name='f'><file><hash xmlns='" JA_NS_HASHES "' algo='sha-256'>%s</hash>"
+      "</file></checksum></jingle></iq>", f->sha256_b64);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->verified, ==, 1);
+  g_assert_true (sent (f, "session-terminate:success"));
+}
+
+static void
+test_receive_cancelled (Fixture *f, gconstpointer data)
+{
+  offer (f, f->sha256_b64);
+  drain (f);
+  fake_deliver (f->fake, "<iq type='set' id='i2' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-terminate' "
+      "sid='s1'><reason><cancel/></reason></jingle></iq>");
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (n_files (f), ==, 0);
+}
+
+/* ---- sender ------------------------------------------------------------- */
+
+static gboolean
+closed_cb (gpointer data)
+{
+  return g_io_stream_is_closed (data);
+}
+
+static void
+test_send (Fixture *f, gconstpointer data)
+{
+  g_autofree char *src = g_build_filename (f->dir, "src.bin", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GInputStream) in = g_memory_input_stream_new ();
+  g_autoptr (GIOStream) io = g_simple_io_stream_new (in, out);
+  g_autoptr (JaJingleChannel) ch = NULL;
+  JaFtHashList hashes = { 0 };
+  JaFtOffer o = { 0 };
+  JaJingleAppOptions opts = { &o };
+  JaJingleContent *c;
+
+  g_assert_true (g_file_set_contents (src, (char *) f->data, DATA_LEN, NULL));
+  g_assert_true (ja_ft_hash_set_base64 (&hashes.items[0], JA_FT_HASH_SHA_256,
+          f->sha256_b64, NULL));
+  hashes.n = 1;
+  o.path = src;
+  o.name = "offered.bin";
+  o.size = DATA_LEN;
+  o.hashes = &hashes;
+  f->session = ja_jingle_manager_new_session (f->manager, FAKE_PEER, &error);
+  g_assert_no_error (error);
+  c = ja_jingle_session_add_content (f->session, "f", JA_NS_JINGLE_FT,
+      FAKE_NS_TP_HIGH, &opts, &error);
+  g_assert_no_error (error);
+  watch_transfer (f, c);
+  g_assert_true (ja_jingle_session_initiate (f->session, &error));
+  g_assert_true (sent (f, "session-initiate:content"));
+  /* §7.2.7 allows an answer that carries only the transport. */
+  fake_deliver (f->fake, "<iq type='set' id='a1' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-accept' "
+      "sid='%s'><content creator='initiator' name='f'><transport xmlns='"
+      FAKE_NS_TP_HIGH "'/></content></jingle></iq>",
+      ja_jingle_session_get_sid (f->session));
+  g_assert_cmpint (ja_jingle_session_get_state (f->session), ==,
+      JA_JINGLE_STATE_ACTIVE);
+  ch = ja_jingle_channel_new_stream (io);
+  ja_jingle_content_transport_ready (c, ch);
+  g_assert_true (ja_test_wait_until (closed_cb, io, 5000));
+  g_assert_cmpmem (g_memory_output_stream_get_data (
+          G_MEMORY_OUTPUT_STREAM (out)), g_memory_output_stream_get_data_size (
+          G_MEMORY_OUTPUT_STREAM (out)), f->data, DATA_LEN);
+  g_assert_cmpuint (f->verified + f->failed, ==, 0);
+  fake_deliver (f->fake, "<iq type='set' id='a2' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-info' "
+      "sid='%s'><received xmlns='" JA_NS_JINGLE_FT "' creator='initiator' "
+      "name='f'/></jingle></iq>", ja_jingle_session_get_sid (f->session));
+  fake_deliver (f->fake, "<iq type='set' id='a3' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-terminate' "
+      "sid='%s'><reason><success/></reason></jingle></iq>",
+      ja_jingle_session_get_sid (f->session));
+  g_assert_cmpuint (f->verified, ==, 1);
+  g_assert_cmpstr (f->path, ==, src);
+}
+
+static void
+test_send_declined (Fixture *f, gconstpointer data)
+{
+  g_autofree char *src = g_build_filename (f->dir, "src.bin", NULL);
+  g_autoptr (GError) error = NULL;
+  JaFtOffer o = { 0 };
+  JaJingleAppOptions opts = { &o };
+  JaJingleContent *c;
+
+  g_assert_true (g_file_set_contents (src, "x", 1, NULL));
+  o.path = src;
+  o.size = 1;
+  f->session = ja_jingle_manager_new_session (f->manager, FAKE_PEER, &error);
+  c = ja_jingle_session_add_content (f->session, "f", JA_NS_JINGLE_FT,
+      FAKE_NS_TP_HIGH, &opts, &error);
+  g_assert_no_error (error);
+  watch_transfer (f, c);
+  g_assert_true (ja_jingle_session_initiate (f->session, &error));
+  drain (f);
+  fake_deliver (f->fake, "<iq type='set' id='a1' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-terminate' "
+      "sid='%s'><reason><decline/></reason></jingle></iq>",
+      ja_jingle_session_get_sid (f->session));
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_assert_error (f->error, JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_DECLINED);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, set_up, fn, tear_down)
+  ADD ("/ft/app/receive/verified", test_receive_verified);
+  ADD ("/ft/app/receive/hash-mismatch", test_receive_mismatch);
+  ADD ("/ft/app/receive/short", test_receive_short);
+  ADD ("/ft/app/receive/checksum-later", test_receive_checksum_later);
+  ADD ("/ft/app/receive/cancelled", test_receive_cancelled);
+  ADD ("/ft/app/send/accept-without-description", test_send);
+  ADD ("/ft/app/send/declined", test_send_declined);
+  return g_test_run ();
+}
