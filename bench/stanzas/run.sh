@@ -39,7 +39,7 @@ annotate() { callgrind_annotate --threshold=100 "$@" "$out" 2>/dev/null; }
 route=$(annotate --inclusive=yes |
   awk '/ja_xmpp_router_dispatch/ { gsub(",", "", $1); print $1; exit }')
 expat=$(annotate --inclusive=no |
-  awk '/libexpat/ { gsub(",", "", $1); s += $1 } END { print s + 0 }')
+  awk '/libexpat/ { gsub(",", "", $1); s += $1 } END { printf "%.0f\n", s }')
 route=${route:-0}
 echo "callgrind: $((total / n)) instructions per stanza (parse+route+free)," \
   "of which expat $((expat / n)), routing $((route / n))," \

@@ -4,6 +4,8 @@
  * next to parsing. */
 #include "signalling/xmpp/xmpp-router.h"
 
+#include <string.h>
+
 typedef struct {
   guint id;
   JaXmppStanzaFunc func;
@@ -13,6 +15,7 @@ typedef struct {
 struct _JaXmppRouter {
   GHashTable *table;  /* "element\nname\nns" → GArray of Route */
   guint next_id;
+  guint dispatching;  /* > 0: arrays in use are replaced, not changed */
 };
 
 static char *
@@ -60,6 +63,10 @@ ja_xmpp_router_add (JaXmppRouter *router, const char *element,
   if (routes == NULL) {
     routes = g_array_new (FALSE, FALSE, sizeof (Route));
     g_hash_table_insert (router->table, key, routes);
+  } else if (router->dispatching > 0) {
+    /* A dispatch holds the old array: give the table a changed copy. */
+    routes = g_array_copy (routes);
+    g_hash_table_insert (router->table, key, routes);
   } else {
     g_free (key);
   }
@@ -79,6 +86,10 @@ ja_xmpp_router_remove (JaXmppRouter *router, guint id)
 
     for (guint i = 0; i < routes->len; i++) {
       if (g_array_index (routes, Route, i).id == id) {
+        if (router->dispatching > 0) {
+          routes = g_array_copy (routes);
+          g_hash_table_iter_replace (&iter, routes);
+        }
         g_array_remove_index (routes, i);
         return;
       }
@@ -93,10 +104,10 @@ run_routes (JaXmppRouter *router, const char *key, const JaXmlNode *stanza)
 
   if (routes == NULL)
     return FALSE;
-  /* Copy: a handler may add or remove routes. */
-  g_autoptr (GArray) copy = g_array_copy (routes);
-  for (guint i = 0; i < copy->len; i++) {
-    Route *r = &g_array_index (copy, Route, i);
+  /* A ref, not a copy: add/remove replace the array while dispatching. */
+  g_autoptr (GArray) held = g_array_ref (routes);
+  for (guint i = 0; i < held->len; i++) {
+    Route *r = &g_array_index (held, Route, i);
 
     if (r->func (stanza, r->user_data))
       return TRUE;
@@ -104,29 +115,67 @@ run_routes (JaXmppRouter *router, const char *key, const JaXmlNode *stanza)
   return FALSE;
 }
 
+static gsize
+put (char *key, gsize at, const char *s, gsize max)
+{
+  gsize len = s != NULL ? strlen (s) : 0;
+
+  if (at + len + 1 >= max)
+    return max;
+  memcpy (key + at, s, len);
+  return at + len;
+}
+
+static gboolean
+dispatch (JaXmppRouter *router, const JaXmlNode *stanza);
+
 gboolean
 ja_xmpp_router_dispatch (JaXmppRouter *router, const JaXmlNode *stanza)
 {
-  /* A stack buffer keeps the hot path free of allocations. */
+  gboolean consumed;
+
+  router->dispatching++;
+  consumed = dispatch (router, stanza);
+  router->dispatching--;
+  return consumed;
+}
+
+static gboolean
+dispatch (JaXmppRouter *router, const JaXmlNode *stanza)
+{
   char key[512];
   guint n = ja_xml_node_get_n_children (stanza);
-  gboolean is_iq = g_str_equal (stanza->name, "iq");
+  gboolean is_iq = strcmp (stanza->name, "iq") == 0;
+  gsize head = put (key, 0, stanza->name, sizeof key);
 
+  if (head + 2 >= sizeof key)
+    return FALSE;
+  key[head++] = '\n';
   for (guint i = 0; i < n; i++) {
     const JaXmlNode *child = ja_xml_node_get_child (stanza, i);
-    int len;
+    gsize at = head;
 
     if (is_iq)
-      len = g_snprintf (key, sizeof key, "%s\n%s\n%s", stanza->name,
-          child->name, child->ns ? child->ns : "");
-    else
-      len = g_snprintf (key, sizeof key, "%s\n\n%s", stanza->name,
-          child->ns ? child->ns : "");
-    if (len > 0 && (gsize) len < sizeof key && run_routes (router, key, stanza))
+      at = put (key, at, child->name, sizeof key);
+    if (at + 2 >= sizeof key) {
+      if (is_iq)
+        break;
+      continue;
+    }
+    key[at++] = '\n';
+    at = put (key, at, child->ns, sizeof key);
+    if (at >= sizeof key) {
+      if (is_iq)
+        break;    /* too long for any route: only element-wide handlers */
+      continue;
+    }
+    key[at] = '\0';
+    if (run_routes (router, key, stanza))
       return TRUE;
     if (is_iq)
       break;  /* an IQ request has exactly one payload (RFC 6120 §8.2.3) */
   }
-  g_snprintf (key, sizeof key, "%s\n\n", stanza->name);
+  key[head] = '\n';
+  key[head + 1] = '\0';
   return run_routes (router, key, stanza);
 }

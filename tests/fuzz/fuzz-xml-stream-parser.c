@@ -1,10 +1,10 @@
 /* fuzz-xml-stream-parser.c — libFuzzer target for the XML stream parser
  * (RFC 6120 §4, §11): the input is raw stream bytes, split at a point taken
- * from its middle byte. Oracles: the stanzas reported must not depend on the
- * split; every stanza written out must parse back and be written out the
- * same way again (the writer's escaping and xmlns scoping are exact); a
- * deep copy must write out the same; and no input may reach g_warning or
- * g_critical. */
+ * from its middle byte. Oracles: the stanzas reported must not depend on
+ * the split (see assert_same_stanzas); every stanza written out must parse
+ * back and be written out the same way again (the writer's escaping and
+ * xmlns scoping are exact); a deep copy must write out the same; and no
+ * input may reach g_warning or g_critical. */
 
 #include <stdint.h>
 #include <string.h>
@@ -145,6 +145,25 @@ run_clear (Run *run)
   g_clear_pointer (&run->stanzas, g_ptr_array_unref);
 }
 
+/* The split must not change the stanzas. It may change whether an error is
+ * seen by the end of the input: expat reports some errors in a token cut
+ * by a chunk end (junk after the root, say) only when more bytes come. */
+static void
+assert_same_stanzas (const Run *a, gboolean a_ok, const Run *b,
+    gboolean b_ok)
+{
+  guint n = MIN (a->stanzas->len, b->stanzas->len);
+
+  if (a_ok && b_ok)
+    g_assert (a->stanzas->len == b->stanzas->len);
+  if (a_ok && !b_ok)
+    g_assert (b->stanzas->len <= a->stanzas->len);
+  if (b_ok && !a_ok)
+    g_assert (a->stanzas->len <= b->stanzas->len);
+  for (guint i = 0; i < n; i++)
+    g_assert (strcmp (a->stanzas->pdata[i], b->stanzas->pdata[i]) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -167,10 +186,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   whole_ok = run_pieces (&whole, data, size, NULL, 0);
   run_init (&split, require_header);
   split_ok = run_pieces (&split, data, size, &cut, 1);
-  g_assert (whole_ok == split_ok);
-  g_assert (whole.stanzas->len == split.stanzas->len);
-  for (guint i = 0; i < whole.stanzas->len; i++)
-    g_assert (strcmp (whole.stanzas->pdata[i], split.stanzas->pdata[i]) == 0);
+  assert_same_stanzas (&whole, whole_ok, &split, split_ok);
 
   /* Stop after the first stanza, reset, and parse the whole input again as
    * a new stream (the STARTTLS/SASL restart path). */
@@ -184,7 +200,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_ptr_array_set_size (split.stanzas, 0);
   split_ok = run_pieces (&split, data, size, NULL, 0);
   g_assert (split_ok == whole_ok);
-  g_assert (split.stanzas->len == whole.stanzas->len);
+  assert_same_stanzas (&whole, whole_ok, &split, split_ok);
 
   run_clear (&whole);
   run_clear (&split);

@@ -79,6 +79,43 @@ test_long_namespace (void)
   g_assert_cmpuint (h.calls, ==, 1);
 }
 
+typedef struct {
+  JaXmppRouter *router;
+  guint self_id;
+  Hit added;
+  guint calls;
+} Churn;
+
+static gboolean
+churn_cb (const JaXmlNode *stanza, gpointer data)
+{
+  Churn *c = data;
+
+  /* Change the very routes being dispatched. */
+  c->calls++;
+  ja_xmpp_router_remove (c->router, c->self_id);
+  ja_xmpp_router_add (c->router, "message", NULL, NULL, hit_cb, &c->added);
+  return FALSE;
+}
+
+static void
+test_change_while_dispatching (void)
+{
+  g_autoptr (JaXmppRouter) r = ja_xmpp_router_new ();
+  g_autoptr (JaXmlNode) msg = stanza ("message", "body", NULL);
+  Churn c = { r, 0, { 0, TRUE }, 0 };
+
+  c.self_id = ja_xmpp_router_add (r, "message", NULL, NULL, churn_cb, &c);
+  /* The running dispatch sees the routes as they were when it began. */
+  g_assert_false (ja_xmpp_router_dispatch (r, msg));
+  g_assert_cmpuint (c.calls, ==, 1);
+  g_assert_cmpuint (c.added.calls, ==, 0);
+  /* The next one sees the change. */
+  g_assert_true (ja_xmpp_router_dispatch (r, msg));
+  g_assert_cmpuint (c.calls, ==, 1);
+  g_assert_cmpuint (c.added.calls, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -87,5 +124,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xmpp/router/message-ns-and-fallback",
       test_message_ns_and_fallback);
   g_test_add_func ("/xmpp/router/long-namespace", test_long_namespace);
+  g_test_add_func ("/xmpp/router/change-while-dispatching",
+      test_change_while_dispatching);
   return g_test_run ();
 }
