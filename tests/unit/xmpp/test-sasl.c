@@ -65,6 +65,7 @@ test_cb_type (void)
 
   g_assert_cmpstr (m13, ==, "SCRAM-SHA-256-PLUS");
   g_assert_cmpstr (t13, ==, "tls-exporter");
+  g_assert_cmpstr (m12, ==, "SCRAM-SHA-1-PLUS");
   g_assert_cmpstr (t12, ==, "tls-unique");
   g_assert_cmpstr (madv, ==, "SCRAM-SHA-256-PLUS");
   g_assert_cmpstr (adv, ==, "tls-server-end-point");
