@@ -2,11 +2,12 @@
  * manager (and through it the signalling over the stream), the registry
  * with every plugin (plugins.c), the per-stream IBB manager (dropped in
  * ja_agent_shutdown to break its cycle with the stream), the policy on
- * incoming file offers (who, how large, where) and the presence dance that lets peers without a roster subscription
- * find each other: the sender sends directed presence to the bare JID
- * (RFC 6121 §4.6), a receiver answers allowed senders with directed
- * presence carrying caps (XEP-0115), and the sender asks each answering
- * resource for disco#info (XEP-0030). */
+ * incoming file offers (who, how large, where), the files we hand out on
+ * request (XEP-0234 §Requesting a File) and the presence dance that lets
+ * peers without a roster subscription find each other: the sender sends
+ * directed presence to the bare JID (RFC 6121 §4.6), a receiver answers
+ * allowed senders with directed presence carrying caps (XEP-0115), and the
+ * sender asks each answering resource for disco#info (XEP-0030). */
 #include "agent/ja-agent.h"
 
 #include "plugins/file-transfer/ft-app.h"
@@ -35,11 +36,30 @@ struct _JaAgent {
   guint presence_handler;
   char *receive_dir;           /* NULL: decline offers */
   guint64 max_size;
+  GPtrArray *served;           /* Served*: what requests may get */
 };
+
+/* One file we hand out on request. */
+typedef struct {
+  char *path;
+  char *name;
+  guint64 size;
+  JaFtHashList hashes;
+} Served;
+
+static void
+served_free (gpointer data)
+{
+  Served *sv = data;
+
+  g_free (sv->path);
+  g_free (sv->name);
+  g_free (sv);
+}
 
 G_DEFINE_FINAL_TYPE (JaAgent, ja_agent, G_TYPE_OBJECT)
 
-enum { TRANSFER_OFFERED, TRANSFER_DECLINED, N_SIGNALS };
+enum { TRANSFER_OFFERED, TRANSFER_DECLINED, TRANSFER_REQUESTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static JaXmlNode *
@@ -113,6 +133,87 @@ check_offer (JaAgent *self, JaFtTransfer *t)
   return NULL;
 }
 
+/* Offers: FALSE after declining the session. */
+static gboolean
+check_offers (JaAgent *self, JaJingleSession *session, GPtrArray *offers)
+{
+  if (self->receive_dir == NULL) {
+    decline (self, session, "not accepting files");
+    return FALSE;
+  }
+  if (!ja_agent_is_allowed (self, ja_jingle_session_get_peer (session))) {
+    decline (self, session, "sender not allowed");
+    return FALSE;
+  }
+  for (guint i = 0; i < offers->len; i++) {
+    g_autofree char *why = check_offer (self, g_ptr_array_index (offers, i));
+
+    if (why != NULL) {
+      decline (self, session, why);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* The served file a request's selector names: its name (if given) and
+ * every hash value it gives must match; a hash of an algorithm we did not
+ * compute matches nothing. */
+static const Served *
+find_served (JaAgent *self, const JaFtFile *sel)
+{
+  for (guint i = 0; i < self->served->len; i++) {
+    const Served *sv = g_ptr_array_index (self->served, i);
+    gboolean match = sel->name == NULL || g_str_equal (sel->name, sv->name);
+
+    for (guint h = 0; match && h < sel->hashes.n; h++) {
+      const JaFtHash *want = &sel->hashes.items[h];
+      const JaFtHash *have = ja_ft_hash_list_find (&sv->hashes, want->algo);
+
+      if (want->len > 0)
+        match = have != NULL && ja_ft_hash_equal (have, want);
+    }
+    if (match)
+      return sv;
+  }
+  return NULL;
+}
+
+/* Requests: each is given its file, or the session ends with
+ * failed-application (XEP-0234 §File not Available), the same answer for
+ * a peer not allowed, which learns nothing. FALSE after refusing. */
+static gboolean
+check_requests (JaAgent *self, JaJingleSession *session, GPtrArray *requests)
+{
+  const char *peer = ja_jingle_session_get_peer (session);
+  gboolean allowed = ja_agent_is_allowed (self, peer);
+
+  for (guint i = 0; i < requests->len; i++) {
+    JaFtTransfer *t = g_ptr_array_index (requests, i);
+    const JaFtFile *sel = ja_ft_transfer_get_file (t);
+    const Served *sv = allowed ? find_served (self, sel) : NULL;
+    g_autofree char *why = NULL;
+    JaFtOffer offer = { 0 };
+
+    if (sv == NULL) {
+      why = g_strdup_printf ("request for '%s': %s", sel->name ? sel->name
+          : "a file by hash", allowed ? "file not served"
+          : "requester not allowed");
+      g_info ("agent: refusing %s's %s", peer, why);
+      g_signal_emit (self, signals[TRANSFER_DECLINED], 0, peer, why);
+      ja_jingle_session_terminate (session,
+          JA_JINGLE_REASON_FAILED_APPLICATION, "file not available");
+      return FALSE;
+    }
+    offer.path = sv->path;
+    offer.name = sv->name;
+    offer.size = sv->size;
+    offer.hashes = &sv->hashes;
+    ja_ft_transfer_serve (t, &offer);
+  }
+  return TRUE;
+}
+
 static void
 incoming_session_cb (JaJingleManager *manager, JaJingleSession *session,
     gpointer user_data)
@@ -120,42 +221,49 @@ incoming_session_cb (JaJingleManager *manager, JaJingleSession *session,
   JaAgent *self = user_data;
   const char *peer = ja_jingle_session_get_peer (session);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) ts = g_ptr_array_new ();
+  g_autoptr (GPtrArray) offers = g_ptr_array_new ();
+  g_autoptr (GPtrArray) requests = g_ptr_array_new ();
 
-  if (self->receive_dir == NULL) {
-    decline (self, session, "not accepting files");
-    return;
-  }
-  if (!ja_agent_is_allowed (self, peer)) {
-    decline (self, session, "sender not allowed");
-    return;
-  }
   for (guint i = 0; i < ja_jingle_session_get_n_contents (session); i++) {
     JaJingleContent *c = ja_jingle_session_get_content (session, i);
     JaFtTransfer *t = ja_ft_app_get_transfer (ja_jingle_content_get_app (c));
-    g_autofree char *why = NULL;
 
     if (t == NULL) {
       ja_jingle_session_terminate (session,
           JA_JINGLE_REASON_UNSUPPORTED_APPLICATIONS, NULL);
       return;
     }
-    why = check_offer (self, t);
-    if (why != NULL) {
-      decline (self, session, why);
-      return;
-    }
-    g_ptr_array_add (ts, t);
+    g_ptr_array_add (ja_ft_transfer_is_request (t) ? requests : offers, t);
   }
-  for (guint i = 0; i < ts->len; i++) {
-    JaFtTransfer *t = g_ptr_array_index (ts, i);
+  if ((offers->len > 0 && !check_offers (self, session, offers))
+      || (requests->len > 0 && !check_requests (self, session, requests)))
+    return;
+  for (guint i = 0; i < offers->len; i++) {
+    JaFtTransfer *t = g_ptr_array_index (offers, i);
 
     ja_ft_transfer_set_download_dir (t, self->receive_dir);
     g_signal_emit (self, signals[TRANSFER_OFFERED], 0, t, peer);
   }
+  for (guint i = 0; i < requests->len; i++)
+    g_signal_emit (self, signals[TRANSFER_REQUESTED], 0,
+        g_ptr_array_index (requests, i), peer);
   if (ja_jingle_session_get_state (session) == JA_JINGLE_STATE_PENDING
       && !ja_jingle_session_accept (session, &error))
-    g_info ("agent: cannot accept %s's offer: %s", peer, error->message);
+    g_info ("agent: cannot accept %s's session: %s", peer, error->message);
+}
+
+void
+ja_agent_serve_file (JaAgent *self, const char *path, const char *name,
+    guint64 size, const JaFtHashList *hashes)
+{
+  Served *sv = g_new0 (Served, 1);
+
+  g_return_if_fail (path != NULL && hashes != NULL);
+  sv->path = g_strdup (path);
+  sv->name = name != NULL ? g_strdup (name) : g_path_get_basename (path);
+  sv->size = size;
+  sv->hashes = *hashes;
+  g_ptr_array_add (self->served, sv);
 }
 
 void
@@ -414,6 +522,7 @@ ja_agent_finalize (GObject *object)
   g_ptr_array_unref (self->allowed);
   g_hash_table_unref (self->answered);
   g_free (self->receive_dir);
+  g_ptr_array_unref (self->served);
   G_OBJECT_CLASS (ja_agent_parent_class)->finalize (object);
 }
 
@@ -430,12 +539,16 @@ ja_agent_class_init (JaAgentClass *klass)
   signals[TRANSFER_DECLINED] = g_signal_new ("transfer-declined",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[TRANSFER_REQUESTED] = g_signal_new ("transfer-requested",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, JA_TYPE_FT_TRANSFER, G_TYPE_STRING);
 }
 
 static void
 ja_agent_init (JaAgent *self)
 {
   self->allowed = g_ptr_array_new_with_free_func (g_free);
+  self->served = g_ptr_array_new_with_free_func (served_free);
   self->answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_free);
 }

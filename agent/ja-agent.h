@@ -1,7 +1,8 @@
 /* ja-agent.h — an XMPP account as a Jingle endpoint: the stream, the
  * registry with every plugin, the Jingle manager, the per-stream IBB
  * manager, the policy of who may offer us files, and finding a peer's
- * resource that does Jingle file transfer. */
+ * resource that does Jingle file transfer; the files it hands out on
+ * request. */
 #pragma once
 
 #include <glib-object.h>
@@ -79,6 +80,27 @@ gboolean ja_agent_is_allowed (JaAgent *self, const char *full_jid);
  */
 void ja_agent_set_receive_dir (JaAgent *self, const char *dir,
     guint64 max_size);
+
+/**
+ * ja_agent_serve_file:
+ * @path: a readable regular file
+ * @name: (nullable): the name requesters ask for; NULL: the basename of @path
+ * @size: its size in bytes
+ * @hashes: its hashes (at least SHA-256; ja_ft_hash_file_async), copied
+ *
+ * Policy for incoming file requests (XEP-0234 §Requesting a File): a peer
+ * that ja_agent_is_allowed() lets in is sent this file when its request
+ * names it (the name, if given, and every hash value given must match).
+ * Any other request (not served, or a peer not allowed: the same answer, so
+ * it learns nothing) ends with <failed-application/> "file not available"
+ * and "transfer-declined". A request that is granted is announced with
+ * "transfer-requested" (JaFtTransfer *transfer, const char *peer) before
+ * the session is accepted; connect to the transfer's signals then.
+ *
+ * Since: 0.1
+ */
+void ja_agent_serve_file (JaAgent *self, const char *path, const char *name,
+    guint64 size, const JaFtHashList *hashes);
 
 /**
  * ja_agent_set_answer_presence:

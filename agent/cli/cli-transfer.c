@@ -1,4 +1,5 @@
-/* cli-transfer.c — what `send` and `receive` print about each file: a
+/* cli-transfer.c — what `send`, `receive` and `fetch` print about each
+ * file (a request's name is the holder's once it answers): a
  * progress line per file on a terminal (bytes, rate, ETA), a summary line
  * otherwise, or one JSON event per line with --json (offered, accepted,
  * progress throttled, verified, failed). Failures go to stderr in one line. */
@@ -52,11 +53,25 @@ end_line (Watch *w)
   }
 }
 
+/* A request's file is named by the holder's answer. */
+static void
+refresh_name (Watch *w, JaFtTransfer *t)
+{
+  const JaFtFile *file = ja_ft_transfer_get_file (t);
+
+  if (file->name != NULL && g_strcmp0 (file->name, w->name) != 0) {
+    g_free (w->name);
+    w->name = g_strdup (file->name);
+  }
+}
+
 static void
 accepted_cb (JaFtTransfer *t, gpointer user_data)
 {
   Watch *w = user_data;
   JaJsonEvent *ev;
+
+  refresh_name (w, t);
 
   if (!w->cli->json)
     return;
@@ -74,6 +89,7 @@ progress_cb (JaFtTransfer *t, guint64 bytes, guint64 total, gpointer user_data)
   double secs = ja_ft_transfer_get_seconds (t);
   double rate = secs > 0 ? bytes / secs : 0;
 
+  refresh_name (w, t);
   if (now - w->last < PROGRESS_INTERVAL_US && bytes != total)
     return;
   w->last = now;
@@ -106,6 +122,7 @@ verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
   double mbps = secs > 0 ? bytes / secs / 1e6 : 0;
   const char *sha = ja_ft_transfer_get_sha256_hex (t);
 
+  refresh_name (w, t);
   if (w->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("verified");
 
@@ -158,7 +175,20 @@ ja_cli_watch_transfer (JaCli *cli, JaFtTransfer *t, const char *peer)
   w->sending = ja_ft_transfer_is_sender (t);
   w->tty = isatty (STDOUT_FILENO);
   w->last = g_get_monotonic_time ();
-  if (cli->json) {
+  if (ja_ft_transfer_is_request (t) && !w->sending) {
+    /* We asked for it: nothing is offered yet. */
+    if (cli->json) {
+      JaJsonEvent *ev = ja_json_event_new ("requested");
+
+      ja_json_event_add_string (ev, "name", w->name);
+      ja_json_event_add_string (ev, "peer", peer);
+      ja_json_event_emit (ev);
+    } else {
+      printf ("requesting %s from %s\n", file->name ? file->name
+          : "a file by hash", peer);
+      fflush (stdout);
+    }
+  } else if (cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("offered");
 
     ja_json_event_add_string (ev, "name", w->name);

@@ -55,5 +55,6 @@ void ja_cli_watch_transfer (JaCli *cli, JaFtTransfer *t, const char *peer);
 int ja_cmd_check (int argc, char **argv);
 int ja_cmd_send (int argc, char **argv);
 int ja_cmd_receive (int argc, char **argv);
+int ja_cmd_fetch (int argc, char **argv);
 
 G_END_DECLS

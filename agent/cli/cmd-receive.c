@@ -1,17 +1,26 @@
-/* cmd-receive.c — `jingle-agent receive --dir DIR`: accept Jingle file
- * transfers (XEP-0234 over XEP-0261 IBB) from allowed senders into DIR.
+/* cmd-receive.c — `jingle-agent receive --dir DIR [--serve FILE...]`:
+ * accept Jingle file transfers (XEP-0234 over XEP-0261 IBB) from allowed
+ * senders into DIR, and hand the --serve files to allowed peers that
+ * request them (XEP-0234 §Requesting a File; `jingle-agent fetch`); their
+ * SHA-256 is computed before "ready".
  * Policy (JaAgent): our own account's other resources and the --from JIDs
- * may send; anyone else is declined (session-terminate <decline/>), and so is a file
- * over --max-size or over the free space in DIR, before a byte moves.
+ * may send (and request the --serve files); anyone else is declined
+ * (session-terminate <decline/>; a request: <failed-application/>), and so
+ * is a file over --max-size or over the free space in DIR, before a byte
+ * moves.
  * Allowed senders' directed presence is answered so that they find us.
- * Exits after --count transfers, else on SIGINT/SIGTERM.
+ * Exits after --count transfers (received or served), else on
+ * SIGINT/SIGTERM.
  * Exit: 0 every accepted file arrived verified, 6 one failed (hash
- * mismatch, I/O error, cancelled by the sender), 2 usage, 3/4 connection. */
+ * mismatch, I/O error, cancelled by the peer), 1 a --serve file could not
+ * be read, 2 usage, 3/4 connection. */
 #include "agent/cli/cli.h"
 
 #include <stdio.h>
 #include <signal.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "agent/ja-agent.h"
 #include "signalling/xmpp/jid.h"
@@ -22,6 +31,11 @@ typedef struct {
   JaAgent *agent;
   char *dir;
   char **from;
+  char **serve;
+  guint n_hashing;            /* --serve files still being hashed */
+  gboolean connected;
+  gboolean serve_failed;
+  GCancellable *cancellable;
   int count;
   gint64 max_size;
   int done;
@@ -95,7 +109,7 @@ declined_cb (JaAgent *agent, const char *peer, const char *why,
     ja_json_event_add_string (ev, "reason", why);
     ja_json_event_emit (ev);
   } else {
-    printf ("declined an offer from %s: %s\n", peer, why);
+    printf ("declined a transfer with %s: %s\n", peer, why);
     fflush (stdout);
   }
 }
@@ -112,29 +126,80 @@ offered_cb (JaAgent *agent, JaFtTransfer *t, const char *peer,
   g_signal_connect (t, "failed", G_CALLBACK (failed_cb), r);
 }
 
+/* "ready" once connected and every --serve file is hashed. */
 static void
-connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+maybe_ready (Receive *r)
 {
-  Receive *r = user_data;
-  g_autoptr (GError) error = NULL;
   const char *jid;
+  guint n_serve = r->serve != NULL ? g_strv_length (r->serve) : 0;
 
-  if (!ja_xmpp_stream_connect_finish (JA_XMPP_STREAM (source), res, &error)) {
-    r->cli->exit_code = ja_cli_fail (r->cli, error);
-    g_main_loop_quit (r->cli->loop);
+  if (!r->connected || r->n_hashing > 0 || r->finishing)
     return;
-  }
   jid = ja_xmpp_stream_get_bound_jid (r->stream);
   if (r->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("ready");
 
     ja_json_event_add_string (ev, "jid", jid);
     ja_json_event_add_string (ev, "dir", r->dir);
+    if (n_serve > 0)
+      ja_json_event_add_int (ev, "serving", n_serve);
     ja_json_event_emit (ev);
   } else {
-    printf ("receive: ready as %s, saving into %s\n", jid, r->dir);
+    printf ("receive: ready as %s, saving into %s", jid, r->dir);
+    if (n_serve > 0)
+      printf (", serving %u file(s)", n_serve);
+    printf ("\n");
     fflush (stdout);
   }
+}
+
+typedef struct {
+  Receive *r;
+  char *path;
+} Hashing;
+
+static void
+hashed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Receive *r = ((Hashing *) user_data)->r;
+  g_autofree char *path = ((Hashing *) user_data)->path;
+  g_autoptr (GError) error = NULL;
+  JaFtHashList hashes = { 0 };
+  guint64 size = 0;
+
+  g_free (user_data);
+  r->n_hashing--;
+  if (!ja_ft_hash_file_finish (res, &hashes, &size, &error)) {
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      return;
+    fprintf (stderr, "jingle-agent: --serve %s: %s\n", path, error->message);
+    r->code = JA_EXIT_FAILURE;
+    r->serve_failed = TRUE;
+    if (r->connected)
+      finish (r);
+    return;
+  }
+  ja_agent_serve_file (r->agent, path, NULL, size, &hashes);
+  maybe_ready (r);
+}
+
+static void
+connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Receive *r = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!ja_xmpp_stream_connect_finish (JA_XMPP_STREAM (source), res, &error)) {
+    g_cancellable_cancel (r->cancellable);
+    r->cli->exit_code = ja_cli_fail (r->cli, error);
+    g_main_loop_quit (r->cli->loop);
+    return;
+  }
+  r->connected = TRUE;
+  if (r->serve_failed)
+    finish (r);
+  else
+    maybe_ready (r);
 }
 
 static void
@@ -195,6 +260,14 @@ check_args (Receive *r, int argc, char **argv)
         "be negative\n");
     return FALSE;
   }
+  for (guint i = 0; r->serve != NULL && r->serve[i] != NULL; i++) {
+    if (!g_file_test (r->serve[i], G_FILE_TEST_IS_REGULAR)
+        || g_access (r->serve[i], R_OK) != 0) {
+      fprintf (stderr, "jingle-agent receive: --serve %s: not a readable "
+          "file\n", r->serve[i]);
+      return FALSE;
+    }
+  }
   for (guint i = 0; r->from != NULL && r->from[i] != NULL; i++) {
     g_autoptr (JaJid) jid = ja_jid_parse (r->from[i], NULL);
 
@@ -224,14 +297,29 @@ run (Receive *r)
   ja_agent_set_answer_presence (r->agent, TRUE);
   ja_agent_set_receive_dir (r->agent, r->dir, (guint64) r->max_size);
   g_signal_connect (r->agent, "transfer-offered", G_CALLBACK (offered_cb), r);
+  g_signal_connect (r->agent, "transfer-requested", G_CALLBACK (offered_cb),
+      r);
   g_signal_connect (r->agent, "transfer-declined", G_CALLBACK (declined_cb),
       r);
   cli->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r->stream, "closed", G_CALLBACK (stream_closed_cb), r);
   sig_int = g_unix_signal_add (SIGINT, signal_cb, r);
   sig_term = g_unix_signal_add (SIGTERM, signal_cb, r);
+  r->cancellable = g_cancellable_new ();
+  for (guint i = 0; r->serve != NULL && r->serve[i] != NULL; i++) {
+    Hashing *h = g_new0 (Hashing, 1);
+
+    h->r = r;
+    h->path = g_strdup (r->serve[i]);
+    r->n_hashing++;
+    ja_ft_hash_file_async (r->serve[i], JA_FT_HASH_BIT (JA_FT_HASH_SHA_256),
+        r->cancellable, NULL, NULL, hashed_cb, h);
+  }
   ja_xmpp_stream_connect_async (r->stream, NULL, connected_cb, r);
   g_main_loop_run (cli->loop);
+  g_cancellable_cancel (r->cancellable);
+  while (r->n_hashing > 0)
+    g_main_context_iteration (NULL, TRUE);
   g_source_remove (sig_int);
   g_source_remove (sig_term);
   for (guint i = 0; i < r->transfers->len; i++)
@@ -261,6 +349,9 @@ ja_cmd_receive (int argc, char **argv)
       "Exit after N transfers (default: run until SIGINT/SIGTERM)", "N" },
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &r.max_size,
       "Decline files larger than BYTES", "BYTES" },
+    { "serve", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.serve,
+      "Hand FILE to allowed peers that request it by name or hash "
+      "('jingle-agent fetch'; repeatable)", "FILE" },
     { NULL }
   };
   int code = JA_EXIT_USAGE;
@@ -271,7 +362,9 @@ ja_cmd_receive (int argc, char **argv)
       "Accepts offers from this account's other resources and the --from "
       "JIDs;\ndeclines everyone else, and files over --max-size or the free "
       "space.\nA file is saved under its sanitised name, never replacing "
-      "one,\nonce its hash (XEP-0300) matches.\n\n"
+      "one,\nonce its hash (XEP-0300) matches. With --serve, allowed peers "
+      "may also\nrequest those files (XEP-0234 'Requesting a File'); any "
+      "other request is\nanswered 'file not available'.\n\n"
       "Exit status: 0 every file arrived verified, 2 usage, 3 connection "
       "or\nTLS failure, 4 authentication failure, 6 transfer failed.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
@@ -282,7 +375,9 @@ ja_cmd_receive (int argc, char **argv)
     code = run (&r);
   }
   g_clear_object (&r.stream);
+  g_clear_object (&r.cancellable);
   g_clear_pointer (&r.transfers, g_ptr_array_unref);
+  g_strfreev (r.serve);
   g_free (r.dir);
   g_strfreev (r.from);
   ja_cli_clear (&cli);

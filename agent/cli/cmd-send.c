@@ -144,6 +144,7 @@ hashed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   offer.date = date;
   offer.hashes = &hashes;
   opts.params = &offer;
+  opts.senders = JA_JINGLE_SENDERS_INITIATOR;   /* XEP-0234: an offer */
   s->accepted = FALSE;
   s->session = ja_jingle_manager_new_session (ja_agent_get_manager (s->agent),
       s->peer, &error);

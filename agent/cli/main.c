@@ -18,7 +18,10 @@ static const Command commands[] = {
   { "send", ja_cmd_send,
     "offer files to a peer (Jingle file transfer, XEP-0234, over IBB)" },
   { "receive", ja_cmd_receive,
-    "accept files from allowed peers into a directory" },
+    "accept files from allowed peers into a directory (and, with --serve, "
+    "hand files out on request)" },
+  { "fetch", ja_cmd_fetch,
+    "request a file by name or hash from a peer's 'receive --serve'" },
 };
 
 static void

@@ -2,7 +2,11 @@
  * JaFtTransfer (ft-transfer.c), which does the work. The offer is the
  * <description><file/></description> of §Application Format; a responder
  * echoes it in session-accept, and an answer without <description/> is
- * accepted as is (XEP-0166 §7.2.7 lets the responder omit it). Session-info
+ * accepted as is (XEP-0166 §7.2.7 lets the responder omit it). The content
+ * 'senders' tells an offer from a request (§Use of Jingle Content Senders):
+ * a local content takes JaJingleAppOptions.senders (our role: a JaFtOffer,
+ * the peer's: a JaFtRequest); a peer's content whose senders is the role
+ * opposite to its creator is a request for a file we hold. Session-info
  * <checksum/> and <received/> (§Checksum, §Received) go to the transfer. */
 #include "plugins/file-transfer/ft-app.h"
 
@@ -15,13 +19,43 @@ typedef struct {
   JaFtTransfer *transfer;      /* owned */
 } FtApp;
 
+static JaJingleSenders
+senders_of (JaJingleRole role)
+{
+  return role == JA_JINGLE_ROLE_INITIATOR ? JA_JINGLE_SENDERS_INITIATOR
+      : JA_JINGLE_SENDERS_RESPONDER;
+}
+
+static JaJingleRole
+other_role (JaJingleRole role)
+{
+  return role == JA_JINGLE_ROLE_INITIATOR ? JA_JINGLE_ROLE_RESPONDER
+      : JA_JINGLE_ROLE_INITIATOR;
+}
+
 static JaJingleApp *
 ft_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
     GError **error)
 {
   FtApp *self;
-  JaFtTransfer *t = ja_ft_transfer_new_sender (c, opts ? opts->params : NULL,
-      error);
+  JaJingleSenders senders = ja_jingle_content_get_senders (c);
+  JaJingleRole me = ja_jingle_content_get_local_role (c);
+  gconstpointer params = opts ? opts->params : NULL;
+  JaFtTransfer *t;
+
+  /* §Use of Jingle Content Senders: the attribute is mandatory, and
+   * "both"/"none" are undefined for file transfer. */
+  if (senders == senders_of (me)) {
+    t = ja_ft_transfer_new_sender (c, params, error);
+  } else if (senders == senders_of (other_role (me))) {
+    t = ja_ft_transfer_new_requester (c, params, error);
+  } else {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "a file-transfer content needs senders set to one party (ours: an "
+        "offer, the peer's: a request), not %s",
+        ja_jingle_senders_to_string (senders));
+    return NULL;
+  }
 
   if (t == NULL)
     return NULL;
@@ -30,26 +64,40 @@ ft_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
   return &self->parent;
 }
 
+static gboolean
+has_hash_value (const JaFtFile *file)
+{
+  for (guint i = 0; i < file->hashes.n; i++)
+    if (file->hashes.items[i].len > 0)
+      return TRUE;
+  return FALSE;
+}
+
 static JaJingleApp *
 ft_new_remote (JaJingleContent *c, const JaXmlNode *description,
     GError **error)
 {
   FtApp *self;
   JaFtFile *file = ja_ft_description_parse (description, error);
+  JaJingleRole creator = ja_jingle_content_get_creator (c);
+  gboolean request;
 
   if (file == NULL)
     return NULL;
-  /* A request (the peer wants a file from us, §Requesting) is not
-   * supported: only offers of files the peer sends. */
-  if (ja_jingle_content_get_senders (c) == JA_JINGLE_SENDERS_RESPONDER) {
+  /* A request: senders is the role opposite to the content's creator
+   * (§Requesting a File); anything else (including an absent senders, as
+   * some clients send) is taken as an offer. */
+  request = ja_jingle_content_get_senders (c)
+      == senders_of (other_role (creator));
+  if (request && file->name == NULL && !has_hash_value (file)) {
     ja_ft_file_free (file);
-    g_set_error_literal (error, JA_XMPP_ERROR,
-        JA_XMPP_ERROR_FEATURE_NOT_IMPLEMENTED,
-        "file requests are not supported, only offers");
+    g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_BAD_REQUEST,
+        "a file request names no file: no <name/> and no hash value");
     return NULL;
   }
   self = g_new0 (FtApp, 1);
-  self->transfer = ja_ft_transfer_new_receiver (c, file);
+  self->transfer = request ? ja_ft_transfer_new_requested (c, file)
+      : ja_ft_transfer_new_receiver (c, file);
   return &self->parent;
 }
 
@@ -73,7 +121,10 @@ static gboolean
 ft_accept_remote (JaJingleApp *app, const JaXmlNode *description,
     GError **error)
 {
-  return TRUE;   /* the receiver's echo of our offer changes nothing */
+  /* The receiver's echo of our offer changes nothing; the holder's answer
+   * to our request describes the file. */
+  return ja_ft_transfer_take_answer (((FtApp *) app)->transfer, description,
+      error);
 }
 
 static void

@@ -1,7 +1,9 @@
 /* ft-app.h — the XEP-0234 Jingle File Transfer application kind
  * (urn:xmpp:jingle:apps:file-transfer:5), streaming. A local content takes
- * a JaFtOffer as JaJingleAppOptions.params; a remote one parses the peer's
- * offer. Each content's state and events are a JaFtTransfer. */
+ * JaJingleAppOptions.senders (mandatory: our role for an offer, the peer's
+ * for a request) and as params a JaFtOffer or a JaFtRequest; a remote one
+ * parses the peer's offer or request. Each content's state and events are
+ * a JaFtTransfer. */
 #pragma once
 
 #include "plugins/file-transfer/ft-transfer.h"

@@ -20,6 +20,9 @@ typedef enum {
                                      * than offered: <media-error/> +
                                      * <file-too-large/> */
   JA_TRANSFER_ERROR_INCOMPLETE,     /* fewer bytes than offered */
+  JA_TRANSFER_ERROR_NOT_AVAILABLE,  /* a requested file is not there, or
+                                     * not for the requester:
+                                     * <failed-application/> */
 } JaTransferError;
 
 G_END_DECLS

@@ -8,6 +8,10 @@
  * <checksum/> session-info, renames, sends <received/> and finishes the
  * content with success; on a mismatch it ends the session with
  * <media-error/> and "hash mismatch", keeping nothing under the final name.
+ * A File Request (§Requesting a File) swaps who starts: the requester is a
+ * receiver whose file is a selector until the holder's session-accept
+ * describes the file (a hash it asked for stays the one checked); the
+ * holder is a sender whose file the agent picks (ja_ft_transfer_serve).
  *
  * Owned by its application struct (ft-app.c) and by whoever listens; holds
  * the channel's stream while I/O runs. Every async callback holds a
@@ -27,6 +31,7 @@ struct _JaFtTransfer {
   GObject parent;
 
   gboolean sender;
+  gboolean request;             /* a File Request, on either side */
   JaJingleContent *content;     /* unowned; NULL once detached */
   JaJingleSession *session;     /* weak pointer */
   JaFtFile *file;
@@ -122,6 +127,17 @@ session_terminated_cb (JaJingleSession *session, guint reason,
   case JA_JINGLE_REASON_CANCEL:
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
         "transfer cancelled%s (%s)", by_peer ? " by the peer" : "", why);
+    break;
+  case JA_JINGLE_REASON_FAILED_APPLICATION:
+    /* XEP-0234 §File not Available: the holder's answer to a request. */
+    if (self->request && !self->sender && !self->accepted) {
+      error = g_error_new (JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_NOT_AVAILABLE,
+          "%s has no such file for us (%s)",
+          ja_jingle_session_get_peer (session), why);
+      break;
+    }
+    error = g_error_new (JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_INCOMPLETE,
+        "transfer ended before the file was complete (%s)", why);
     break;
   case JA_JINGLE_REASON_MEDIA_ERROR:
     error = g_error_new (JA_TRANSFER_ERROR,
@@ -478,21 +494,16 @@ transfer_new (JaJingleContent *c, gboolean sender)
   return self;
 }
 
-JaFtTransfer *
-ja_ft_transfer_new_sender (JaJingleContent *c, const JaFtOffer *offer,
-    GError **error)
+/* The sender's file: what it offers, or what answers a request. */
+static void
+fill_offer (JaFtTransfer *self, const JaFtOffer *offer)
 {
-  g_autoptr (JaFtTransfer) self = NULL;
   const char *corrupt = g_getenv ("JINGLE_AGENT_TEST_CORRUPT_OFFSET");
   guint64 off;
 
-  if (offer == NULL || offer->path == NULL) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "a file offer needs a path");
-    return NULL;
-  }
-  self = transfer_new (c, TRUE);
+  g_free (self->path);
   self->path = g_strdup (offer->path);
+  g_clear_pointer (&self->file, ja_ft_file_free);
   self->file = ja_ft_file_new ();
   self->file->name = offer->name != NULL ? g_strdup (offer->name)
       : g_path_get_basename (offer->path);
@@ -507,7 +518,122 @@ ja_ft_transfer_new_sender (JaJingleContent *c, const JaFtOffer *offer,
   if (corrupt != NULL && g_ascii_string_to_unsigned (corrupt, 10, 0,
           G_MAXINT64, &off, NULL))
     self->corrupt_offset = (gint64) off;
-  return g_steal_pointer (&self);
+}
+
+JaFtTransfer *
+ja_ft_transfer_new_sender (JaJingleContent *c, const JaFtOffer *offer,
+    GError **error)
+{
+  JaFtTransfer *self;
+
+  if (offer == NULL || offer->path == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "a file offer needs a path");
+    return NULL;
+  }
+  self = transfer_new (c, TRUE);
+  fill_offer (self, offer);
+  return self;
+}
+
+void
+ja_ft_transfer_serve (JaFtTransfer *self, const JaFtOffer *offer)
+{
+  g_return_if_fail (self->sender && self->request && !self->started);
+  g_return_if_fail (offer != NULL && offer->path != NULL);
+  fill_offer (self, offer);
+}
+
+/* The hash values of list become expected (and named, so the writer
+ * computes them); keep_ours: a value we already expect is not replaced. */
+static void
+expect_hashes (JaFtTransfer *self, const JaFtHashList *list,
+    gboolean keep_ours)
+{
+  for (guint i = 0; i < list->n; i++) {
+    const JaFtHash *h = &list->items[i];
+
+    if (h->len == 0)
+      continue;
+    if (keep_ours && ja_ft_hash_list_find (&self->expected, h->algo) != NULL)
+      continue;
+    ja_ft_hash_list_set (&self->expected, h);
+    ja_ft_hash_list_set (&self->file->hashes, h);
+    self->have_expected = TRUE;
+  }
+}
+
+JaFtTransfer *
+ja_ft_transfer_new_requester (JaJingleContent *c, const JaFtRequest *request,
+    GError **error)
+{
+  JaFtTransfer *self;
+  gboolean any_hash = FALSE;
+
+  for (guint i = 0; request != NULL && request->hashes != NULL
+      && i < request->hashes->n; i++)
+    any_hash |= request->hashes->items[i].len > 0;
+  if (request == NULL || (request->name == NULL && !any_hash)) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "a file request needs a name or a hash");
+    return NULL;
+  }
+  self = transfer_new (c, FALSE);
+  self->request = TRUE;
+  self->file = ja_ft_file_new ();
+  self->file->name = g_strdup (request->name);
+  if (request->hashes != NULL)
+    expect_hashes (self, request->hashes, FALSE);
+  return self;
+}
+
+JaFtTransfer *
+ja_ft_transfer_new_requested (JaJingleContent *c, JaFtFile *selector)
+{
+  JaFtTransfer *self = transfer_new (c, TRUE);
+
+  self->request = TRUE;
+  self->file = selector;
+  return self;
+}
+
+gboolean
+ja_ft_transfer_take_answer (JaFtTransfer *self, const JaXmlNode *description,
+    GError **error)
+{
+  g_autoptr (JaFtFile) answer = NULL;
+
+  if (self->sender || !self->request)
+    return TRUE;     /* an echo of our offer changes nothing */
+  answer = ja_ft_description_parse (description, error);
+  if (answer == NULL)
+    return FALSE;
+  for (guint i = 0; i < answer->hashes.n; i++) {
+    const JaFtHash *h = &answer->hashes.items[i];
+    const JaFtHash *ours = ja_ft_hash_list_find (&self->expected, h->algo);
+
+    if (h->len > 0 && ours != NULL && !ja_ft_hash_equal (h, ours)) {
+      g_set_error (error, JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_HASH_MISMATCH,
+          "the answer describes another file (%s differs)",
+          ja_ft_hash_algo_to_string (h->algo));
+      return FALSE;
+    }
+  }
+  /* The name we asked for wins; a request by hash takes the holder's. */
+  if (self->file->name == NULL)
+    self->file->name = g_steal_pointer (&answer->name);
+  self->file->has_size = answer->has_size;
+  self->file->size = answer->size;
+  if (self->file->date == NULL && answer->date != NULL) {
+    self->file->date = g_steal_pointer (&answer->date);
+    self->file->datetime = g_steal_pointer (&answer->datetime);
+  }
+  if (self->file->media_type == NULL)
+    self->file->media_type = g_steal_pointer (&answer->media_type);
+  if (self->file->desc == NULL)
+    self->file->desc = g_steal_pointer (&answer->desc);
+  expect_hashes (self, &answer->hashes, TRUE);
+  return TRUE;
 }
 
 JaFtTransfer *
@@ -540,6 +666,14 @@ ja_ft_transfer_start (JaFtTransfer *self, JaJingleChannel *channel)
 
   if (self->started || self->done || stream == NULL)
     return;
+  if (self->sender && self->path == NULL) {
+    g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR,
+        G_IO_ERROR_NOT_FOUND, "no file to send for this request");
+
+    self->started = TRUE;
+    fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+    return;
+  }
   self->started = TRUE;
   self->stream = g_object_ref (stream);
   self->transport_ns = g_strdup (tp ? tp->kind->ns : NULL);
@@ -621,6 +755,12 @@ gboolean
 ja_ft_transfer_is_sender (JaFtTransfer *self)
 {
   return self->sender;
+}
+
+gboolean
+ja_ft_transfer_is_request (JaFtTransfer *self)
+{
+  return self->request;
 }
 
 const JaFtFile *

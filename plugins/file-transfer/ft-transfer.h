@@ -43,15 +43,33 @@ typedef struct {
   const JaFtHashList *hashes; /* nullable: precomputed (ft-hash) */
 } JaFtOffer;
 
+/* What a local caller requests (XEP-0234 §Requesting a File: a "file
+ * selector", the name and/or hashes of a file the peer holds), passed as
+ * JaJingleAppOptions.params with senders set to the peer's role; borrowed.
+ * At least a name or one hash value. */
+typedef struct {
+  const char *name;          /* nullable */
+  const JaFtHashList *hashes; /* nullable */
+} JaFtRequest;
+
 #define JA_TYPE_FT_TRANSFER (ja_ft_transfer_get_type ())
 G_DECLARE_FINAL_TYPE (JaFtTransfer, ja_ft_transfer, JA, FT_TRANSFER, GObject)
 
 gboolean ja_ft_transfer_is_sender (JaFtTransfer *self);
-/* The offer: the name as offered (unsanitised on the receiver). */
+/* The content is a File Request (the receiver asked for the file), on
+ * either side. */
+gboolean ja_ft_transfer_is_request (JaFtTransfer *self);
+/* The offer: the name as offered (unsanitised on the receiver). For a
+ * request: the selector until the holder answers (requester) or serves
+ * (holder), then the file. */
 const JaFtFile *ja_ft_transfer_get_file (JaFtTransfer *self);
 /* The session (transfer none), NULL once it is gone. */
 JaJingleSession *ja_ft_transfer_get_session (JaFtTransfer *self);
-/* Receiver: the directory to write into; set before accepting. */
+/* Holder of a request: the file that answers it, set before accepting
+ * (the session-accept describes it). Without one the transfer fails. */
+void ja_ft_transfer_serve (JaFtTransfer *self, const JaFtOffer *offer);
+/* Receiver: the directory to write into; set before accepting (or before
+ * session-initiate, for a request). */
 void ja_ft_transfer_set_download_dir (JaFtTransfer *self, const char *dir);
 /* Sender: the source path; receiver: the final path once verified. */
 const char *ja_ft_transfer_get_path (JaFtTransfer *self);
@@ -71,6 +89,18 @@ JaFtTransfer *ja_ft_transfer_new_sender (JaJingleContent *c,
 /* file (transfer full) */
 JaFtTransfer *ja_ft_transfer_new_receiver (JaJingleContent *c,
     JaFtFile *file);
+/* We request a file: a receiver. (transfer full) */
+JaFtTransfer *ja_ft_transfer_new_requester (JaJingleContent *c,
+    const JaFtRequest *request, GError **error);
+/* The peer requests a file from us: a sender without a file until
+ * ja_ft_transfer_serve. selector (transfer full) */
+JaFtTransfer *ja_ft_transfer_new_requested (JaJingleContent *c,
+    JaFtFile *selector);
+/* Requester: the holder's description in session-accept / content-accept
+ * (name, size, hashes of what it will send). A hash we asked for stays the
+ * one checked. */
+gboolean ja_ft_transfer_take_answer (JaFtTransfer *self,
+    const JaXmlNode *description, GError **error);
 JaXmlNode *ja_ft_transfer_build_description (JaFtTransfer *self);
 void ja_ft_transfer_start (JaFtTransfer *self, JaJingleChannel *channel);
 void ja_ft_transfer_stop (JaFtTransfer *self, JaJingleReason reason);

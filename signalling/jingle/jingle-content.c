@@ -162,6 +162,9 @@ ja_jingle_content_init_local (JaJingleContent *c, const char *app_ns,
     return FALSE;
   }
   c->app_kind = ak;
+  /* Set before new_local, so the kind sees the direction it was asked for
+   * (ja_jingle_content_get_senders). */
+  c->senders = opts != NULL ? opts->senders : JA_JINGLE_SENDERS_BOTH;
   c->app = ja_jingle_app_new_local (ak, c, opts, error);
   if (c->app == NULL)
     return FALSE;

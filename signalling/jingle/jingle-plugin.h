@@ -27,9 +27,12 @@ typedef struct _JaJingleTransport JaJingleTransport;
 typedef struct _JaJingleTransportKind JaJingleTransportKind;
 
 /* What a local caller passes when it adds a content; params belong to the
- * application kind (e.g. a file offer), borrowed for the call. */
+ * application kind (e.g. a file offer), borrowed for the call. senders is
+ * the content's 'senders' (XEP-0166 §7.3) in session-initiate / content-add
+ * and after; the zero value is the default, both (not written). */
 typedef struct {
   gconstpointer params;
+  JaJingleSenders senders;
 } JaJingleAppOptions;
 
 struct _JaJingleApp {               /* per-content application state (base) */

@@ -274,6 +274,8 @@ ja_jingle_session_add_content (JaJingleSession *self, const char *name,
 
   g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
   g_return_val_if_fail (name != NULL && app_ns != NULL, NULL);
+  g_return_val_if_fail (opts == NULL
+      || (guint) opts->senders <= JA_JINGLE_SENDERS_NONE, NULL);
   if (self->state == JA_JINGLE_STATE_ENDED) {
     out_of_order (self, "add a content", error);
     return NULL;

@@ -445,6 +445,85 @@ test_local_out_of_order (Fixture *f, gconstpointer data)
 
 /* ---- contents ----------------------------------------------------------- */
 
+/* JaJingleAppOptions.senders goes out on session-initiate, stays on the
+ * content (session-accept's echo carries it too) and on content-add; the
+ * zero value (both) is not written. */
+static void
+test_senders_local (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  JaJingleAppOptions resp = { .senders = JA_JINGLE_SENDERS_RESPONDER };
+  JaJingleAppOptions init = { .senders = JA_JINGLE_SENDERS_INITIATOR };
+  JaJingleAppOptions both = { 0 };
+  JaJingleContent *c1, *c2, *c3;
+
+  f->session = ja_jingle_manager_new_session (f->manager, FAKE_PEER, &error);
+  g_assert_no_error (error);
+  watch (f, f->session);
+  c1 = ja_jingle_session_add_content (f->session, "c1", FAKE_NS_APP, NULL,
+      &resp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ja_jingle_content_get_senders (c1), ==,
+      JA_JINGLE_SENDERS_RESPONDER);
+  g_assert_true (ja_jingle_session_initiate (f->session, &error));
+  expect_set (f, "session-initiate", sid_of (f), "initiator='" FAKE_OWN "'",
+      "<content creator='initiator' name='c1' senders='responder'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>");
+  peer_sends (f, "a1", "session-accept", sid_of (f),
+      "responder='" FAKE_PEER "'",
+      "<content creator='initiator' name='c1' senders='responder'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>");
+  expect_result (f, "a1");
+  g_assert_cmpint (ja_jingle_session_get_state (f->session), ==,
+      JA_JINGLE_STATE_ACTIVE);
+
+  c2 = ja_jingle_session_add_content (f->session, "c2", FAKE_NS_APP, NULL,
+      &init, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ja_jingle_content_get_senders (c2), ==,
+      JA_JINGLE_SENDERS_INITIATOR);
+  expect_set (f, "content-add", sid_of (f), "",
+      "<content creator='initiator' name='c2' senders='initiator'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>");
+  c3 = ja_jingle_session_add_content (f->session, "c3", FAKE_NS_APP, NULL,
+      &both, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ja_jingle_content_get_senders (c3), ==,
+      JA_JINGLE_SENDERS_BOTH);
+  expect_set (f, "content-add", sid_of (f), "",
+      "<content creator='initiator' name='c3'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>");
+  fake_expect_nothing (f->fake);
+}
+
+/* A peer's content keeps its senders, and our session-accept echoes it. */
+static void
+test_senders_remote (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->auto_accept = FALSE;
+  peer_sends (f, "i1", "session-initiate", "s9",
+      "initiator='" FAKE_PEER "'",
+      "<content creator='initiator' name='c1' senders='responder'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>");
+  expect_result (f, "i1");
+  g_assert_nonnull (f->session);
+  g_assert_cmpint (ja_jingle_content_get_senders (c1_of (f)), ==,
+      JA_JINGLE_SENDERS_RESPONDER);
+  g_assert_true (ja_jingle_session_accept (f->session, &error));
+  g_assert_no_error (error);
+  expect_set (f, "session-accept", "s9", "responder='" FAKE_OWN "'",
+      "<content creator='initiator' name='c1' senders='responder'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>");
+}
+
 static void
 test_content_add_local (Fixture *f, gconstpointer data)
 {
@@ -663,6 +742,8 @@ main (int argc, char **argv)
   ADD ("accept-incompatible", test_accept_incompatible);
   ADD ("initiate-refused", test_initiate_refused);
   ADD ("local-out-of-order", test_local_out_of_order);
+  ADD ("senders-local", test_senders_local);
+  ADD ("senders-remote", test_senders_remote);
   ADD ("content-add-local", test_content_add_local);
   ADD ("content-add-remote", test_content_add_remote);
   ADD ("content-modify-remove", test_content_modify_remove);

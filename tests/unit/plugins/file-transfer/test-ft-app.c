@@ -4,7 +4,11 @@
  * receiver verifies and saves, refuses a mismatch (media-error, "hash
  * mismatch", nothing kept), waits for a <checksum/> when the offer had no
  * hash; the sender takes a session-accept without <description/>, streams
- * the file, closes, and succeeds on the receiver's success. No network. */
+ * the file, closes, and succeeds on the receiver's success. The content
+ * 'senders' on the wire (offer: ours, request: the peer's); File Requests
+ * (§Requesting a File) from both sides: the requester stores and verifies
+ * like a receiver of an offer, the holder sends what the agent serves. No
+ * network. */
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -29,6 +33,7 @@ typedef struct {
   GError *error;
   char *path;
   GPtrArray *actions;          /* what we sent: "action[:payload]" */
+  const JaFtOffer *serve;      /* holder: what answers a request */
 } Fixture;
 
 static void
@@ -64,6 +69,15 @@ incoming_cb (JaJingleManager *m, JaJingleSession *s, Fixture *f)
 
   f->session = g_object_ref (s);
   watch_transfer (f, ja_jingle_session_get_content (s, 0));
+  if (ja_ft_transfer_is_request (f->transfer)) {
+    g_assert_true (ja_ft_transfer_is_sender (f->transfer));
+    if (f->serve == NULL) {
+      ja_jingle_session_terminate (s, JA_JINGLE_REASON_FAILED_APPLICATION,
+          "file not available");
+      return;
+    }
+    ja_ft_transfer_serve (f->transfer, f->serve);
+  }
   ja_ft_transfer_set_download_dir (f->transfer, f->dir);
   g_assert_true (ja_jingle_session_accept (s, &error));
   g_assert_no_error (error);
@@ -175,6 +189,37 @@ concluded_cb (gpointer data)
 
   drain (f);
   return f->verified + f->failed > 0;
+}
+
+/* Pops what we sent up to the first <jingle action=action/> and returns
+ * that IQ (transfer full); everything is answered with a result. */
+static JaXmlNode *
+pop_action (Fixture *f, const char *action)
+{
+  JaXmlNode *n;
+
+  while ((n = fake_pop (f->fake)) != NULL) {
+    const JaXmlNode *j = ja_xml_node_find (n, "jingle", JA_NS_JINGLE);
+
+    if (j != NULL
+        && g_strcmp0 (ja_xml_node_get_attr (j, "action"), action) == 0) {
+      fake_answer_all (f->fake);
+      return n;
+    }
+    ja_xml_node_free (n);
+  }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static const JaXmlNode *
+content_of (const JaXmlNode *iq)
+{
+  const JaXmlNode *content = ja_xml_node_find (ja_xml_node_find (iq, "jingle",
+          JA_NS_JINGLE), "content", JA_NS_JINGLE);
+
+  g_assert_nonnull (content);
+  return content;
 }
 
 /* ---- receiver ----------------------------------------------------------- */
@@ -318,7 +363,7 @@ test_send (Fixture *f, gconstpointer data)
   g_autoptr (JaJingleChannel) ch = NULL;
   JaFtHashList hashes = { 0 };
   JaFtOffer o = { 0 };
-  JaJingleAppOptions opts = { &o };
+  JaJingleAppOptions opts = { &o, JA_JINGLE_SENDERS_INITIATOR };
   JaJingleContent *c;
 
   g_assert_true (g_file_set_contents (src, (char *) f->data, DATA_LEN, NULL));
@@ -336,7 +381,20 @@ test_send (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   watch_transfer (f, c);
   g_assert_true (ja_jingle_session_initiate (f->session, &error));
-  g_assert_true (sent (f, "session-initiate:content"));
+  {
+    g_autoptr (JaXmlNode) n = pop_action (f, "session-initiate");
+    g_autoptr (JaFtFile) file = NULL;
+    const JaXmlNode *content = content_of (n);
+
+    /* XEP-0234 §File Offer: senders is the initiator, the file described. */
+    g_assert_cmpstr (ja_xml_node_get_attr (content, "senders"), ==,
+        "initiator");
+    file = ja_ft_description_parse (ja_xml_node_find (content, "description",
+            JA_NS_JINGLE_FT), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (file->name, ==, "offered.bin");
+    g_assert_cmpuint (file->size, ==, DATA_LEN);
+  }
   /* §7.2.7 allows an answer that carries only the transport. */
   fake_deliver (f->fake, "<iq type='set' id='a1' from='" FAKE_PEER "' to='"
       FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-accept' "
@@ -370,7 +428,7 @@ test_send_declined (Fixture *f, gconstpointer data)
   g_autofree char *src = g_build_filename (f->dir, "src.bin", NULL);
   g_autoptr (GError) error = NULL;
   JaFtOffer o = { 0 };
-  JaJingleAppOptions opts = { &o };
+  JaJingleAppOptions opts = { &o, JA_JINGLE_SENDERS_INITIATOR };
   JaJingleContent *c;
 
   g_assert_true (g_file_set_contents (src, "x", 1, NULL));
@@ -391,6 +449,262 @@ test_send_declined (Fixture *f, gconstpointer data)
   g_assert_error (f->error, JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_DECLINED);
 }
 
+/* An XEP-0234 content has senders initiator or responder: "both" (the
+ * engine's default) is refused before anything is sent. */
+static void
+test_send_needs_senders (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  JaFtOffer o = { .path = "/dev/null" };
+  JaJingleAppOptions opts = { &o };
+
+  f->session = ja_jingle_manager_new_session (f->manager, FAKE_PEER, &error);
+  g_assert_null (ja_jingle_session_add_content (f->session, "f",
+          JA_NS_JINGLE_FT, FAKE_NS_TP_HIGH, &opts, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (fake_n_sent (f->fake), ==, 0);
+}
+
+/* ---- requester ---------------------------------------------------------- */
+
+/* We request a file by name (hash: by that hash too); returns the content
+ * after checking the session-initiate on the wire. */
+static JaJingleContent *
+request (Fixture *f, const char *name, const char *hash_b64)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaXmlNode) n = NULL;
+  g_autoptr (JaFtFile) sel = NULL;
+  JaFtHashList hashes = { 0 };
+  JaFtRequest r = { name, hash_b64 ? &hashes : NULL };
+  JaJingleAppOptions opts = { &r, JA_JINGLE_SENDERS_RESPONDER };
+  const JaXmlNode *content;
+  JaJingleContent *c;
+
+  if (hash_b64 != NULL) {
+    g_assert_true (ja_ft_hash_set_base64 (&hashes.items[0],
+            JA_FT_HASH_SHA_256, hash_b64, NULL));
+    hashes.n = 1;
+  }
+  f->session = ja_jingle_manager_new_session (f->manager, FAKE_PEER, &error);
+  c = ja_jingle_session_add_content (f->session, "f", JA_NS_JINGLE_FT,
+      FAKE_NS_TP_HIGH, &opts, &error);
+  g_assert_no_error (error);
+  watch_transfer (f, c);
+  g_assert_true (ja_ft_transfer_is_request (f->transfer));
+  g_assert_false (ja_ft_transfer_is_sender (f->transfer));
+  ja_ft_transfer_set_download_dir (f->transfer, f->dir);
+  g_assert_true (ja_jingle_session_initiate (f->session, &error));
+  n = pop_action (f, "session-initiate");
+  content = content_of (n);
+  /* §Requesting a File: senders is the other party, the file a selector. */
+  g_assert_cmpstr (ja_xml_node_get_attr (content, "creator"), ==,
+      "initiator");
+  g_assert_cmpstr (ja_xml_node_get_attr (content, "senders"), ==,
+      "responder");
+  sel = ja_ft_description_parse (ja_xml_node_find (content, "description",
+          JA_NS_JINGLE_FT), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sel->name, ==, name);
+  g_assert_false (sel->has_size);
+  g_assert_cmpuint (sel->hashes.n, ==, hash_b64 ? 1 : 0);
+  return c;
+}
+
+/* The holder accepts, describing the file it sends. */
+static void
+holder_accepts (Fixture *f, const char *name, const char *hash_b64)
+{
+  fake_deliver (f->fake, "<iq type='set' id='a1' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-accept' "
+      "sid='%s' responder='" FAKE_PEER "'><content creator='initiator' "
+      "name='f' senders='responder'><description xmlns='" JA_NS_JINGLE_FT
+      "'><file><name>%s</name><size>%u</size><hash xmlns='" JA_NS_HASHES
+      "' algo='sha-256'>%s</hash></file></description><transport xmlns='"
+      FAKE_NS_TP_HIGH "'/></content></jingle></iq>",
+      ja_jingle_session_get_sid (f->session), name, DATA_LEN, hash_b64);
+}
+
+static void
+test_request_by_name (Fixture *f, gconstpointer data)
+{
+  g_autofree char *want = g_build_filename (f->dir, "etc_x", NULL);
+  g_autofree char *got = NULL;
+  gsize len = 0;
+
+  request (f, "../etc/x", NULL);
+  holder_accepts (f, "../etc/x", f->sha256_b64);
+  g_assert_cmpint (ja_jingle_session_get_state (f->session), ==,
+      JA_JINGLE_STATE_ACTIVE);
+  feed (f, DATA_LEN);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->verified, ==, 1);
+  /* Stored exactly like an offer: sanitised name, hash checked. */
+  g_assert_cmpstr (f->path, ==, want);
+  g_assert_true (g_file_get_contents (want, &got, &len, NULL));
+  g_assert_cmpmem (got, len, f->data, DATA_LEN);
+  g_assert_nonnull (ja_ft_transfer_get_sha256_hex (f->transfer));
+  g_assert_true (sent (f, "session-info:received"));
+  g_assert_true (sent (f, "session-terminate:success"));
+  g_assert_cmpuint (n_files (f), ==, 1);
+}
+
+/* Requested by hash: the holder's name is used, the bytes must match the
+ * hash we asked for. */
+static void
+test_request_by_hash (Fixture *f, gconstpointer data)
+{
+  g_autofree char *want = g_build_filename (f->dir, "held.bin", NULL);
+
+  request (f, NULL, f->sha256_b64);
+  holder_accepts (f, "held.bin", f->sha256_b64);
+  feed (f, DATA_LEN);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->verified, ==, 1);
+  g_assert_cmpstr (f->path, ==, want);
+}
+
+/* The holder describes another hash than the one we asked for. */
+static void
+test_request_answer_other_hash (Fixture *f, gconstpointer data)
+{
+  request (f, NULL, f->sha256_b64);
+  holder_accepts (f, "held.bin",
+      "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+  g_assert_true (sent (f, "session-terminate:incompatible-parameters"));
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_assert_cmpuint (n_files (f), ==, 0);
+}
+
+/* Bytes that do not match the hash we asked for: refused like an offer. */
+static void
+test_request_mismatch (Fixture *f, gconstpointer data)
+{
+  request (f, "a.bin", f->sha256_b64);
+  holder_accepts (f, "a.bin", f->sha256_b64);
+  f->data[1000] ^= 1;
+  feed (f, DATA_LEN);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_assert_error (f->error, JA_TRANSFER_ERROR,
+      JA_TRANSFER_ERROR_HASH_MISMATCH);
+  g_assert_true (sent (f, "session-terminate:media-error:hash mismatch"));
+  g_assert_cmpuint (n_files (f), ==, 0);
+}
+
+/* §File not Available. */
+static void
+test_request_not_available (Fixture *f, gconstpointer data)
+{
+  request (f, "nope", NULL);
+  fake_deliver (f->fake, "<iq type='set' id='a1' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-terminate' "
+      "sid='%s'><reason><failed-application/><file-not-available xmlns='"
+      "urn:xmpp:jingle:apps:file-transfer:errors:0'/></reason></jingle></iq>",
+      ja_jingle_session_get_sid (f->session));
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_assert_error (f->error, JA_TRANSFER_ERROR,
+      JA_TRANSFER_ERROR_NOT_AVAILABLE);
+}
+
+static void
+test_request_needs_selector (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  JaFtRequest r = { NULL, NULL };
+  JaJingleAppOptions opts = { &r, JA_JINGLE_SENDERS_RESPONDER };
+
+  f->session = ja_jingle_manager_new_session (f->manager, FAKE_PEER, &error);
+  g_assert_null (ja_jingle_session_add_content (f->session, "f",
+          JA_NS_JINGLE_FT, FAKE_NS_TP_HIGH, &opts, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+/* ---- holder ------------------------------------------------------------- */
+
+static void
+peer_requests (Fixture *f, const char *file)
+{
+  fake_deliver (f->fake, "<iq type='set' id='i1' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-initiate' "
+      "sid='s1' initiator='" FAKE_PEER "'><content creator='initiator' "
+      "name='r' senders='responder'><description xmlns='" JA_NS_JINGLE_FT
+      "'>%s</description><transport xmlns='" FAKE_NS_TP_HIGH "'/></content>"
+      "</jingle></iq>", file);
+}
+
+static void
+test_serve (Fixture *f, gconstpointer data)
+{
+  g_autofree char *src = g_build_filename (f->dir, "held.bin", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GInputStream) in = g_memory_input_stream_new ();
+  g_autoptr (GIOStream) io = g_simple_io_stream_new (in, out);
+  g_autoptr (JaJingleChannel) ch = NULL;
+  g_autoptr (JaXmlNode) n = NULL;
+  g_autoptr (JaFtFile) file = NULL;
+  const JaXmlNode *content;
+  JaFtHashList hashes = { 0 };
+  JaFtOffer o = { 0 };
+
+  g_assert_true (g_file_set_contents (src, (char *) f->data, DATA_LEN, NULL));
+  g_assert_true (ja_ft_hash_set_base64 (&hashes.items[0], JA_FT_HASH_SHA_256,
+          f->sha256_b64, NULL));
+  hashes.n = 1;
+  o.path = src;
+  o.size = DATA_LEN;
+  o.hashes = &hashes;
+  f->serve = &o;
+  peer_requests (f, "<file><name>held.bin</name></file>");
+  g_assert_nonnull (f->session);
+  n = pop_action (f, "session-accept");
+  content = content_of (n);
+  /* The answer keeps senders and describes the file that will come. */
+  g_assert_cmpstr (ja_xml_node_get_attr (content, "senders"), ==,
+      "responder");
+  file = ja_ft_description_parse (ja_xml_node_find (content, "description",
+          JA_NS_JINGLE_FT), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (file->name, ==, "held.bin");
+  g_assert_cmpuint (file->size, ==, DATA_LEN);
+  g_assert_cmpuint (file->hashes.n, ==, 1);
+  ch = ja_jingle_channel_new_stream (io);
+  ja_jingle_content_transport_ready (ja_jingle_session_get_content (
+          f->session, 0), ch);
+  g_assert_true (ja_test_wait_until (closed_cb, io, 5000));
+  g_assert_cmpmem (g_memory_output_stream_get_data (
+          G_MEMORY_OUTPUT_STREAM (out)), g_memory_output_stream_get_data_size (
+          G_MEMORY_OUTPUT_STREAM (out)), f->data, DATA_LEN);
+  fake_deliver (f->fake, "<iq type='set' id='a3' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-terminate' "
+      "sid='s1'><reason><success/></reason></jingle></iq>");
+  g_assert_cmpuint (f->verified, ==, 1);
+}
+
+static void
+test_serve_not_available (Fixture *f, gconstpointer data)
+{
+  peer_requests (f, "<file><name>nope</name></file>");
+  g_assert_true (sent (f, "session-terminate:failed-application"));
+  g_assert_cmpuint (f->failed, ==, 1);
+}
+
+/* A request that names no file is malformed. */
+static void
+test_serve_no_selector (Fixture *f, gconstpointer data)
+{
+  JaXmlNode *n;
+
+  peer_requests (f, "<file><size>3</size></file>");
+  g_assert_null (f->session);
+  n = fake_pop (f->fake);
+  g_assert_cmpstr (ja_xml_node_get_attr (n, "type"), ==, "error");
+  g_assert_nonnull (ja_xml_node_find (ja_xml_node_find (n, "error", NULL),
+          "bad-request", "urn:ietf:params:xml:ns:xmpp-stanzas"));
+  ja_xml_node_free (n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,5 +717,15 @@ main (int argc, char **argv)
   ADD ("/ft/app/receive/cancelled", test_receive_cancelled);
   ADD ("/ft/app/send/accept-without-description", test_send);
   ADD ("/ft/app/send/declined", test_send_declined);
+  ADD ("/ft/app/send/needs-senders", test_send_needs_senders);
+  ADD ("/ft/app/request/by-name", test_request_by_name);
+  ADD ("/ft/app/request/by-hash", test_request_by_hash);
+  ADD ("/ft/app/request/answer-other-hash", test_request_answer_other_hash);
+  ADD ("/ft/app/request/hash-mismatch", test_request_mismatch);
+  ADD ("/ft/app/request/not-available", test_request_not_available);
+  ADD ("/ft/app/request/needs-selector", test_request_needs_selector);
+  ADD ("/ft/app/serve/sent", test_serve);
+  ADD ("/ft/app/serve/not-available", test_serve_not_available);
+  ADD ("/ft/app/serve/no-selector", test_serve_no_selector);
   return g_test_run ();
 }
