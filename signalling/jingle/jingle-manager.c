@@ -317,6 +317,7 @@ jingle_iq_cb (const JaXmlNode *iq, JaXmlNode **result, gboolean *deferred,
 {
   JaJingleManager *self = user_data;
   g_autoptr (JaJingleManager) keep = g_object_ref (self);
+  (void) keep;   /* held while handlers run */
   g_autoptr (GError) local = NULL;
 
   /* We reply ourselves so that the reply precedes what the request
@@ -345,6 +346,7 @@ ja_jingle_manager_session_ended (JaJingleManager *self,
   g_autofree char *key = session_key (ja_jingle_session_get_peer (session),
       ja_jingle_session_get_sid (session));
   g_autoptr (JaJingleSession) keep = g_object_ref (session);
+  (void) keep;   /* the session may lose its last reference below */
 
   if (g_hash_table_lookup (self->sessions, key) == session)
     g_hash_table_remove (self->sessions, key);

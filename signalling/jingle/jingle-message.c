@@ -276,7 +276,6 @@ parse_content (const JaXmlNode *node, GError **error)
 static JaJingleMessageReason *
 parse_reason (const JaXmlNode *node, GError **error)
 {
-  g_autoptr (GError) local = NULL;
   JaJingleMessageReason *r = g_new0 (JaJingleMessageReason, 1);
   gboolean have_condition = FALSE;
 

@@ -570,6 +570,7 @@ ja_jingle_session_receive (JaJingleSession *self, const JaJingleMessage *msg,
     GError **error)
 {
   g_autoptr (JaJingleSession) keep = g_object_ref (self);
+  (void) keep;   /* held while handlers run */
   JaJingleState state = ja_jingle_session_get_state (self);
 
   if (state == JA_JINGLE_STATE_ENDED)

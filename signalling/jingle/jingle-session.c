@@ -149,6 +149,7 @@ void
 ja_jingle_session_send (JaJingleSession *self, JaJingleMessage *msg)
 {
   g_autoptr (JaJingleMessage) owned = msg;
+  (void) owned;
   JaXmlNode *iq;
   Request *req;
 
