@@ -118,9 +118,11 @@ decline (JaAgent *self, JaJingleSession *session, const char *why)
   ja_jingle_session_terminate (session, JA_JINGLE_REASON_DECLINE, why);
 }
 
-/* Policy on one file: NULL to take it, else why not (transfer full). */
+/* Policy on one file: NULL to take it, else why not (transfer full).
+ * reserve: the bytes of the session's other files checked before it (they
+ * are written at the same time, so the free space must hold them all). */
 static char *
-check_offer (JaAgent *self, JaFtTransfer *t)
+check_offer (JaAgent *self, JaFtTransfer *t, guint64 reserve)
 {
   const JaFtFile *file = ja_ft_transfer_get_file (t);
   g_autoptr (GError) error = NULL;
@@ -128,15 +130,20 @@ check_offer (JaAgent *self, JaFtTransfer *t)
   if (!file->has_size && self->max_size > 0)
     return g_strdup ("the offer has no size");
   if (!ja_ft_check_space (self->receive_dir, file->has_size ? file->size : 0,
-          self->max_size, 0, &error))
+          self->max_size, reserve, &error))
     return g_strdup (error->message);
   return NULL;
 }
 
-/* Offers: FALSE after declining the session. */
+/* Offers (one per content; a session may carry several files): FALSE after
+ * declining the whole session, before a byte moves, when any one file is
+ * refused. XEP-0166 has no per-content answer to a session-initiate
+ * (content-reject only answers content-add), so all or nothing. */
 static gboolean
 check_offers (JaAgent *self, JaJingleSession *session, GPtrArray *offers)
 {
+  guint64 reserve = 0;
+
   if (self->receive_dir == NULL) {
     decline (self, session, "not accepting files");
     return FALSE;
@@ -146,12 +153,16 @@ check_offers (JaAgent *self, JaJingleSession *session, GPtrArray *offers)
     return FALSE;
   }
   for (guint i = 0; i < offers->len; i++) {
-    g_autofree char *why = check_offer (self, g_ptr_array_index (offers, i));
+    JaFtTransfer *t = g_ptr_array_index (offers, i);
+    const JaFtFile *file = ja_ft_transfer_get_file (t);
+    g_autofree char *why = check_offer (self, t, reserve);
 
     if (why != NULL) {
       decline (self, session, why);
       return FALSE;
     }
+    if (file->has_size && reserve <= G_MAXUINT64 - file->size)
+      reserve += file->size;
   }
   return TRUE;
 }

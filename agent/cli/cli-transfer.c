@@ -2,7 +2,9 @@
  * file (a request's name is the holder's once it answers): a
  * progress line per file on a terminal (bytes, rate, ETA), a summary line
  * otherwise, or one JSON event per line with --json (offered, accepted,
- * progress throttled, verified, failed). Failures go to stderr in one line. */
+ * progress throttled, verified, failed; all but progress carry the Jingle
+ * "sid", shared by the files of one send). Failures go to stderr in one
+ * line. */
 #include "agent/cli/cli.h"
 
 #include <stdio.h>
@@ -16,6 +18,7 @@ typedef struct {
   JaCli *cli;
   char *name;
   char *peer;
+  char *sid;                  /* the session's: one send's files share it */
   gboolean sending;
   gboolean tty;
   gint64 last;
@@ -29,6 +32,7 @@ watch_free (gpointer data, GClosure *closure)
 
   g_free (w->name);
   g_free (w->peer);
+  g_free (w->sid);
   g_free (w);
 }
 
@@ -78,6 +82,7 @@ accepted_cb (JaFtTransfer *t, gpointer user_data)
   ev = ja_json_event_new ("accepted");
   ja_json_event_add_string (ev, "name", w->name);
   ja_json_event_add_string (ev, "peer", w->peer);
+  ja_json_event_add_string (ev, "sid", w->sid);
   ja_json_event_emit (ev);
 }
 
@@ -128,6 +133,7 @@ verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
 
     ja_json_event_add_string (ev, "name", w->name);
     ja_json_event_add_string (ev, "peer", w->peer);
+    ja_json_event_add_string (ev, "sid", w->sid);
     ja_json_event_add_string (ev, "path", path);
     ja_json_event_add_int (ev, "bytes", (gint64) bytes);
     ja_json_event_add_string (ev, "sha256", sha);
@@ -158,6 +164,7 @@ failed_cb (JaFtTransfer *t, const GError *error, gpointer user_data)
 
     ja_json_event_add_string (ev, "name", w->name);
     ja_json_event_add_string (ev, "peer", w->peer);
+    ja_json_event_add_string (ev, "sid", w->sid);
     ja_json_event_add_string (ev, "reason", error->message);
     ja_json_event_emit (ev);
   }
@@ -167,11 +174,15 @@ void
 ja_cli_watch_transfer (JaCli *cli, JaFtTransfer *t, const char *peer)
 {
   const JaFtFile *file = ja_ft_transfer_get_file (t);
+  JaJingleSession *session;
   Watch *w = g_new0 (Watch, 1);
 
   w->cli = cli;
   w->name = g_strdup (file->name ? file->name : "file");
   w->peer = g_strdup (peer);
+  session = ja_ft_transfer_get_session (t);
+  w->sid = session != NULL ? g_strdup (ja_jingle_session_get_sid (session))
+      : NULL;
   w->sending = ja_ft_transfer_is_sender (t);
   w->tty = isatty (STDOUT_FILENO);
   w->last = g_get_monotonic_time ();
@@ -193,6 +204,7 @@ ja_cli_watch_transfer (JaCli *cli, JaFtTransfer *t, const char *peer)
 
     ja_json_event_add_string (ev, "name", w->name);
     ja_json_event_add_string (ev, "peer", peer);
+    ja_json_event_add_string (ev, "sid", w->sid);
     ja_json_event_add_string (ev, "direction", w->sending ? "send"
         : "receive");
     if (file->has_size)

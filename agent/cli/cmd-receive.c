@@ -9,7 +9,7 @@
  * is a file over --max-size or over the free space in DIR, before a byte
  * moves.
  * Allowed senders' directed presence is answered so that they find us.
- * Exits after --count transfers (received or served), else on
+ * Exits after --count files (received or served), else on
  * SIGINT/SIGTERM.
  * Exit: 0 every accepted file arrived verified, 6 one failed (hash
  * mismatch, I/O error, cancelled by the peer), 1 a --serve file could not
@@ -346,7 +346,7 @@ ja_cmd_receive (int argc, char **argv)
     { "from", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.from,
       "Also accept files from JID (bare: any resource; repeatable)", "JID" },
     { "count", 0, 0, G_OPTION_ARG_INT, &r.count,
-      "Exit after N transfers (default: run until SIGINT/SIGTERM)", "N" },
+      "Exit after N files (default: run until SIGINT/SIGTERM)", "N" },
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &r.max_size,
       "Decline files larger than BYTES", "BYTES" },
     { "serve", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.serve,

@@ -1,9 +1,11 @@
-/* cmd-send.c — `jingle-agent send --to JID FILE...`: offer each file in its
- * own Jingle session (XEP-0166) with the file-transfer application
- * (XEP-0234, the SHA-256 of XEP-0300 computed before the offer) over IBB
- * (XEP-0261), one after the other. A bare JID is resolved to a resource
- * that does Jingle file transfer (ja_agent_find_peer_async). SIGINT or
- * SIGTERM ends the running session with <cancel/>.
+/* cmd-send.c — `jingle-agent send --to JID FILE...`: offer the files in one
+ * Jingle session (XEP-0166) with one file-transfer content per file
+ * (XEP-0234 §Application Format: each <content/> is one file; named
+ * "file-0", "file-1"..., senders='initiator'), the SHA-256 of XEP-0300
+ * computed for every file before the offer, each over its own IBB
+ * bytestream (XEP-0261). A bare JID is resolved to a resource that does
+ * Jingle file transfer (ja_agent_find_peer_async). SIGINT or SIGTERM ends
+ * the session with <cancel/>.
  * Exit: 0 every file verified by the receiver, 5 declined or unreachable,
  * 6 a transfer failed, 1 cancelled, 2 usage, 3/4 connection/auth. */
 #include "agent/cli/cli.h"
@@ -22,7 +24,20 @@
 
 #define FIND_PEER_TIMEOUT_MS (10 * 1000)
 
+typedef struct _Send Send;
+
+/* One file: hashed before the session, then one content of it. */
 typedef struct {
+  Send *s;
+  char *path;
+  JaFtHashList hashes;
+  guint64 size;
+  JaFtTransfer *transfer;
+  gboolean accepted;
+  gboolean done;
+} Item;
+
+struct _Send {
   JaCli *cli;
   JaXmppStream *stream;
   JaAgent *agent;
@@ -30,17 +45,30 @@ typedef struct {
   char *peer;
   char **files;
   char *name;
-  guint next;
+  guint next;                 /* the next file to hash */
+  GPtrArray *items;           /* Item*: the files hashed, in order */
+  guint n_live;               /* items offered and not yet concluded */
   GCancellable *cancellable;
   JaJingleSession *session;
-  JaFtTransfer *transfer;
-  gboolean accepted;
   gboolean cancelled;
   gboolean finishing;
   int code;
-} Send;
+};
 
 static void next_file (Send *s);
+
+static void
+item_free (gpointer data)
+{
+  Item *it = data;
+
+  if (it->transfer != NULL) {
+    g_signal_handlers_disconnect_by_data (it->transfer, it);
+    g_object_unref (it->transfer);
+  }
+  g_free (it->path);
+  g_free (it);
+}
 
 static void
 closed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -61,6 +89,13 @@ finish (Send *s)
   ja_xmpp_stream_close_async (s->stream, closed_cb, s);
 }
 
+static gboolean
+finish_idle_cb (gpointer user_data)
+{
+  finish (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_code (Send *s, int code)
 {
@@ -68,46 +103,114 @@ set_code (Send *s, int code)
     s->code = code;
 }
 
-static gboolean
-next_file_idle_cb (gpointer user_data)
-{
-  next_file (user_data);
-  return G_SOURCE_REMOVE;
-}
-
+/* One file concluded; the last one ends the run. */
 static void
-file_done (Send *s)
+item_done (Item *it)
 {
-  g_clear_object (&s->transfer);
-  g_clear_object (&s->session);
-  g_idle_add (next_file_idle_cb, s);
+  Send *s = it->s;
+
+  if (it->done)
+    return;
+  it->done = TRUE;
+  if (--s->n_live == 0)
+    g_idle_add (finish_idle_cb, s);
 }
 
 static void
 accepted_cb (JaFtTransfer *t, gpointer user_data)
 {
-  ((Send *) user_data)->accepted = TRUE;
+  ((Item *) user_data)->accepted = TRUE;
 }
 
 static void
 verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
 {
-  file_done (user_data);
+  item_done (user_data);
 }
 
 static void
 failed_cb (JaFtTransfer *t, const GError *error, gpointer user_data)
 {
-  Send *s = user_data;
+  Item *it = user_data;
+  Send *s = it->s;
 
   if (s->cancelled)
     set_code (s, JA_EXIT_FAILURE);
   else if (g_error_matches (error, JA_TRANSFER_ERROR,
-          JA_TRANSFER_ERROR_DECLINED) || !s->accepted)
+          JA_TRANSFER_ERROR_DECLINED) || !it->accepted)
     set_code (s, JA_EXIT_DECLINED);
   else
     set_code (s, JA_EXIT_TRANSFER);
-  file_done (s);
+  item_done (it);
+}
+
+/* Every file is hashed: one session, one content per file, then the
+ * session-initiate. */
+static void
+offer_all (Send *s)
+{
+  g_autoptr (GError) error = NULL;
+  JaJingleManager *manager = ja_agent_get_manager (s->agent);
+
+  if (s->items->len == 0) {
+    finish (s);
+    return;
+  }
+  s->session = ja_jingle_manager_new_session (manager, s->peer, &error);
+  for (guint i = 0; s->session != NULL && i < s->items->len; i++) {
+    Item *it = g_ptr_array_index (s->items, i);
+    g_autoptr (GDateTime) date = NULL;
+    g_autofree char *base = g_path_get_basename (it->path);
+    g_autofree char *cname = g_strdup_printf ("file-%u", i);
+    JaJingleContent *content;
+    JaJingleAppOptions opts;
+    JaFtOffer offer = { 0 };
+    GStatBuf st;
+
+    if (g_stat (it->path, &st) == 0)
+      date = g_date_time_new_from_unix_utc (st.st_mtime);
+    offer.path = it->path;
+    offer.name = s->name != NULL ? s->name : base;
+    offer.size = it->size;
+    offer.date = date;
+    offer.hashes = &it->hashes;
+    opts.params = &offer;
+    opts.senders = JA_JINGLE_SENDERS_INITIATOR;   /* XEP-0234: an offer */
+    content = ja_jingle_session_add_content (s->session, cname,
+        JA_NS_JINGLE_FT, JA_NS_JINGLE_IBB, &opts, &error);
+    if (content == NULL) {
+      g_prefix_error (&error, "%s: ", it->path);
+      break;
+    }
+    it->transfer = g_object_ref (ja_ft_app_get_transfer (
+            ja_jingle_content_get_app (content)));
+  }
+  if (error != NULL) {
+    fprintf (stderr, "jingle-agent: %s\n", error->message);
+    set_code (s, JA_EXIT_FAILURE);
+    if (s->session != NULL)
+      ja_jingle_session_terminate (s->session, JA_JINGLE_REASON_GENERAL_ERROR,
+          NULL);
+    finish (s);
+    return;
+  }
+  for (guint i = 0; i < s->items->len; i++) {
+    Item *it = g_ptr_array_index (s->items, i);
+
+    ja_cli_watch_transfer (s->cli, it->transfer, s->peer);
+    g_signal_connect (it->transfer, "accepted", G_CALLBACK (accepted_cb), it);
+    g_signal_connect (it->transfer, "verified", G_CALLBACK (verified_cb), it);
+    g_signal_connect (it->transfer, "failed", G_CALLBACK (failed_cb), it);
+    s->n_live++;
+  }
+  g_info ("send: %u file(s) in session %s", s->items->len,
+      ja_jingle_session_get_sid (s->session));
+  if (!ja_jingle_session_initiate (s->session, &error)) {
+    fprintf (stderr, "jingle-agent: %s\n", error->message);
+    set_code (s, JA_EXIT_FAILURE);
+    ja_jingle_session_terminate (s->session, JA_JINGLE_REASON_GENERAL_ERROR,
+        NULL);
+  }
 }
 
 static void
@@ -116,16 +219,12 @@ hashed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   Send *s = user_data;
   const char *path = s->files[s->next - 1];
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDateTime) date = NULL;
-  g_autofree char *base = NULL;
-  JaFtHashList hashes = { 0 };
-  JaJingleContent *content;
-  JaJingleAppOptions opts;
-  JaFtOffer offer = { 0 };
-  GStatBuf st;
-  guint64 size = 0;
+  Item *it = g_new0 (Item, 1);
 
-  if (!ja_ft_hash_file_finish (res, &hashes, &size, &error)) {
+  it->s = s;
+  it->path = g_strdup (path);
+  if (!ja_ft_hash_file_finish (res, &it->hashes, &it->size, &error)) {
+    item_free (it);
     if (s->cancelled) {
       finish (s);
       return;
@@ -135,49 +234,20 @@ hashed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     next_file (s);
     return;
   }
-  if (g_stat (path, &st) == 0)
-    date = g_date_time_new_from_unix_utc (st.st_mtime);
-  base = g_path_get_basename (path);
-  offer.path = path;
-  offer.name = s->name != NULL ? s->name : base;
-  offer.size = size;
-  offer.date = date;
-  offer.hashes = &hashes;
-  opts.params = &offer;
-  opts.senders = JA_JINGLE_SENDERS_INITIATOR;   /* XEP-0234: an offer */
-  s->accepted = FALSE;
-  s->session = ja_jingle_manager_new_session (ja_agent_get_manager (s->agent),
-      s->peer, &error);
-  content = s->session == NULL ? NULL : ja_jingle_session_add_content (
-      s->session, "file", JA_NS_JINGLE_FT, JA_NS_JINGLE_IBB, &opts, &error);
-  if (content == NULL) {
-    fprintf (stderr, "jingle-agent: %s: %s\n", path, error->message);
-    set_code (s, JA_EXIT_FAILURE);
-    if (s->session != NULL)
-      ja_jingle_session_terminate (s->session, JA_JINGLE_REASON_GENERAL_ERROR,
-          NULL);
-    file_done (s);
-    return;
-  }
-  s->transfer = g_object_ref (ja_ft_app_get_transfer (
-          ja_jingle_content_get_app (content)));
-  ja_cli_watch_transfer (s->cli, s->transfer, s->peer);
-  g_signal_connect (s->transfer, "accepted", G_CALLBACK (accepted_cb), s);
-  g_signal_connect (s->transfer, "verified", G_CALLBACK (verified_cb), s);
-  g_signal_connect (s->transfer, "failed", G_CALLBACK (failed_cb), s);
-  if (!ja_jingle_session_initiate (s->session, &error)) {
-    fprintf (stderr, "jingle-agent: %s: %s\n", path, error->message);
-    set_code (s, JA_EXIT_FAILURE);
-    ja_jingle_session_terminate (s->session, JA_JINGLE_REASON_GENERAL_ERROR,
-        NULL);
-  }
+  g_ptr_array_add (s->items, it);
+  next_file (s);
 }
 
+/* Hashes the files one after the other, then offers them all. */
 static void
 next_file (Send *s)
 {
-  if (s->cancelled || s->files[s->next] == NULL) {
+  if (s->cancelled) {
     finish (s);
+    return;
+  }
+  if (s->files[s->next] == NULL) {
+    offer_all (s);
     return;
   }
   s->next++;
@@ -323,7 +393,7 @@ run (Send *s)
   g_main_loop_run (cli->loop);
   g_source_remove (sig_int);
   g_source_remove (sig_term);
-  g_clear_object (&s->transfer);
+  g_ptr_array_set_size (s->items, 0);
   g_clear_object (&s->session);
   ja_agent_shutdown (s->agent);
   g_clear_object (&s->agent);
@@ -357,8 +427,9 @@ ja_cmd_send (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   ja_cli_add_common_options (&cli, ctx);
   g_option_context_set_summary (ctx,
-      "Each file goes in its own Jingle session (XEP-0234 over XEP-0261 "
-      "IBB),\nits SHA-256 offered up front; the receiver checks it.\n\n"
+      "The files go in one Jingle session, one content per file (XEP-0234\n"
+      "over XEP-0261 IBB), each SHA-256 offered up front; the receiver checks "
+      "it.\n\n"
       "Exit status: 0 every file arrived verified, 1 cancelled, 2 usage,\n"
       "3 connection or TLS failure, 4 authentication failure, 5 declined "
       "or\nunreachable, 6 transfer failed.");
@@ -368,11 +439,13 @@ ja_cmd_send (int argc, char **argv)
     s.files = g_new0 (char *, argc);
     for (int i = 1; i < argc; i++)
       s.files[i - 1] = g_strdup (argv[i]);
+    s.items = g_ptr_array_new_with_free_func (item_free);
     s.cli = &cli;
     code = run (&s);
   }
   g_clear_object (&s.stream);
   g_clear_object (&s.cancellable);
+  g_clear_pointer (&s.items, g_ptr_array_unref);
   g_strfreev (s.files);
   g_free (s.to);
   g_free (s.name);

@@ -2,12 +2,14 @@
  * channel. Sender (§File Sender): reads the file in JA_FT_CHUNK_SIZE pieces
  * and writes them to the channel's GIOStream asynchronously (never the whole
  * file in memory), then closes the stream (that is end of file) and waits
- * for the receiver's verdict, the session-terminate. Receiver (§File
- * Receiver): reads the channel into an ft-writer (NAME.part, hashed in
- * line) until EOF, checks the XEP-0300 hash from the offer or from a
- * <checksum/> session-info, renames, sends <received/> and finishes the
- * content with success; on a mismatch it ends the session with
- * <media-error/> and "hash mismatch", keeping nothing under the final name.
+ * for the receiver's verdict: its <received/> for this content, or the
+ * session-terminate. Receiver (§File Receiver): reads the channel into an
+ * ft-writer (NAME.part, hashed in line) until EOF, checks the XEP-0300
+ * hash from the offer or from a <checksum/> session-info, renames, sends
+ * <received/> and finishes the content with success (the engine ends the
+ * session with <success/> once every content has finished); on a mismatch
+ * it ends the session with <media-error/> and "hash mismatch", keeping
+ * nothing under the final name.
  * A File Request (§Requesting a File) swaps who starts: the requester is a
  * receiver whose file is a selector until the holder's session-accept
  * describes the file (a hash it asked for stays the one checked); the
@@ -716,6 +718,10 @@ ja_ft_transfer_handle_session_info (JaFtTransfer *self,
     if (name != NULL && !g_str_equal (name, self->content_name))
       goto unsupported;     /* another content's */
     g_debug ("content %s: the receiver has the file", self->content_name);
+    /* Our file is verified there: with several files in the session the
+     * session-terminate waits for the last one, so this is the verdict. */
+    if (self->sender && self->sent_all && !self->stopped)
+      conclude (self, self->path, NULL);
     return TRUE;
   }
   if (!g_str_equal (payload->name, "checksum"))

@@ -3,7 +3,8 @@
 # them, against the real Prosody (env from tests/integration/servers.sh):
 # Jingle file transfer (XEP-0234) over IBB (XEP-0261) between real
 # processes: sizes 0 B to 20 MiB verified with cmp and sha256sum, several
-# files in one send, two senders at once, a corrupted byte on the wire,
+# files in one send (one session, one content per file), two senders at
+# once, a corrupted byte on the wire (alone and beside an intact file),
 # hostile offered names, the receiver's policy (unknown sender, --max-size)
 # and SIGINT on the sender midway. TAP output; every wait is bounded.
 set -u
@@ -105,6 +106,22 @@ print("# 20 MiB over IBB: %.2f s, %.2f MB/s" % (big["seconds"], big["mbps"]))
 PY
   then ok "JSON events: offered, accepted, progress, verified with the right sha256"
   else nok "JSON events: offered, accepted, progress, verified with the right sha256" "$(tail -5 "$tmp/r1.json")"; fi
+  # XEP-0234: the four files are four contents of ONE Jingle session.
+  if python3 - "$tmp/r1.json" "$tmp/s1.json" <<'PY'
+import json, sys
+names = {"empty.bin", "one.bin", "mib.bin", "big.bin"}
+sids = set()
+for f in sys.argv[1:]:
+    ev = [json.loads(l) for l in open(f)]
+    for k in ("offered", "verified"):
+        got = [e for e in ev if e["event"] == k]
+        assert {e["name"] for e in got} == names and len(got) == 4, (f, k, got)
+        assert all(e.get("sid") for e in got), (f, k, got)
+        sids |= {e["sid"] for e in got}
+assert len(sids) == 1, sids
+PY
+  then ok "the four files went in one session (one sid on both sides)"
+  else nok "the four files went in one session (one sid on both sides)" "$(grep -h '"sid"' "$tmp/s1.json" "$tmp/r1.json" | head -8)"; fi
 fi
 
 # 2. Two senders (alice and carol) to one receiver at once.
@@ -137,6 +154,20 @@ if start_receiver r3 --dir "$tmp/d3" --from alice@localhost --count 1; then
   check "nothing under the final name, no .part" test -z "$(ls -A "$tmp/d3")"
 fi
 
+# 3b. Two files in one send, the second corrupted on the wire: the first is
+# kept, nothing of the second, both sides exit 6.
+mkdir -p "$tmp/d3b"
+if start_receiver r3b --dir "$tmp/d3b" --from alice@localhost --count 2; then
+  JINGLE_AGENT_TEST_CORRUPT_OFFSET=1000 send alice --to "bob@localhost/$RES" --json \
+    "$tmp/src/one.bin" "$tmp/src/mib.bin" >"$tmp/s3b.json" 2>"$tmp/s3b.err"; rc=$?
+  check "sender of two files, one corrupted, exits 6" test "$rc" -eq 6
+  wait_rc "$rpid" 30; rc=$?
+  check "receiver of two files, one corrupted, exits 6" test "$rc" -eq 6
+  check "the intact file of the session arrived identical" cmp -s "$tmp/src/one.bin" "$tmp/d3b/one.bin"
+  check "nothing of the corrupted one, no .part" test "$(ls -A "$tmp/d3b")" = "one.bin"
+  check "the receiver reports the mismatch" grep -q '"event":"failed","name":"mib.bin".*hash mismatch' "$tmp/r3b.json"
+fi
+
 # 4. Hostile names: they land sanitised inside DIR; nothing is overwritten.
 mkdir -p "$tmp/h/d4"
 echo "precious" >"$tmp/h/d4/exists.txt"
@@ -158,7 +189,8 @@ if start_receiver r4 --dir "$tmp/h/d4" --from alice@localhost --count ${#names[@
   check "exists.txt became a new name" test -f "$tmp/h/d4/exists (1).txt"
 fi
 
-# 5. Policy: an unknown sender and a file over --max-size are declined.
+# 5. Policy: an unknown sender and a file over --max-size are declined (one
+# file over it in a send of several declines the whole session).
 mkdir -p "$tmp/d5"
 if start_receiver r5 --dir "$tmp/d5" --from alice@localhost --max-size 100000 --count 1; then
   send carol --to "bob@localhost/$RES" "$tmp/src/one.bin" >"$tmp/s5c.out" 2>"$tmp/s5c.err"; rc=$?
@@ -166,12 +198,14 @@ if start_receiver r5 --dir "$tmp/d5" --from alice@localhost --max-size 100000 --
   check "it is told it was declined" grep -q "declined" "$tmp/s5c.err"
   send alice --to "bob@localhost/$RES" "$tmp/src/mib.bin" >"$tmp/s5a.out" 2>"$tmp/s5a.err"; rc=$?
   check "a file over --max-size exits 5" test "$rc" -eq 5
+  send alice --to "bob@localhost/$RES" "$tmp/src/one.bin" "$tmp/src/mib.bin" >"$tmp/s5m.out" 2>"$tmp/s5m.err"; rc=$?
+  check "one file of a send over --max-size declines the whole send: exit 5" test "$rc" -eq 5
   check "nothing of the declined files was written" test -z "$(ls -A "$tmp/d5")"
   send alice --to "bob@localhost/$RES" "$tmp/src/one.bin" >/dev/null 2>&1; rc=$?
   check "a small file from alice still goes through" test "$rc" -eq 0
   wait_rc "$rpid" 30; rc=$?
   check "declines do not count: the receiver exits 0 after one file" test "$rc" -eq 0
-  check "the receiver reports both declines" test "$(grep -c '"event":"declined"' "$tmp/r5.json")" -eq 2
+  check "the receiver reports the three declines" test "$(grep -c '"event":"declined"' "$tmp/r5.json")" -eq 3
 fi
 
 # 6. SIGINT on the sender midway: both exit non-zero, nothing final written.

@@ -7,8 +7,10 @@
  * the file, closes, and succeeds on the receiver's success. The content
  * 'senders' on the wire (offer: ours, request: the peer's); File Requests
  * (§Requesting a File) from both sides: the requester stores and verifies
- * like a receiver of an offer, the holder sends what the agent serves. No
- * network. */
+ * like a receiver of an offer, the holder sends what the agent serves.
+ * Several contents in one session: each verified and saved on its own, the
+ * session ended after the last; a mismatch in one keeps the other. The
+ * sender's verdict is the <received/> for its content. No network. */
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -414,6 +416,9 @@ test_send (Fixture *f, gconstpointer data)
       FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-info' "
       "sid='%s'><received xmlns='" JA_NS_JINGLE_FT "' creator='initiator' "
       "name='f'/></jingle></iq>", ja_jingle_session_get_sid (f->session));
+  /* <received/> for our content is the verdict (with several files the
+   * session-terminate waits for the last one). */
+  g_assert_cmpuint (f->verified, ==, 1);
   fake_deliver (f->fake, "<iq type='set' id='a3' from='" FAKE_PEER "' to='"
       FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-terminate' "
       "sid='%s'><reason><success/></reason></jingle></iq>",
@@ -705,6 +710,140 @@ test_serve_no_selector (Fixture *f, gconstpointer data)
   ja_xml_node_free (n);
 }
 
+/* ---- several files in one session (XEP-0234 §Application Format) ------- */
+
+typedef struct {
+  guint verified, failed;
+  GError *error;
+} Count;
+
+static void
+count_verified_cb (JaFtTransfer *t, const char *path, Count *n)
+{
+  n->verified++;
+}
+
+static void
+count_failed_cb (JaFtTransfer *t, const GError *error, Count *n)
+{
+  n->failed++;
+  g_clear_error (&n->error);
+  n->error = g_error_copy (error);
+}
+
+/* Two contents in one session-initiate: "a.bin" with hash_a, "b.bin" with
+ * hash_b. */
+static void
+offer_two (Fixture *f, const char *hash_a, const char *hash_b)
+{
+  fake_deliver (f->fake, "<iq type='set' id='i1' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-initiate' "
+      "sid='s2' initiator='" FAKE_PEER "'>"
+      "<content creator='initiator' name='file-0' senders='initiator'>"
+      "<description xmlns='" JA_NS_JINGLE_FT "'><file><name>a.bin</name>"
+      "<size>%u</size><hash xmlns='" JA_NS_HASHES "' algo='sha-256'>%s</hash>"
+      "</file></description><transport xmlns='" FAKE_NS_TP_HIGH "'/>"
+      "</content>"
+      "<content creator='initiator' name='file-1' senders='initiator'>"
+      "<description xmlns='" JA_NS_JINGLE_FT "'><file><name>b.bin</name>"
+      "<size>%u</size><hash xmlns='" JA_NS_HASHES "' algo='sha-256'>%s</hash>"
+      "</file></description><transport xmlns='" FAKE_NS_TP_HIGH "'/>"
+      "</content></jingle></iq>", DATA_LEN, hash_a, DATA_LEN, hash_b);
+  g_assert_nonnull (f->session);
+  g_assert_cmpuint (ja_jingle_session_get_n_contents (f->session), ==, 2);
+}
+
+/* The second content's transfer (incoming_cb watches the first). */
+static JaFtTransfer *
+second_transfer (Fixture *f, Count *n)
+{
+  JaFtTransfer *t = ja_ft_app_get_transfer (ja_jingle_content_get_app (
+          ja_jingle_session_get_content (f->session, 1)));
+
+  g_assert_nonnull (t);
+  g_assert_true (t != f->transfer);
+  ja_ft_transfer_set_download_dir (t, f->dir);
+  g_signal_connect (t, "verified", G_CALLBACK (count_verified_cb), n);
+  g_signal_connect (t, "failed", G_CALLBACK (count_failed_cb), n);
+  return t;
+}
+
+static void
+feed_content (Fixture *f, guint i)
+{
+  g_autoptr (GInputStream) in = g_memory_input_stream_new_from_data (
+      g_memdup2 (f->data, DATA_LEN), DATA_LEN, g_free);
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GIOStream) io = g_simple_io_stream_new (in, out);
+  g_autoptr (JaJingleChannel) ch = ja_jingle_channel_new_stream (io);
+
+  ja_jingle_content_transport_ready (ja_jingle_session_get_content (
+          f->session, i), ch);
+}
+
+static gboolean
+count_concluded_cb (gpointer data)
+{
+  Count *n = data;
+
+  return n->verified + n->failed > 0;
+}
+
+/* Each content is its own transfer, verified and renamed on its own; the
+ * first finishing does not end the session, the last one ends it with
+ * success. */
+static void
+test_receive_two_files (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = g_build_filename (f->dir, "a.bin", NULL);
+  g_autofree char *b = g_build_filename (f->dir, "b.bin", NULL);
+  Count n = { 0 };
+
+  offer_two (f, f->sha256_b64, f->sha256_b64);
+  second_transfer (f, &n);
+  g_assert_true (sent (f, "session-accept:content"));
+  feed_content (f, 0);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->verified, ==, 1);
+  g_assert_cmpstr (f->path, ==, a);
+  g_assert_true (sent (f, "session-info:received"));
+  g_assert_false (sent (f, "session-terminate"));
+  g_assert_cmpint (ja_jingle_session_get_state (f->session), ==,
+      JA_JINGLE_STATE_ACTIVE);
+  feed_content (f, 1);
+  g_assert_true (ja_test_wait_until (count_concluded_cb, &n, 5000));
+  g_assert_cmpuint (n.verified, ==, 1);
+  g_assert_true (sent (f, "session-terminate:success"));
+  g_assert_true (g_file_test (a, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (b, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (n_files (f), ==, 2);
+}
+
+/* One file of two does not match: the other stays verified and saved,
+ * nothing of the bad one is kept, the session ends with the mismatch. */
+static void
+test_receive_two_files_one_mismatch (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = g_build_filename (f->dir, "a.bin", NULL);
+  Count n = { 0 };
+
+  offer_two (f, f->sha256_b64, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+  second_transfer (f, &n);
+  drain (f);
+  feed_content (f, 0);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->verified, ==, 1);
+  feed_content (f, 1);
+  g_assert_true (ja_test_wait_until (count_concluded_cb, &n, 5000));
+  g_assert_cmpuint (n.failed, ==, 1);
+  g_assert_error (n.error, JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_HASH_MISMATCH);
+  g_assert_true (sent (f, "session-terminate:media-error:hash mismatch"));
+  g_assert_cmpuint (f->failed, ==, 0);
+  g_assert_true (g_file_test (a, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (n_files (f), ==, 1);
+  g_clear_error (&n.error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -715,6 +854,9 @@ main (int argc, char **argv)
   ADD ("/ft/app/receive/short", test_receive_short);
   ADD ("/ft/app/receive/checksum-later", test_receive_checksum_later);
   ADD ("/ft/app/receive/cancelled", test_receive_cancelled);
+  ADD ("/ft/app/receive/two-files", test_receive_two_files);
+  ADD ("/ft/app/receive/two-files-one-mismatch",
+      test_receive_two_files_one_mismatch);
   ADD ("/ft/app/send/accept-without-description", test_send);
   ADD ("/ft/app/send/declined", test_send_declined);
   ADD ("/ft/app/send/needs-senders", test_send_needs_senders);
