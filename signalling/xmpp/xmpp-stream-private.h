@@ -56,6 +56,9 @@ struct _JaXmppStream {
   GSource *in_source;
   GSource *out_source;
   guint flush_idle_id;
+  guint flush_settle_id;      /* a bulk flush waits for the server to read */
+  gint64 bulk_until_us;       /* pad flushes to whole records until then */
+  gint64 last_flush_us;       /* when bytes last went to the socket */
   GByteArray *outbuf;
   JaTls *tls;
   gboolean tls_active;

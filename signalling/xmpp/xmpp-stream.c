@@ -119,6 +119,7 @@ drop_connection (JaXmppStream *self)
     g_clear_pointer (&self->out_source, g_source_unref);
   }
   g_clear_handle_id (&self->flush_idle_id, g_source_remove);
+  g_clear_handle_id (&self->flush_settle_id, g_source_remove);
   g_clear_handle_id (&self->ack_idle_id, g_source_remove);
   if (self->tls != NULL && self->tls_active)
     ja_tls_bye (self->tls);
@@ -656,16 +657,89 @@ ja_xmpp_stream_want_write (JaXmppStream *self)
   g_source_attach (self->out_source, g_main_context_get_thread_default ());
 }
 
+/* Bulk output and Prosody's reader. Prosody 0.12 (net/server_epoll) reads
+ * a c2s connection 4096 bytes at a time; when the TLS layer still holds
+ * decrypted bytes after such a read (the read ended inside a TLS record)
+ * it does not read on at once but pauses the connection for
+ * read_retry_delay, which its loop rounds up to min_wait: 1.1 ms per 4 KiB.
+ * With 16 KiB records every IBB block paid 4–6 such pauses, ~2.5 MB/s
+ * whatever the window. The reader's 4 KiB steps restart from where it last
+ * drained the socket, so we (1) write records of exactly
+ * JA_XMPP_TLS_RECORD plaintext bytes, (2) while sending in bulk pad each
+ * flush with whitespace to whole records (RFC 6120 allows whitespace
+ * between stanzas), which keeps every record edge on one of the reader's,
+ * and (3) let the first flush of a burst wait JA_XMPP_BULK_SETTLE_US after
+ * a small unpadded one, so that the server has read that one on its own
+ * and starts the burst aligned. Measured, 20 MiB over IBB (16 KiB blocks)
+ * through a stock Prosody: 2.5 → ~10 MB/s. */
+#define JA_XMPP_TLS_RECORD 4096
+#define JA_XMPP_BULK_HOLD_US (100 * 1000)   /* bulk mode lasts this long */
+#define JA_XMPP_BULK_SETTLE_US (3 * 1000)
+
+static gboolean
+ends_with (GByteArray *buf, const char *tail)
+{
+  gsize n = strlen (tail);
+
+  return buf->len >= n && memcmp (buf->data + buf->len - n, tail, n) == 0;
+}
+
+static gboolean
+flush_settled_cb (gpointer user_data)
+{
+  JaXmppStream *self = user_data;
+
+  self->flush_settle_id = 0;
+  flush_output (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* FALSE: the flush is postponed (a timer calls flush_output again). */
+static gboolean
+prepare_bulk (JaXmppStream *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean bulk = now < self->bulk_until_us;
+  gsize len = self->outbuf->len;
+
+  if (!self->tls_active || self->state != ST_READY || len == 0
+      || ends_with (self->outbuf, "</stream:stream>"))
+    return TRUE;
+  if (self->flush_settle_id != 0)
+    return FALSE;
+  if (!bulk && len < JA_XMPP_TLS_RECORD)
+    return TRUE;
+  if (!bulk && now - self->last_flush_us < JA_XMPP_BULK_SETTLE_US) {
+    self->flush_settle_id = g_timeout_add_full (G_PRIORITY_HIGH,
+        MAX (1, (JA_XMPP_BULK_SETTLE_US - (now - self->last_flush_us)) / 1000),
+        flush_settled_cb, self, NULL);
+    return FALSE;
+  }
+  if (len >= JA_XMPP_TLS_RECORD)
+    self->bulk_until_us = now + JA_XMPP_BULK_HOLD_US;
+  if (len % JA_XMPP_TLS_RECORD != 0) {
+    gsize pad = JA_XMPP_TLS_RECORD - len % JA_XMPP_TLS_RECORD;
+
+    g_byte_array_set_size (self->outbuf, len + pad);
+    memset (self->outbuf->data + len, ' ', pad);
+  }
+  return TRUE;
+}
+
 static void
 flush_output (JaXmppStream *self)
 {
+  if (!prepare_bulk (self))
+    return;
+  if (self->outbuf->len > 0)
+    self->last_flush_us = g_get_monotonic_time ();
   while (self->outbuf->len > 0 && self->socket != NULL) {
     GError *error = NULL;
     gssize n;
 
     if (self->tls_active)
       n = ja_tls_send (self->tls, self->outbuf->data,
-          MIN (self->outbuf->len, 16384), &error);
+          MIN (self->outbuf->len, JA_XMPP_TLS_RECORD), &error);
     else
       n = g_socket_send_with_blocking (self->socket,
           (const char *) self->outbuf->data, self->outbuf->len, FALSE, NULL,

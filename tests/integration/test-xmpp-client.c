@@ -2,10 +2,16 @@
  * (started by .ci/test): STARTTLS and direct TLS logins, certificate and
  * password failures, channel binding over TLS 1.2, disco#info and caps
  * between two agents, ping both ways, an unknown request answered with
- * service-unavailable, and XEP-0198 resumption after the TCP connection is
- * cut under a running session with no stanza lost. */
+ * service-unavailable, XEP-0198 resumption after the TCP connection is
+ * cut under a running session with no stanza lost, and the TLS records of
+ * a large stanza (whole 4 KiB records, for Prosody's reader). */
 #include <string.h>
 #include <stdlib.h>
+#include <poll.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "signalling/xmpp/caps.h"
 #include "signalling/xmpp/ns.h"
@@ -465,6 +471,189 @@ test_srv_starttls_fallback (void)
   close_stream (g_steal_pointer (&s));
 }
 
+/* ---- TLS records of bulk output (xmpp-stream.md, "Bulk output") -------- */
+
+/* A one-connection TCP tap in a thread: relays to the target and keeps
+ * what the client sent. */
+typedef struct {
+  int listen_fd;
+  guint16 port, target_port;
+  GMutex lock;
+  GByteArray *up;             /* client → server bytes */
+  GThread *thread;
+} Tap;
+
+static gpointer
+tap_run (gpointer data)
+{
+  Tap *t = data;
+  struct sockaddr_in a = { .sin_family = AF_INET };
+  int c = accept (t->listen_fd, NULL, NULL), s;
+  guint8 buf[65536];
+
+  g_assert_cmpint (c, >=, 0);
+  s = socket (AF_INET, SOCK_STREAM, 0);
+  a.sin_port = htons (t->target_port);
+  a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (connect (s, (struct sockaddr *) &a, sizeof a), ==, 0);
+  for (;;) {
+    struct pollfd p[2] = { { c, POLLIN, 0 }, { s, POLLIN, 0 } };
+    int from, to;
+    ssize_t n;
+
+    if (poll (p, 2, 20000) <= 0)
+      break;
+    from = (p[0].revents != 0) ? c : s;
+    to = from == c ? s : c;
+    n = read (from, buf, sizeof buf);
+    if (n <= 0)
+      break;
+    if (from == c) {
+      g_mutex_lock (&t->lock);
+      g_byte_array_append (t->up, buf, n);
+      g_mutex_unlock (&t->lock);
+    }
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = write (to, buf + off, n - off);
+
+      if (w <= 0)
+        goto out;
+      off += w;
+    }
+  }
+out:
+  close (c);
+  close (s);
+  return NULL;
+}
+
+static Tap *
+tap_new (guint16 target_port)
+{
+  Tap *t = g_new0 (Tap, 1);
+  struct sockaddr_in a = { .sin_family = AF_INET };
+  socklen_t len = sizeof a;
+
+  t->target_port = target_port;
+  t->up = g_byte_array_new ();
+  g_mutex_init (&t->lock);
+  t->listen_fd = socket (AF_INET, SOCK_STREAM, 0);
+  a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (t->listen_fd, (struct sockaddr *) &a, sizeof a), ==, 0);
+  g_assert_cmpint (listen (t->listen_fd, 1), ==, 0);
+  g_assert_cmpint (getsockname (t->listen_fd, (struct sockaddr *) &a, &len),
+      ==, 0);
+  t->port = ntohs (a.sin_port);
+  t->thread = g_thread_new ("tap", tap_run, t);
+  return t;
+}
+
+static void
+tap_free (Tap *t)
+{
+  g_thread_join (t->thread);
+  close (t->listen_fd);
+  g_byte_array_unref (t->up);
+  g_mutex_clear (&t->lock);
+  g_free (t);
+}
+
+/* The lengths of the application-data records in bytes[from..]. */
+static GArray *
+app_records (Tap *t, gsize from)
+{
+  GArray *lens = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_mutex_lock (&t->lock);
+  for (gsize i = from; i + 5 <= t->up->len;) {
+    const guint8 *h = t->up->data + i;
+    guint len = (h[3] << 8) | h[4];
+
+    if (i + 5 + len > t->up->len)
+      break;
+    if (h[0] == 23)
+      g_array_append_val (lens, len);
+    i += 5 + len;
+  }
+  g_mutex_unlock (&t->lock);
+  return lens;
+}
+
+static gsize
+tap_len (Tap *t)
+{
+  gsize n;
+
+  g_mutex_lock (&t->lock);
+  n = t->up->len;
+  g_mutex_unlock (&t->lock);
+  return n;
+}
+
+typedef struct {
+  Tap *tap;
+  gsize mark;
+} TapMark;
+
+static gboolean
+grew_by_20k (gpointer data)
+{
+  TapMark *m = data;
+
+  return tap_len (m->tap) >= m->mark + 20000;
+}
+
+static void
+test_bulk_tls_records (void)
+{
+  Tap *tap = tap_new ((guint16) atoi (ja_test_env ("JA_TEST_C2S_TLS_PORT")));
+  JaXmppStream *s = new_stream ("alice", TRUE, tap->port, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) before = NULL;
+  g_autoptr (GArray) after = NULL;
+  g_autofree char *body = g_strnfill (20000, 'x');
+  JaXmlNode *msg, *b;
+  TapMark mark = { tap, 0 };
+  guint max = 0, run = 0, best = 0;
+  gboolean never = FALSE;
+
+  g_assert_true (ja_test_connect_stream (s, &error));
+  g_assert_no_error (error);
+  /* Let the login traffic (and the <r/> 200 ms after it) go out first,
+   * then one 20 KB stanza. */
+  g_assert_false (ja_test_wait_flag (&never, 400));
+  mark.mark = tap_len (tap);
+  before = app_records (tap, 0);
+  msg = ja_xml_node_new ("message", NULL);
+  ja_xml_node_set_attr (msg, "to", ja_xmpp_stream_get_domain (s));
+  ja_xml_node_set_attr (msg, "type", "normal");
+  b = ja_xml_node_add_new (msg, "body", NULL);
+  ja_xml_node_set_text (b, body);
+  ja_xmpp_stream_send (s, msg);
+  g_assert_true (ja_test_wait_until (grew_by_20k, &mark, 5000));
+  after = app_records (tap, 0);
+  g_assert_cmpuint (after->len, >, before->len);
+  /* Every record carries at most 4096 bytes (+ at most 40 of TLS), and
+   * the stanza went as a run of full ones, its tail padded (20 KB of body
+   * and the envelope fill 5 records, not 4 and a short one). */
+  for (guint i = 0; i < after->len; i++)
+    max = MAX (max, g_array_index (after, guint, i));
+  g_assert_cmpuint (max, >, 4096);
+  g_assert_cmpuint (max, <=, 4096 + 40);
+  for (guint i = before->len; i < after->len; i++) {
+    run = g_array_index (after, guint, i) == max ? run + 1 : 0;
+    best = MAX (best, run);
+  }
+  g_assert_cmpuint (best, >=, 5);
+  for (guint i = before->len; i < after->len; i++)
+    if (g_array_index (after, guint, i) != max) {
+      g_assert_cmpuint (i - before->len, >=, 5);   /* no short tail */
+      break;
+    }
+  close_stream (s);
+  tap_free (tap);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -485,5 +674,7 @@ main (int argc, char **argv)
   g_test_add_func ("/integration/xmpp/unknown-request", test_unknown_request);
   g_test_add_func ("/integration/xmpp/sm/resume-after-cut",
       test_sm_resume_after_cut);
+  g_test_add_func ("/integration/xmpp/bulk-tls-records",
+      test_bulk_tls_records);
   return g_test_run ();
 }
