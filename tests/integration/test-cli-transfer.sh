@@ -8,65 +8,18 @@
 # hostile offered names, the receiver's policy (unknown sender, --max-size)
 # and SIGINT on the sender midway. TAP output; every wait is bounded.
 set -u
-: "${JINGLE_AGENT:?path to the jingle-agent binary}"
-for v in JA_TEST_STATE_DIR JA_TEST_C2S_PORT JA_TEST_CA_FILE; do
-  if [ -z "${!v:-}" ]; then
-    echo "1..1"; echo "not ok 1 - $v not set: integration servers are not running"; exit 1
-  fi
-done
-
-n=0; failed=0
-ok() { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); failed=$((failed+1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
-  local d=$1; shift
-  if "$@"; then ok "$d"; else nok "$d" "command failed: $*"; fi
-}
-
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-acct() { # acct USER: the common options for USER
-  echo "--jid $1@localhost --password-file $JA_TEST_STATE_DIR/$1.pass --ca-file $JA_TEST_CA_FILE --server 127.0.0.1:$JA_TEST_C2S_PORT"
-}
-T=${JA_TEST_TIMEOUT_SCALE:-1}
+. "$(dirname "$0")/cli-lib.sh"
 RES="recv-$$"
 
-# start_receiver NAME ARGS...: runs `receive --json` as bob (resource $RES)
-# in the background, waits until it is ready; sets rpid.
+# start_receiver NAME ARGS...: `receive --json` as bob (resource $RES) in the
+# background, ready; sets rpid.
 start_receiver() {
   local name=$1; shift
-  # shellcheck disable=SC2046
-  "$JINGLE_AGENT" receive $(acct bob) --resource "$RES" --json "$@" \
-    >"$tmp/$name.json" 2>"$tmp/$name.err" &
-  rpid=$!; pids+=("$rpid")
-  for _ in $(seq 1 $((100 * T))); do
-    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
-    kill -0 "$rpid" 2>/dev/null || break
-    sleep 0.1
-  done
-  nok "receiver $name is ready" "$(cat "$tmp/$name.err")"
-  return 1
+  start_agent bob "$RES" "$name" "$@" || return 1
+  rpid=$apid
 }
 
-# wait_rc PID SECONDS: the exit status of PID, or 124 after SECONDS.
-wait_rc() {
-  local pid=$1 limit=$(($2 * T))
-  for _ in $(seq 1 $((limit * 10))); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid"; return $?; }
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  return 124
-}
-
-send() { # send USER ARGS...: run `send` as USER (foreground, bounded)
-  local user=$1; shift
-  # shellcheck disable=SC2046
-  timeout $((120 * T)) "$JINGLE_AGENT" send $(acct "$user") "$@"
-}
+send() { run_agent send "$@"; }   # send USER ARGS...
 
 mkdir -p "$tmp/src"
 : >"$tmp/src/empty.bin"

@@ -1,0 +1,63 @@
+# cli-lib.sh — sourced by the CLI integration tests (test-cli-*.sh): TAP
+# helpers, the check that the integration servers are up, a temp dir with
+# cleanup of background agents, and bounded waits. Needs JINGLE_AGENT and
+# the JA_TEST_* environment of tests/integration/servers.sh.
+: "${JINGLE_AGENT:?path to the jingle-agent binary}"
+for v in JA_TEST_STATE_DIR JA_TEST_C2S_PORT JA_TEST_CA_FILE; do
+  if [ -z "${!v:-}" ]; then
+    echo "1..1"; echo "not ok 1 - $v not set: integration servers are not running"; exit 1
+  fi
+done
+
+n=0; failed=0
+ok() { n=$((n+1)); echo "ok $n - $1"; }
+nok() { n=$((n+1)); failed=$((failed+1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
+  local d=$1; shift
+  if "$@"; then ok "$d"; else nok "$d" "command failed: $*"; fi
+}
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+acct() { # acct USER: the common options for USER
+  echo "--jid $1@localhost --password-file $JA_TEST_STATE_DIR/$1.pass --ca-file $JA_TEST_CA_FILE --server 127.0.0.1:$JA_TEST_C2S_PORT"
+}
+T=${JA_TEST_TIMEOUT_SCALE:-1}
+
+# start_agent USER RESOURCE NAME ARGS...: runs `receive --json` as USER in
+# the background, waits until it is ready; sets apid. Output in
+# $tmp/NAME.json and $tmp/NAME.err.
+start_agent() {
+  local user=$1 res=$2 name=$3; shift 3
+  # shellcheck disable=SC2046
+  "$JINGLE_AGENT" receive $(acct "$user") --resource "$res" --json "$@" \
+    >"$tmp/$name.json" 2>"$tmp/$name.err" &
+  apid=$!; pids+=("$apid")
+  for _ in $(seq 1 $((100 * T))); do
+    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
+    kill -0 "$apid" 2>/dev/null || break
+    sleep 0.1
+  done
+  nok "agent $name is ready" "$(cat "$tmp/$name.err")"
+  return 1
+}
+
+# wait_rc PID SECONDS: the exit status of PID, or 124 after SECONDS.
+wait_rc() {
+  local pid=$1 limit=$(($2 * T))
+  for _ in $(seq 1 $((limit * 10))); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid"; return $?; }
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  return 124
+}
+
+run_agent() { # run_agent COMMAND USER ARGS...: a foreground run, bounded
+  local cmd=$1 user=$2; shift 2
+  # shellcheck disable=SC2046
+  timeout $((120 * T)) "$JINGLE_AGENT" "$cmd" $(acct "$user") "$@"
+}
