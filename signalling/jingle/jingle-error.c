@@ -8,11 +8,15 @@
 G_DEFINE_QUARK (ja-jingle-error-quark, ja_jingle_error)
 
 static JaXmppErrorCondition
-map_jingle_error (const GError *error, JaXmlNode **app_condition)
+map_jingle_error (const GError *error, JaXmlNode **app_condition,
+    const char **type)
 {
+  /* XEP-0166 §11's examples give the error type where it differs from
+   * RFC 6120's usual one (unsupported-info: modify). */
   static const struct {
     JaXmppErrorCondition cond;
     const char *element;
+    const char *type;
   } map[] = {
     [JA_JINGLE_ERROR_OUT_OF_ORDER] =
         { JA_XMPP_ERROR_UNEXPECTED_REQUEST, "out-of-order" },
@@ -20,7 +24,8 @@ map_jingle_error (const GError *error, JaXmlNode **app_condition)
     [JA_JINGLE_ERROR_UNKNOWN_SESSION] =
         { JA_XMPP_ERROR_ITEM_NOT_FOUND, "unknown-session" },
     [JA_JINGLE_ERROR_UNSUPPORTED_INFO] =
-        { JA_XMPP_ERROR_FEATURE_NOT_IMPLEMENTED, "unsupported-info" },
+        { JA_XMPP_ERROR_FEATURE_NOT_IMPLEMENTED, "unsupported-info",
+          "modify" },
     [JA_JINGLE_ERROR_SECURITY_REQUIRED] =
         { JA_XMPP_ERROR_NOT_ACCEPTABLE, "security-required" },
     [JA_JINGLE_ERROR_UNSUPPORTED_APPLICATIONS] =
@@ -30,8 +35,10 @@ map_jingle_error (const GError *error, JaXmlNode **app_condition)
   };
 
   *app_condition = NULL;
+  *type = NULL;
   if (error->code < 0 || (gsize) error->code >= G_N_ELEMENTS (map))
     return JA_XMPP_ERROR_UNDEFINED_CONDITION;
+  *type = map[error->code].type;
   if (map[error->code].element != NULL)
     *app_condition = ja_xml_node_new (map[error->code].element,
         JA_NS_JINGLE_ERRORS);

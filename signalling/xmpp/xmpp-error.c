@@ -83,6 +83,7 @@ ja_xmpp_error_to_node (const GError *error)
 {
   JaXmppErrorCondition cond = JA_XMPP_ERROR_UNDEFINED_CONDITION;
   JaXmlNode *app = NULL;
+  const char *type = NULL;
   JaXmlNode *node;
 
   if (error->domain == JA_XMPP_ERROR) {
@@ -95,11 +96,12 @@ ja_xmpp_error_to_node (const GError *error)
       mapper = g_hash_table_lookup (mappers, GUINT_TO_POINTER (error->domain));
     G_UNLOCK (mappers);
     if (mapper != NULL)
-      cond = mapper (error, &app);
+      cond = mapper (error, &app, &type);
   }
 
   node = ja_xml_node_new ("error", NULL);
-  ja_xml_node_set_attr (node, "type", ja_xmpp_error_condition_type (cond));
+  ja_xml_node_set_attr (node, "type",
+      type != NULL ? type : ja_xmpp_error_condition_type (cond));
   ja_xml_node_add_new (node, ja_xmpp_error_condition_to_string (cond),
       JA_NS_STANZA_ERRORS);
   if (app != NULL)

@@ -51,7 +51,8 @@ const char *ja_xmpp_error_condition_type (JaXmppErrorCondition cond);
  * mapper registered for that domain (e.g. the Jingle layer adds its
  * application-specific condition element). */
 typedef JaXmppErrorCondition (*JaXmppErrorMapper) (const GError *error,
-    JaXmlNode **app_condition /* (out) (transfer full) (nullable) */);
+    JaXmlNode **app_condition /* (out) (transfer full) (nullable) */,
+    const char **type /* (out) (nullable): NULL keeps RFC 6120's type */);
 void ja_xmpp_error_register_domain (GQuark domain, JaXmppErrorMapper mapper);
 
 /* <error type=…><condition/>[app condition]<text>message</text></error>

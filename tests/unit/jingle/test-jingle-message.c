@@ -231,7 +231,8 @@ test_error_mapping (void)
     { JA_JINGLE_ERROR_TIE_BREAK, "cancel", "conflict", "tie-break" },
     { JA_JINGLE_ERROR_UNKNOWN_SESSION, "cancel", "item-not-found",
       "unknown-session" },
-    { JA_JINGLE_ERROR_UNSUPPORTED_INFO, "cancel", "feature-not-implemented",
+    /* XEP-0166 §7.2.x example: type='modify'. */
+    { JA_JINGLE_ERROR_UNSUPPORTED_INFO, "modify", "feature-not-implemented",
       "unsupported-info" },
     { JA_JINGLE_ERROR_SECURITY_REQUIRED, "modify", "not-acceptable",
       "security-required" },

@@ -164,7 +164,7 @@ test_matrix (gconstpointer data)
     expect_error (&f, "m1", "cancel", "item-not-found", "unknown-session");
     break;
   case R_UNSUPPORTED_INFO:
-    expect_error (&f, "m1", "cancel", "feature-not-implemented",
+    expect_error (&f, "m1", "modify", "feature-not-implemented",
         "unsupported-info");
     break;
   }
@@ -322,7 +322,7 @@ test_session_info (Fixture *f, gconstpointer data)
   g_assert_cmpuint (app_of (c1_of (f))->session_infos, ==, 1);
   peer_sends (f, "p3", "session-info", "s1", "",
       "<hold xmlns='urn:xmpp:jingle:apps:rtp:info:1'/>");
-  expect_error (f, "p3", "cancel", "feature-not-implemented",
+  expect_error (f, "p3", "modify", "feature-not-implemented",
       "unsupported-info");
   g_assert_cmpint (ja_jingle_session_get_state (f->session), ==,
       JA_JINGLE_STATE_ACTIVE);
@@ -340,16 +340,16 @@ test_unsupported_info_ops (Fixture *f, gconstpointer data)
   peer_sends (f, "d2", "description-info", "d1", "",
       "<content creator='initiator' name='c1'>"
       "<description xmlns='" FAKE_NS_APP_DGRAM "'/></content>");
-  expect_error (f, "d2", "cancel", "feature-not-implemented",
+  expect_error (f, "d2", "modify", "feature-not-implemented",
       "unsupported-info");
   peer_sends (f, "d3", "transport-info", "d1", "",
       "<content creator='initiator' name='c1'>"
       "<transport xmlns='" FAKE_NS_TP_DGRAM "'/></content>");
-  expect_error (f, "d3", "cancel", "feature-not-implemented",
+  expect_error (f, "d3", "modify", "feature-not-implemented",
       "unsupported-info");
   peer_sends (f, "d4", "session-info", "d1", "",
       "<ringing xmlns='" FAKE_NS_INFO "'/>");
-  expect_error (f, "d4", "cancel", "feature-not-implemented",
+  expect_error (f, "d4", "modify", "feature-not-implemented",
       "unsupported-info");
   peer_sends (f, "d5", "transport-info", "d1", "",
       "<content creator='initiator' name='zz'>"

@@ -45,9 +45,10 @@ test_types (void)
 }
 
 static JaXmppErrorCondition
-test_mapper (const GError *error, JaXmlNode **app)
+test_mapper (const GError *error, JaXmlNode **app, const char **type)
 {
   *app = ja_xml_node_new ("unknown-session", "urn:xmpp:jingle:errors:1");
+  *type = "modify";
   return JA_XMPP_ERROR_ITEM_NOT_FOUND;
 }
 
@@ -66,6 +67,8 @@ test_mapper_domain (void)
   err = ja_xmpp_error_to_node (e);
   xml = ja_xml_node_to_string (err, "jabber:client");
   g_assert_nonnull (ja_xml_node_find (err, "item-not-found", NULL));
+  /* The mapper may override RFC 6120's usual type. */
+  g_assert_cmpstr (ja_xml_node_get_attr (err, "type"), ==, "modify");
   g_assert_nonnull (ja_xml_node_find (err, "unknown-session",
           "urn:xmpp:jingle:errors:1"));
   g_assert_nonnull (ja_xml_node_find (err, "text", NULL));
