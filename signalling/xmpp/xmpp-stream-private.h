@@ -1,6 +1,7 @@
-/* xmpp-stream-private.h — internals shared by the three files of the
- * client stream: xmpp-stream.c (connection and I/O), xmpp-stream-negotiate.c
- * (stream features, STARTTLS, SASL, bind, XEP-0198) and
+/* xmpp-stream-private.h — internals shared by the four files of the
+ * client stream: xmpp-stream.c (connection and input), xmpp-stream-negotiate.c
+ * (stream features, STARTTLS, SASL, bind, XEP-0198), xmpp-stream-output.c
+ * (the output buffer and the wire log) and
  * xmpp-stream-stanzas.c (stanzas, IQ tracking, routing, disco, presence). */
 #pragma once
 
@@ -123,6 +124,8 @@ void ja_xmpp_stream_write_raw (JaXmppStream *self, const char *data,
     gssize len);   /* len -1: NUL-terminated */
 void ja_xmpp_stream_write_element (JaXmppStream *self, const JaXmlNode *node);
 void ja_xmpp_stream_want_write (JaXmppStream *self);
+/* Write what the output buffer holds, as far as the socket takes it. */
+void ja_xmpp_stream_flush (JaXmppStream *self);
 void ja_xmpp_stream_drive_handshake (JaXmppStream *self);
 void ja_xmpp_stream_log_wire (JaXmppStream *self, JaXmppWireDirection dir,
     const JaXmlNode *node);
