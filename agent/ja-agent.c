@@ -37,6 +37,7 @@ struct _JaAgent {
   char *receive_dir;           /* NULL: decline offers */
   guint64 max_size;
   GPtrArray *served;           /* Served*: what requests may get */
+  GPtrArray *sessions;         /* JaJingleSession*: incoming, until ended */
 };
 
 /* One file we hand out on request. */
@@ -75,6 +76,8 @@ build_presence (JaAgent *self, const char *to)
   return pres;
 }
 
+static void peer_gone (JaAgent *self, const char *full_jid);
+
 static gboolean
 presence_cb (const JaXmlNode *stanza, gpointer user_data)
 {
@@ -85,6 +88,11 @@ presence_cb (const JaXmlNode *stanza, gpointer user_data)
   gint64 now = g_get_monotonic_time ();
   gint64 *last;
 
+  if (from != NULL && g_strcmp0 (ja_xml_node_get_attr (stanza, "type"),
+          "unavailable") == 0) {
+    peer_gone (self, from);
+    return FALSE;
+  }
   if (!self->answer_presence || from == NULL
       || ja_xml_node_get_attr (stanza, "type") != NULL
       || g_strcmp0 (from, own) == 0)
@@ -109,6 +117,39 @@ presence_cb (const JaXmlNode *stanza, gpointer user_data)
 /* ---- incoming offers ---------------------------------------------------- */
 
 static void
+session_ended_cb (JaJingleSession *session, guint reason, const char *text,
+    gboolean by_peer, gpointer user_data)
+{
+  JaAgent *self = user_data;
+
+  g_signal_handlers_disconnect_by_data (session, self);
+  g_ptr_array_remove (self->sessions, session);
+}
+
+/* The peer's resource went offline (RFC 6121 §4.5.3: its server sends
+ * unavailable presence to those it sent directed presence to): its
+ * sessions cannot go on, and ending them now (rather than after the idle
+ * timeout) lets a resent offer resume the kept part at once. */
+static void
+peer_gone (JaAgent *self, const char *full_jid)
+{
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (
+      g_object_unref);
+
+  for (guint i = 0; i < self->sessions->len; i++) {
+    JaJingleSession *s = g_ptr_array_index (self->sessions, i);
+
+    if (g_strcmp0 (ja_jingle_session_get_peer (s), full_jid) == 0)
+      g_ptr_array_add (gone, g_object_ref (s));
+  }
+  for (guint i = 0; i < gone->len; i++) {
+    g_info ("agent: %s went offline: ending its session", full_jid);
+    ja_jingle_session_terminate (g_ptr_array_index (gone, i),
+        JA_JINGLE_REASON_CONNECTIVITY_ERROR, "the peer went offline");
+  }
+}
+
+static void
 decline (JaAgent *self, JaJingleSession *session, const char *why)
 {
   g_info ("agent: declining %s's offer: %s",
@@ -126,11 +167,18 @@ check_offer (JaAgent *self, JaFtTransfer *t, guint64 reserve)
 {
   const JaFtFile *file = ja_ft_transfer_get_file (t);
   g_autoptr (GError) error = NULL;
+  guint64 need;
 
   if (!file->has_size && self->max_size > 0)
     return g_strdup ("the offer has no size");
-  if (!ja_ft_check_space (self->receive_dir, file->has_size ? file->size : 0,
-          self->max_size, reserve, &error))
+  /* The limit is on the file; a resumed one needs room for the rest. */
+  need = file->has_size ? file->size - ja_ft_transfer_get_resumed_from (t)
+      : 0;
+  if ((self->max_size > 0 && file->has_size && file->size > self->max_size
+          && !ja_ft_check_space (self->receive_dir, file->size,
+              self->max_size, reserve, &error))
+      || !ja_ft_check_space (self->receive_dir, need, self->max_size,
+          reserve, &error))
     return g_strdup (error->message);
   return NULL;
 }
@@ -155,14 +203,21 @@ check_offers (JaAgent *self, JaJingleSession *session, GPtrArray *offers)
   for (guint i = 0; i < offers->len; i++) {
     JaFtTransfer *t = g_ptr_array_index (offers, i);
     const JaFtFile *file = ja_ft_transfer_get_file (t);
-    g_autofree char *why = check_offer (self, t, reserve);
+    g_autofree char *why = NULL;
+    guint64 need;
 
+    /* An unfinished NAME.part of the same file: answer with a range. */
+    ja_ft_transfer_set_download_dir (t, self->receive_dir);
+    ja_ft_transfer_find_resume (t);
+    why = check_offer (self, t, reserve);
     if (why != NULL) {
       decline (self, session, why);
       return FALSE;
     }
-    if (file->has_size && reserve <= G_MAXUINT64 - file->size)
-      reserve += file->size;
+    need = file->has_size ? file->size - ja_ft_transfer_get_resumed_from (t)
+        : 0;
+    if (reserve <= G_MAXUINT64 - need)
+      reserve += need;
   }
   return TRUE;
 }
@@ -249,12 +304,14 @@ incoming_session_cb (JaJingleManager *manager, JaJingleSession *session,
   if ((offers->len > 0 && !check_offers (self, session, offers))
       || (requests->len > 0 && !check_requests (self, session, requests)))
     return;
-  for (guint i = 0; i < offers->len; i++) {
-    JaFtTransfer *t = g_ptr_array_index (offers, i);
-
-    ja_ft_transfer_set_download_dir (t, self->receive_dir);
-    g_signal_emit (self, signals[TRANSFER_OFFERED], 0, t, peer);
+  if (ja_jingle_session_get_state (session) != JA_JINGLE_STATE_ENDED) {
+    g_ptr_array_add (self->sessions, g_object_ref (session));
+    g_signal_connect (session, "terminated", G_CALLBACK (session_ended_cb),
+        self);
   }
+  for (guint i = 0; i < offers->len; i++)
+    g_signal_emit (self, signals[TRANSFER_OFFERED], 0,
+        g_ptr_array_index (offers, i), peer);
   for (guint i = 0; i < requests->len; i++)
     g_signal_emit (self, signals[TRANSFER_REQUESTED], 0,
         g_ptr_array_index (requests, i), peer);
@@ -507,6 +564,11 @@ ja_agent_shutdown (JaAgent *self)
   }
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (self->manager, self);
+  for (guint i = 0; self->sessions != NULL && i < self->sessions->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->sessions,
+            i), self);
+  if (self->sessions != NULL)
+    g_ptr_array_set_size (self->sessions, 0);
   g_clear_object (&self->manager);
   if (self->stream != NULL)
     ja_ibb_transport_drop_manager (self->stream);
@@ -534,6 +596,7 @@ ja_agent_finalize (GObject *object)
   g_hash_table_unref (self->answered);
   g_free (self->receive_dir);
   g_ptr_array_unref (self->served);
+  g_ptr_array_unref (self->sessions);
   G_OBJECT_CLASS (ja_agent_parent_class)->finalize (object);
 }
 
@@ -560,6 +623,7 @@ ja_agent_init (JaAgent *self)
 {
   self->allowed = g_ptr_array_new_with_free_func (g_free);
   self->served = g_ptr_array_new_with_free_func (served_free);
+  self->sessions = g_ptr_array_new_with_free_func (g_object_unref);
   self->answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_free);
 }

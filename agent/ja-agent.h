@@ -69,7 +69,12 @@ gboolean ja_agent_is_allowed (JaAgent *self, const char *full_jid);
  * (session-terminate <decline/>, signal "transfer-declined") before a byte
  * moves; a session with another application is answered with
  * <unsupported-applications/>. Otherwise each file's transfer is announced
- * with "transfer-offered" and the session is accepted.
+ * with "transfer-offered" and the session is accepted; a file whose
+ * unfinished NAME.part is in @dir is resumed (ja_ft_transfer_find_resume:
+ * the session-accept asks for the rest with <range offset/>, and the free
+ * space needs to hold only the rest). Unavailable presence from a peer's
+ * resource ends its incoming sessions (connectivity-error), which keeps
+ * their parts.
  *
  * Signals:
  *   "transfer-offered" (JaFtTransfer *transfer, const char *peer): about to

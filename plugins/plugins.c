@@ -4,10 +4,12 @@
 
 #include "plugins/file-transfer/ft-app.h"
 #include "plugins/ibb/ibb-transport.h"
+#include "plugins/s5b/s5b-transport.h"
 
 void
 ja_plugins_register_all (JaJingleRegistry *registry)
 {
   ja_jingle_registry_add_app (registry, &ja_ft_app_kind);
+  ja_jingle_registry_add_transport (registry, &ja_s5b_transport_kind);
   ja_jingle_registry_add_transport (registry, &ja_ibb_transport_kind);
 }

@@ -83,6 +83,8 @@ accepted_cb (JaFtTransfer *t, gpointer user_data)
   ja_json_event_add_string (ev, "name", w->name);
   ja_json_event_add_string (ev, "peer", w->peer);
   ja_json_event_add_string (ev, "sid", w->sid);
+  ja_json_event_add_int (ev, "resumed_from",
+      (gint64) ja_ft_transfer_get_resumed_from (t));
   ja_json_event_emit (ev);
 }
 
@@ -92,7 +94,8 @@ progress_cb (JaFtTransfer *t, guint64 bytes, guint64 total, gpointer user_data)
   Watch *w = user_data;
   gint64 now = g_get_monotonic_time ();
   double secs = ja_ft_transfer_get_seconds (t);
-  double rate = secs > 0 ? bytes / secs : 0;
+  guint64 from = ja_ft_transfer_get_resumed_from (t);
+  double rate = secs > 0 && bytes >= from ? (bytes - from) / secs : 0;
 
   refresh_name (w, t);
   if (now - w->last < PROGRESS_INTERVAL_US && bytes != total)
@@ -111,9 +114,12 @@ progress_cb (JaFtTransfer *t, guint64 bytes, guint64 total, gpointer user_data)
   if (!w->tty)
     return;
   printf ("\r%s: %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " bytes "
-      "(%.0f%%) %.2f MB/s ETA %.0f s   ", w->name, bytes, total,
+      "(%.0f%%) %.2f MB/s ETA %.0f s", w->name, bytes, total,
       total ? 100.0 * bytes / total : 100.0, rate / 1e6,
       rate > 0 ? (total - bytes) / rate : 0.0);
+  if (from > 0)
+    printf (", resumed from %" G_GUINT64_FORMAT, from);
+  printf ("   ");
   fflush (stdout);
   w->line_open = TRUE;
 }
@@ -124,7 +130,9 @@ verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
   Watch *w = user_data;
   double secs = ja_ft_transfer_get_seconds (t);
   guint64 bytes = ja_ft_transfer_get_bytes (t);
-  double mbps = secs > 0 ? bytes / secs / 1e6 : 0;
+  guint64 from = ja_ft_transfer_get_resumed_from (t);
+  /* The rate counts the bytes that crossed the wire. */
+  double mbps = secs > 0 && bytes >= from ? (bytes - from) / secs / 1e6 : 0;
   const char *sha = ja_ft_transfer_get_sha256_hex (t);
 
   refresh_name (w, t);
@@ -136,6 +144,7 @@ verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
     ja_json_event_add_string (ev, "sid", w->sid);
     ja_json_event_add_string (ev, "path", path);
     ja_json_event_add_int (ev, "bytes", (gint64) bytes);
+    ja_json_event_add_int (ev, "resumed_from", (gint64) from);
     ja_json_event_add_string (ev, "sha256", sha);
     ja_json_event_add_double (ev, "seconds", secs);
     ja_json_event_add_double (ev, "mbps", mbps);
@@ -145,10 +154,14 @@ verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
   }
   end_line (w);
   printf ("%s %s %s %s: %" G_GUINT64_FORMAT " bytes in %.2f s (%.2f MB/s "
-      "over %s), sha-256 %s, verified%s%s\n", w->sending ? "sent" : "received",
+      "over %s), sha-256 %s, verified%s%s", w->sending ? "sent" : "received",
       w->name, w->sending ? "to" : "from", w->peer, bytes, secs, mbps,
       transport_name (t) ? transport_name (t) : "?", sha ? sha : "?",
       w->sending ? "" : ", saved as ", w->sending ? "" : path);
+  if (from > 0)
+    printf (" (resumed from byte %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+        " bytes on the wire)", from, bytes - from);
+  printf ("\n");
   fflush (stdout);
 }
 

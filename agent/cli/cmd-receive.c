@@ -8,6 +8,10 @@
  * (session-terminate <decline/>; a request: <failed-application/>), and so
  * is a file over --max-size or over the free space in DIR, before a byte
  * moves.
+ * A transfer cut off midway keeps NAME.part (unless the sender cancelled
+ * it or the bytes were wrong); the next offer of the same file (name, size,
+ * hash or date) is answered with XEP-0234 <range offset/> and only the
+ * rest is sent, the whole file's hash still checked.
  * Allowed senders' directed presence is answered so that they find us.
  * Exits after --count files (received or served), else on
  * SIGINT/SIGTERM.
@@ -362,7 +366,9 @@ ja_cmd_receive (int argc, char **argv)
       "Accepts offers from this account's other resources and the --from "
       "JIDs;\ndeclines everyone else, and files over --max-size or the free "
       "space.\nA file is saved under its sanitised name, never replacing "
-      "one,\nonce its hash (XEP-0300) matches. With --serve, allowed peers "
+      "one,\nonce its hash (XEP-0300) matches. A transfer cut off midway keeps\n"
+      "NAME.part; the next offer of the same file resumes it (XEP-0234\n"
+      "'Ranged Transfers'). With --serve, allowed peers "
       "may also\nrequest those files (XEP-0234 'Requesting a File'); any "
       "other request is\nanswered 'file not available'.\n\n"
       "Exit status: 0 every file arrived verified, 2 usage, 3 connection "

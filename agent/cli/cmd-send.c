@@ -2,8 +2,9 @@
  * Jingle session (XEP-0166) with one file-transfer content per file
  * (XEP-0234 §Application Format: each <content/> is one file; named
  * "file-0", "file-1"..., senders='initiator'), the SHA-256 of XEP-0300
- * computed for every file before the offer, each over its own IBB
- * bytestream (XEP-0261). A bare JID is resolved to a resource that does
+ * computed for every file before the offer, each over its own bytestream:
+ * SOCKS5 (XEP-0260) then IBB (XEP-0261) with --transport auto, one of them
+ * with s5b / ibb. A bare JID is resolved to a resource that does
  * Jingle file transfer (ja_agent_find_peer_async). SIGINT or SIGTERM ends
  * the session with <cancel/>.
  * Exit: 0 every file verified by the receiver, 5 declined or unreachable,
@@ -19,6 +20,8 @@
 #include "agent/ja-agent.h"
 #include "plugins/file-transfer/ft-app.h"
 #include "plugins/file-transfer/ft-error.h"
+#include "plugins/s5b/s5b-transport.h"
+#include "signalling/xmpp/services.h"
 #include "signalling/xmpp/jid.h"
 #include "signalling/xmpp/ns.h"
 
@@ -33,6 +36,8 @@ typedef struct {
   JaFtHashList hashes;
   guint64 size;
   JaFtTransfer *transfer;
+  JaJingleContent *content;   /* borrowed from the session */
+  gboolean transport_told;    /* the "transport" event went out */
   gboolean accepted;
   gboolean done;
 } Item;
@@ -53,6 +58,11 @@ struct _Send {
   gboolean cancelled;
   gboolean finishing;
   int code;
+  const char *transport_ns;   /* what each content offers first */
+  gboolean s5b_only;          /* --transport s5b: no IBB fallback */
+  gboolean no_direct;
+  gboolean no_proxy;
+  gboolean discovered;        /* the server's SOCKS5 proxies looked up */
 };
 
 static void next_file (Send *s);
@@ -122,6 +132,32 @@ accepted_cb (JaFtTransfer *t, gpointer user_data)
   ((Item *) user_data)->accepted = TRUE;
 }
 
+/* --json: the first bytes name the transport that carries them (and,
+ * for SOCKS5, the kind of candidate). */
+static void
+progress_cb (JaFtTransfer *t, guint64 bytes, guint64 total,
+    gpointer user_data)
+{
+  Item *it = user_data;
+  JaJingleTransport *tp;
+  JaJsonEvent *ev;
+  const char *cand;
+
+  if (it->transport_told || !it->s->cli->json || it->content == NULL
+      || (tp = ja_jingle_content_get_transport (it->content)) == NULL)
+    return;
+  it->transport_told = TRUE;
+  cand = ja_s5b_transport_get_candidate_type (tp);
+  ev = ja_json_event_new ("transport");
+  ja_json_event_add_string (ev, "name", ja_ft_transfer_get_file (t)->name);
+  ja_json_event_add_string (ev, "transport",
+      g_str_equal (tp->kind->ns, JA_NS_JINGLE_S5B) ? "s5b"
+      : g_str_equal (tp->kind->ns, JA_NS_JINGLE_IBB) ? "ibb" : tp->kind->ns);
+  if (cand != NULL)
+    ja_json_event_add_string (ev, "candidate", cand);
+  ja_json_event_emit (ev);
+}
+
 static void
 verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
 {
@@ -177,13 +213,14 @@ offer_all (Send *s)
     opts.params = &offer;
     opts.senders = JA_JINGLE_SENDERS_INITIATOR;   /* XEP-0234: an offer */
     content = ja_jingle_session_add_content (s->session, cname,
-        JA_NS_JINGLE_FT, JA_NS_JINGLE_IBB, &opts, &error);
+        JA_NS_JINGLE_FT, s->transport_ns, &opts, &error);
     if (content == NULL) {
       g_prefix_error (&error, "%s: ", it->path);
       break;
     }
     it->transfer = g_object_ref (ja_ft_app_get_transfer (
             ja_jingle_content_get_app (content)));
+    it->content = content;
   }
   if (error != NULL) {
     fprintf (stderr, "jingle-agent: %s\n", error->message);
@@ -200,6 +237,7 @@ offer_all (Send *s)
     ja_cli_watch_transfer (s->cli, it->transfer, s->peer);
     g_signal_connect (it->transfer, "accepted", G_CALLBACK (accepted_cb), it);
     g_signal_connect (it->transfer, "verified", G_CALLBACK (verified_cb), it);
+    g_signal_connect (it->transfer, "progress", G_CALLBACK (progress_cb), it);
     g_signal_connect (it->transfer, "failed", G_CALLBACK (failed_cb), it);
     s->n_live++;
   }
@@ -238,6 +276,26 @@ hashed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   next_file (s);
 }
 
+/* The proxies the server offers become our SOCKS5 proxy candidates; none
+ * (or no answer) leaves direct candidates only. */
+static void
+discovered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Send *s = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaServerInfo) info = ja_xmpp_discover_server_finish (
+      JA_XMPP_STREAM (source), res, &error);
+
+  s->discovered = TRUE;
+  if (info != NULL) {
+    g_info ("send: %u SOCKS5 proxy(ies) on the server", info->proxies->len);
+    ja_s5b_transport_set_proxies (s->stream, info->proxies);
+  } else if (!s->cancelled) {
+    g_info ("send: no SOCKS5 proxy: %s", error->message);
+  }
+  next_file (s);
+}
+
 /* Hashes the files one after the other, then offers them all. */
 static void
 next_file (Send *s)
@@ -247,6 +305,12 @@ next_file (Send *s)
     return;
   }
   if (s->files[s->next] == NULL) {
+    if (g_str_equal (s->transport_ns, JA_NS_JINGLE_S5B) && !s->no_proxy
+        && !s->discovered) {
+      ja_xmpp_discover_server_async (s->stream, s->cancellable,
+          discovered_cb, s);
+      return;
+    }
     offer_all (s);
     return;
   }
@@ -340,15 +404,21 @@ check_args (Send *s, const char *transport, int argc, char **argv)
 {
   g_autoptr (JaJid) to = NULL;
 
-  if (transport != NULL && g_str_equal (transport, "s5b")) {
-    fprintf (stderr, "jingle-agent send: --transport s5b is not available "
-        "yet (use ibb or auto)\n");
-    return FALSE;
-  }
-  if (transport != NULL && !g_str_equal (transport, "auto")
-      && !g_str_equal (transport, "ibb")) {
+  if (transport == NULL || g_str_equal (transport, "auto")) {
+    s->transport_ns = JA_NS_JINGLE_S5B;     /* then IBB if it fails */
+  } else if (g_str_equal (transport, "s5b")) {
+    s->transport_ns = JA_NS_JINGLE_S5B;
+    s->s5b_only = TRUE;
+  } else if (g_str_equal (transport, "ibb")) {
+    s->transport_ns = JA_NS_JINGLE_IBB;
+  } else {
     fprintf (stderr, "jingle-agent send: unknown --transport '%s'\n",
         transport);
+    return FALSE;
+  }
+  if (s->no_direct && s->no_proxy) {
+    fprintf (stderr, "jingle-agent send: --no-direct and --no-proxy leave "
+        "SOCKS5 nothing to use\n");
     return FALSE;
   }
   if (s->to == NULL || (to = ja_jid_parse (s->to, NULL)) == NULL
@@ -384,6 +454,8 @@ run (Send *s)
       || (s->stream = ja_cli_new_stream (cli, &error)) == NULL)
     return ja_cli_fail (cli, error);
   s->agent = ja_agent_new (s->stream);
+  ja_s5b_transport_set_options (s->stream, s->no_direct, s->no_proxy,
+      s->s5b_only);
   s->cancellable = g_cancellable_new ();
   cli->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (s->stream, "closed", G_CALLBACK (stream_closed_cb), s);
@@ -415,8 +487,13 @@ ja_cmd_send (int argc, char **argv)
       "The receiver: a full JID, or a bare JID to find its resource that "
       "does Jingle file transfer", "JID" },
     { "transport", 0, 0, G_OPTION_ARG_STRING, &transport,
-      "auto (the default: ibb for now), ibb, or s5b (not available yet)",
-      "auto|s5b|ibb" },
+      "auto (the default: SOCKS5 bytestreams, then IBB if they fail), "
+      "s5b (SOCKS5 only), or ibb", "auto|s5b|ibb" },
+    { "no-direct", 0, 0, G_OPTION_ARG_NONE, &s.no_direct,
+      "SOCKS5: no direct connections, only through the server's proxy",
+      NULL },
+    { "no-proxy", 0, 0, G_OPTION_ARG_NONE, &s.no_proxy,
+      "SOCKS5: direct connections only, no proxy", NULL },
     { "name", 0, 0, G_OPTION_ARG_STRING, &s.name,
       "Offer the file(s) under this name instead of the file's own",
       "NAME" },
@@ -428,8 +505,8 @@ ja_cmd_send (int argc, char **argv)
   ja_cli_add_common_options (&cli, ctx);
   g_option_context_set_summary (ctx,
       "The files go in one Jingle session, one content per file (XEP-0234\n"
-      "over XEP-0261 IBB), each SHA-256 offered up front; the receiver checks "
-      "it.\n\n"
+      "over XEP-0260 SOCKS5 or XEP-0261 IBB), each SHA-256 offered up front; "
+      "the\nreceiver checks it.\n\n"
       "Exit status: 0 every file arrived verified, 1 cancelled, 2 usage,\n"
       "3 connection or TLS failure, 4 authentication failure, 5 declined "
       "or\nunreachable, 6 transfer failed.");

@@ -14,20 +14,30 @@
  * receiver whose file is a selector until the holder's session-accept
  * describes the file (a hash it asked for stays the one checked); the
  * holder is a sender whose file the agent picks (ja_ft_transfer_serve).
+ * Ranged transfers (§Ranged Transfers): a receiver that finds NAME.part of
+ * the same file answers with <range offset/> and continues it (the whole
+ * file's hash is still checked); the sender seeks there. Which parts are
+ * kept, and their sidecars: "resumable parts" below.
  *
  * Owned by its application struct (ft-app.c) and by whoever listens; holds
  * the channel's stream while I/O runs. Every async callback holds a
  * reference on the transfer and checks `stopped` first. */
 #include "plugins/file-transfer/ft-transfer.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gio/gio.h>
 
 #include "plugins/file-transfer/ft-error.h"
 #include "plugins/file-transfer/ft-name.h"
 #include "plugins/file-transfer/ft-writer.h"
 #include "signalling/jingle/jingle-error.h"
+#include "signalling/xmpp/jid.h"
 #include "signalling/xmpp/ns.h"
+#include "signalling/xmpp/xmpp-error.h"
 
 struct _JaFtTransfer {
   GObject parent;
@@ -62,13 +72,307 @@ struct _JaFtTransfer {
   gboolean accepted;
   gboolean done;
   guint timer_id;
+  guint accepted_idle_id;
   char *sha256_hex;
+
+  /* Ranged transfers (XEP-0234 §Ranged Transfers). */
+  guint64 offset;               /* where the bytes start: resumed_from */
+  char *resume_part;            /* receiver: the .part to continue */
+  char *part_key;               /* receiver: "dir/part" while reserved */
+  gboolean writer_ended;        /* receiver: the writer is finished/aborted */
+  gboolean has_sidecar;         /* receiver: the part's offer identity is on disk */
+  gint64 last_io;               /* receiver: when bytes last arrived */
 };
 
 G_DEFINE_FINAL_TYPE (JaFtTransfer, ja_ft_transfer, G_TYPE_OBJECT)
 
 enum { ACCEPTED, PROGRESS, VERIFIED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+/* ---- resumable parts ---------------------------------------------------- *
+ * A receiver's NAME.part is kept for a later resume when the transfer ends
+ * without a verdict (connection lost, sender gone, local cancel) and the
+ * offer had a size. Next to it, ".NAME.part.offer" (a key file, created
+ * O_EXCL|O_NOFOLLOW, mode 0600; sanitised names never start with a dot, so
+ * no received file can take that name) holds the offer's identity: size,
+ * date, hash values. A later offer of the same sanitised name whose size,
+ * hashes and date (those it gives) agree continues the part from its
+ * length. Parts in use by a live transfer of this process are never taken
+ * twice, except that a new offer from the same account takes over a part
+ * whose transfer has been silent for JA_FT_STALLED_MS: its sender is gone
+ * (killed, or cut off while its server keeps the session hibernating,
+ * XEP-0198), and that stalled session is ended (keeping the part). */
+
+#define SIDECAR_GROUP "offer"
+#define SIDECAR_MAX_BYTES 4096
+
+static GHashTable *parts_in_use;    /* "dir/part" → JaFtTransfer* (unowned) */
+
+static char *
+sidecar_name (const char *part)
+{
+  return g_strdup_printf (".%s.offer", part);
+}
+
+static gboolean
+reserve_part (JaFtTransfer *self, const char *dir, const char *part)
+{
+  g_autofree char *key = g_build_filename (dir, part, NULL);
+
+  if (parts_in_use == NULL)
+    parts_in_use = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        NULL);
+  if (g_hash_table_contains (parts_in_use, key))
+    return FALSE;
+  g_hash_table_insert (parts_in_use, g_strdup (key), self);
+  g_free (self->part_key);
+  self->part_key = g_steal_pointer (&key);
+  self->last_io = g_get_monotonic_time ();
+  return TRUE;
+}
+
+static void
+release_part (JaFtTransfer *self)
+{
+  if (self->part_key != NULL && parts_in_use != NULL
+      && g_hash_table_lookup (parts_in_use, self->part_key) == self)
+    g_hash_table_remove (parts_in_use, self->part_key);
+  g_clear_pointer (&self->part_key, g_free);
+}
+
+/* dir/part is held by a stalled transfer from the same account as self's
+ * peer: end that session (the part is kept, and released). */
+static void
+take_over_stalled (JaFtTransfer *self, const char *dir, const char *part)
+{
+  g_autofree char *key = g_build_filename (dir, part, NULL);
+  JaFtTransfer *old = parts_in_use != NULL
+      ? g_hash_table_lookup (parts_in_use, key) : NULL;
+  const char *peer = self->session ? ja_jingle_session_get_peer (self->session)
+      : NULL;
+
+  if (old == NULL || old == self || old->sender || old->done
+      || old->session == NULL || peer == NULL
+      || !ja_jid_string_bare_equal (peer,
+          ja_jingle_session_get_peer (old->session))
+      || g_get_monotonic_time () - old->last_io
+      < (gint64) JA_FT_STALLED_MS * 1000)
+    return;
+  g_info ("content %s: %s's transfer into %s is stalled: taking it over",
+      self->content_name, ja_jingle_session_get_peer (old->session), part);
+  ja_jingle_session_terminate (old->session,
+      JA_JINGLE_REASON_CONNECTIVITY_ERROR,
+      "stalled; superseded by a new offer of the same file");
+}
+
+static char *
+sidecar_build (const JaFtFile *file)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+
+  g_key_file_set_uint64 (kf, SIDECAR_GROUP, "size", file->size);
+  if (file->date != NULL)
+    g_key_file_set_string (kf, SIDECAR_GROUP, "date", file->date);
+  for (guint i = 0; i < file->hashes.n; i++) {
+    const JaFtHash *h = &file->hashes.items[i];
+    g_autofree char *b64 = NULL;
+
+    if (h->len == 0)
+      continue;
+    b64 = ja_ft_hash_to_base64 (h);
+    g_key_file_set_string (kf, SIDECAR_GROUP,
+        ja_ft_hash_algo_to_string (h->algo), b64);
+  }
+  return g_key_file_to_data (kf, NULL, NULL);
+}
+
+/* Writes the sidecar of part (replacing a stale one, never following a
+ * link). FALSE: the part is not resumable. */
+static gboolean
+sidecar_write (int dir_fd, const char *part, const JaFtFile *file)
+{
+  g_autofree char *name = sidecar_name (part);
+  g_autofree char *data = sidecar_build (file);
+  gsize len = strlen (data), done = 0;
+  int fd;
+
+  if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
+    return FALSE;
+  fd = openat (dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+      | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return FALSE;
+  while (done < len) {
+    ssize_t n = write (fd, data + done, len - done);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      close (fd);
+      unlinkat (dir_fd, name, 0);
+      return FALSE;
+    }
+    done += (gsize) n;
+  }
+  close (fd);
+  return TRUE;
+}
+
+static void
+sidecar_remove (const char *dir, const char *part)
+{
+  g_autofree char *name = sidecar_name (part);
+  int dir_fd = ja_ft_dir_open (dir, NULL);
+
+  if (dir_fd < 0)
+    return;
+  unlinkat (dir_fd, name, 0);
+  close (dir_fd);
+}
+
+/* A regular file of ours with one link, not followed. */
+static gboolean
+stat_ours (int dir_fd, const char *name, struct stat *st)
+{
+  return fstatat (dir_fd, name, st, AT_SYMLINK_NOFOLLOW) == 0
+      && S_ISREG (st->st_mode) && st->st_nlink == 1
+      && st->st_uid == geteuid ();
+}
+
+/* The sidecar of part read back, NULL when absent or not ours. */
+static GKeyFile *
+sidecar_read (int dir_fd, const char *part)
+{
+  g_autofree char *name = sidecar_name (part);
+  g_autofree char *data = NULL;
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  struct stat st;
+  gssize n;
+  int fd;
+
+  fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_nlink != 1
+      || st.st_uid != geteuid () || st.st_size > SIDECAR_MAX_BYTES) {
+    close (fd);
+    return NULL;
+  }
+  data = g_malloc (SIDECAR_MAX_BYTES + 1);
+  do
+    n = read (fd, data, SIDECAR_MAX_BYTES);
+  while (n < 0 && errno == EINTR);
+  close (fd);
+  if (n < 0)
+    return NULL;
+  data[n] = '\0';
+  if (!g_key_file_load_from_data (kf, data, (gsize) n, G_KEY_FILE_NONE, NULL))
+    return NULL;
+  return g_steal_pointer (&kf);
+}
+
+/* The offer is the one the sidecar describes: same size; every hash
+ * value it gives whose algorithm the sidecar has is equal, and at least
+ * one is when it gives any; the same date when both have one. */
+static gboolean
+sidecar_matches (GKeyFile *kf, const JaFtFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *date = NULL;
+  guint64 size = g_key_file_get_uint64 (kf, SIDECAR_GROUP, "size", &error);
+  gboolean any_hash = FALSE, same_hash = FALSE;
+
+  if (error != NULL || !file->has_size || size != file->size)
+    return FALSE;
+  for (guint i = 0; i < file->hashes.n; i++) {
+    const JaFtHash *h = &file->hashes.items[i];
+    g_autofree char *b64 = NULL;
+    g_autofree char *ours = NULL;
+
+    if (h->len == 0)
+      continue;
+    any_hash = TRUE;
+    ours = g_key_file_get_string (kf, SIDECAR_GROUP,
+        ja_ft_hash_algo_to_string (h->algo), NULL);
+    if (ours == NULL)
+      continue;
+    b64 = ja_ft_hash_to_base64 (h);
+    if (!g_str_equal (ours, b64))
+      return FALSE;
+    same_hash = TRUE;
+  }
+  if (any_hash && !same_hash)
+    return FALSE;
+  date = g_key_file_get_string (kf, SIDECAR_GROUP, "date", NULL);
+  if (date != NULL && file->date != NULL && !g_str_equal (date, file->date))
+    return FALSE;
+  return TRUE;
+}
+
+/* Ends the receiver's writer: keep (a resumable end) leaves the part and
+ * its sidecar for a later offer, else both go. */
+static void
+writer_end (JaFtTransfer *self, gboolean keep)
+{
+  if (self->writer == NULL || self->writer_ended)
+    return;
+  self->writer_ended = TRUE;
+  keep = keep && self->has_sidecar && self->file->has_size
+      && ja_ft_writer_get_offset (self->writer) > 0;
+  if (keep)
+    g_info ("content %s: keeping %s for a resume (%" G_GUINT64_FORMAT
+        " bytes)", self->content_name,
+        ja_ft_writer_get_part_name (self->writer),
+        ja_ft_writer_get_offset (self->writer));
+  else if (self->has_sidecar)
+    sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
+  ja_ft_writer_abort (self->writer, keep);
+  release_part (self);
+}
+
+gboolean
+ja_ft_transfer_find_resume (JaFtTransfer *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *part = NULL;
+  g_autoptr (GKeyFile) kf = NULL;
+  struct stat st;
+  int dir_fd;
+  gboolean ok;
+
+  g_return_val_if_fail (!self->sender && !self->started, FALSE);
+  if (self->dir == NULL || self->request || !self->file->has_size
+      || self->resume_part != NULL)
+    return self->resume_part != NULL;
+  name = ja_ft_name_sanitize (self->file->name);
+  part = g_strconcat (name, JA_FT_PART_SUFFIX, NULL);
+  dir_fd = ja_ft_dir_open (self->dir, NULL);
+  if (dir_fd < 0)
+    return FALSE;
+  ok = (kf = sidecar_read (dir_fd, part)) != NULL
+      && sidecar_matches (kf, self->file);
+  if (ok) {
+    /* The same file: a stalled transfer of it lets go of the part (and
+     * has written its last bytes) before its length is read. */
+    take_over_stalled (self, self->dir, part);
+    ok = stat_ours (dir_fd, part, &st)
+        && (guint64) st.st_size <= self->file->size;
+  }
+  close (dir_fd);
+  if (!ok || !reserve_part (self, self->dir, part))
+    return FALSE;
+  self->resume_part = g_steal_pointer (&part);
+  self->offset = (guint64) st.st_size;
+  g_info ("content %s: resuming %s at %" G_GUINT64_FORMAT,
+      self->content_name, self->resume_part, self->offset);
+  return TRUE;
+}
+
+guint64
+ja_ft_transfer_get_resumed_from (JaFtTransfer *self)
+{
+  return self->offset;
+}
 
 /* ---- outcome ------------------------------------------------------------ */
 
@@ -113,6 +417,11 @@ session_terminated_cb (JaJingleSession *session, guint reason,
   g_autofree char *why = g_strdup_printf ("%s%s%s", rname,
       text ? ": " : "", text ? text : "");
 
+  /* A part is kept for a resume unless the sender cancelled on purpose or
+   * the bytes were wrong (a mismatch has already removed it). */
+  if (self->writer != NULL)
+    writer_end (self, !(reason == JA_JINGLE_REASON_CANCEL && by_peer)
+        && reason != JA_JINGLE_REASON_MEDIA_ERROR);
   if (self->done)
     return;
   if (reason == JA_JINGLE_REASON_SUCCESS && self->sender && self->sent_all) {
@@ -156,15 +465,41 @@ session_terminated_cb (JaJingleSession *session, guint reason,
 }
 
 static void
+emit_accepted (JaFtTransfer *self)
+{
+  g_clear_handle_id (&self->accepted_idle_id, g_source_remove);
+  if (self->accepted || self->done)
+    return;
+  self->accepted = TRUE;
+  g_signal_emit (self, signals[ACCEPTED], 0);
+}
+
+static gboolean
+accepted_idle_cb (gpointer user_data)
+{
+  JaFtTransfer *self = user_data;
+
+  self->accepted_idle_id = 0;
+  emit_accepted (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 session_state_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
   JaFtTransfer *self = user_data;
 
-  if (!self->accepted && ja_jingle_session_get_state (JA_JINGLE_SESSION (
-              object)) == JA_JINGLE_STATE_ACTIVE) {
-    self->accepted = TRUE;
-    g_signal_emit (self, signals[ACCEPTED], 0);
+  if (self->accepted || ja_jingle_session_get_state (JA_JINGLE_SESSION (
+              object)) != JA_JINGLE_STATE_ACTIVE)
+    return;
+  /* The session turns active before the answer's description is read: a
+   * sender learns the range (resumed_from) just after. */
+  if (self->sender && !self->request) {
+    if (self->accepted_idle_id == 0)
+      self->accepted_idle_id = g_idle_add (accepted_idle_cb, self);
+    return;
   }
+  emit_accepted (self);
 }
 
 static void
@@ -301,6 +636,18 @@ sender_start (JaFtTransfer *self)
     fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
     return;
   }
+  /* XEP-0234 §Ranged Transfers: the receiver has the first offset bytes. */
+  if (self->offset > 0) {
+    if (!g_seekable_seek (G_SEEKABLE (self->source), (goffset) self->offset,
+            G_SEEK_SET, self->cancellable, &error)) {
+      g_prefix_error (&error, "seeking in %s: ", self->path);
+      fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+      return;
+    }
+    g_info ("content %s: resuming at byte %" G_GUINT64_FORMAT,
+        self->content_name, self->offset);
+    self->bytes = self->offset;
+  }
   sender_read_next (self);
 }
 
@@ -344,7 +691,7 @@ receiver_verify (JaFtTransfer *self)
     error = g_error_new_literal (JA_TRANSFER_ERROR,
         JA_TRANSFER_ERROR_HASH_MISMATCH,
         "no hash we can check: the file cannot be verified");
-    ja_ft_writer_abort (self->writer, FALSE);
+    writer_end (self, FALSE);
     fail_and_terminate (self, error, JA_JINGLE_REASON_MEDIA_ERROR);
     return;
   }
@@ -361,10 +708,17 @@ receiver_verify (JaFtTransfer *self)
     } else if (error->domain != JA_TRANSFER_ERROR) {
       reason = JA_JINGLE_REASON_FAILED_APPLICATION;
     }
-    ja_ft_writer_abort (self->writer, FALSE);
+    /* A bytestream that ended early (a direct connection to a killed
+     * sender) leaves a part worth resuming; wrong bytes do not. */
+    writer_end (self, g_error_matches (error, JA_TRANSFER_ERROR,
+            JA_TRANSFER_ERROR_INCOMPLETE));
     fail_and_terminate (self, error, reason);
     return;
   }
+  self->writer_ended = TRUE;
+  if (self->has_sidecar)
+    sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
+  release_part (self);
   got = ja_ft_writer_get_hashes (self->writer);
   sha = got != NULL ? ja_ft_hash_list_find (got, JA_FT_HASH_SHA_256) : NULL;
   if (sha != NULL)
@@ -426,6 +780,7 @@ receiver_read_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  self->last_io = g_get_monotonic_time ();
   if (n == 0) {
     receiver_eof (self);
     return;
@@ -456,18 +811,39 @@ receiver_start (JaFtTransfer *self)
   g_autoptr (GError) error = NULL;
   g_autofree char *name = ja_ft_name_sanitize (self->file->name);
 
+  guint64 size = self->file->has_size ? self->file->size : JA_FT_SIZE_UNKNOWN;
+
   if (self->dir == NULL) {
     error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
         "no download directory");
+  } else if (self->resume_part != NULL) {
+    /* We answered with <range offset/>: continue the part (its prefix is
+     * hashed again, so the whole file's hash is still checked). */
+    self->writer = ja_ft_writer_resume (self->dir, name, self->resume_part,
+        self->offset, ja_ft_file_get_named_algos (self->file), size, &error);
+    self->has_sidecar = self->writer != NULL;
   } else {
     self->writer = ja_ft_writer_new (self->dir, name,
-        ja_ft_file_get_named_algos (self->file),
-        self->file->has_size ? self->file->size : JA_FT_SIZE_UNKNOWN, &error);
+        ja_ft_file_get_named_algos (self->file), size, &error);
+    if (self->writer != NULL && self->file->has_size) {
+      const char *part = ja_ft_writer_get_part_name (self->writer);
+      int dir_fd = ja_ft_dir_open (self->dir, NULL);
+
+      if (dir_fd >= 0) {
+        self->has_sidecar = reserve_part (self, self->dir, part)
+            && sidecar_write (dir_fd, part, self->file);
+        close (dir_fd);
+      }
+    }
   }
   if (self->writer == NULL) {
+    if (self->resume_part != NULL)
+      g_prefix_error (&error, "resuming: ");
+    release_part (self);
     fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
     return;
   }
+  self->bytes = self->offset;
   receiver_read_next (self);
 }
 
@@ -605,8 +981,30 @@ ja_ft_transfer_take_answer (JaFtTransfer *self, const JaXmlNode *description,
 {
   g_autoptr (JaFtFile) answer = NULL;
 
-  if (self->sender || !self->request)
-    return TRUE;     /* an echo of our offer changes nothing */
+  if (self->sender && !self->request) {
+    /* The receiver's echo of our offer; a <range offset/> in it asks for
+     * the rest of the file from there (XEP-0234 §Ranged Transfers). */
+    answer = ja_ft_description_parse (description, error);
+    if (answer == NULL)
+      return FALSE;
+    if (answer->range.present && !self->started) {
+      guint64 off = answer->range.offset;
+
+      if (off > self->file->size || (answer->range.has_length
+              && answer->range.length != self->file->size - off)) {
+        g_set_error (error, JA_XMPP_ERROR, JA_XMPP_ERROR_BAD_REQUEST,
+            "the answer asks for a range we do not send (offset %"
+            G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes; only the "
+            "rest of the file)", off, self->file->size);
+        return FALSE;
+      }
+      self->offset = off;
+    }
+    emit_accepted (self);
+    return TRUE;
+  }
+  if (self->sender)
+    return TRUE;
   answer = ja_ft_description_parse (description, error);
   if (answer == NULL)
     return FALSE;
@@ -656,6 +1054,12 @@ ja_ft_transfer_new_receiver (JaJingleContent *c, JaFtFile *file)
 JaXmlNode *
 ja_ft_transfer_build_description (JaFtTransfer *self)
 {
+  /* A receiver resuming answers with the range it wants. */
+  if (!self->sender && self->offset > 0) {
+    self->file->range.present = TRUE;
+    self->file->range.offset = self->offset;
+    self->file->range.has_length = FALSE;
+  }
   return ja_ft_description_build (self->file);
 }
 
@@ -698,8 +1102,13 @@ ja_ft_transfer_stop (JaFtTransfer *self, JaJingleReason reason)
   /* An unfinished bytestream is aborted (IBB: <close/> without waiting). */
   if (self->stream != NULL && !g_io_stream_is_closed (self->stream))
     g_io_stream_close (self->stream, NULL, NULL);
-  if (self->writer != NULL)
-    ja_ft_writer_abort (self->writer, FALSE);
+  /* The writer waits for the session's end, which tells whether the part
+   * is worth keeping (session_terminated_cb); a part that cannot be resumed
+   * goes now. */
+  if (self->writer != NULL && (!self->has_sidecar || self->session == NULL
+          || ja_jingle_session_get_state (self->session)
+          != JA_JINGLE_STATE_ENDED))
+    writer_end (self, FALSE);
 }
 
 gboolean
@@ -837,6 +1246,12 @@ ja_ft_transfer_dispose (GObject *object)
   JaFtTransfer *self = JA_FT_TRANSFER (object);
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->accepted_idle_id, g_source_remove);
+  /* Freed without the session's end (our own connection went, the engine
+   * was dropped): a connection loss, so a resumable part stays. */
+  if (self->writer != NULL)
+    writer_end (self, TRUE);
+  release_part (self);
   if (self->session != NULL) {
     g_object_remove_weak_pointer (G_OBJECT (self->session),
         (gpointer *) &self->session);
@@ -861,6 +1276,8 @@ ja_ft_transfer_finalize (GObject *object)
   g_free (self->transport_ns);
   g_free (self->buf);
   g_free (self->sha256_hex);
+  g_free (self->resume_part);
+  g_free (self->part_key);
   G_OBJECT_CLASS (ja_ft_transfer_parent_class)->finalize (object);
 }
 

@@ -6,7 +6,8 @@
  *
  * Signals:
  *   "accepted": the peer accepted our offer (sender) or we accepted it.
- *   "progress" (guint64 bytes, guint64 total): bytes moved so far.
+ *   "progress" (guint64 bytes, guint64 total): bytes of the file so far
+ *       (a resumed transfer starts at its offset, ja_ft_transfer_get_resumed_from).
  *   "verified" (const char *path): receiver: the file arrived, its hash
  *       matched, it is at path; sender: the receiver confirmed (success).
  *   "failed" (GError*): the transfer ended without the file; JA_TRANSFER_ERROR
@@ -29,6 +30,9 @@ G_BEGIN_DECLS
 /* Receiver: how long the bytestream may stay silent before the transfer
  * fails (the sender stalled without closing). */
 #define JA_FT_IDLE_TIMEOUT_MS (60 * 1000)
+/* Receiver: a transfer silent this long may be taken over by a new offer
+ * of the same file from the same account (ja_ft_transfer_find_resume). */
+#define JA_FT_STALLED_MS 2000
 /* Bytes per read from the file or the channel. */
 #define JA_FT_CHUNK_SIZE (128 * 1024)
 
@@ -71,6 +75,20 @@ void ja_ft_transfer_serve (JaFtTransfer *self, const JaFtOffer *offer);
 /* Receiver: the directory to write into; set before accepting (or before
  * session-initiate, for a request). */
 void ja_ft_transfer_set_download_dir (JaFtTransfer *self, const char *dir);
+/* Receiver of an offer, after ja_ft_transfer_set_download_dir and before
+ * accepting: when DIR holds NAME.part of an earlier, unfinished transfer of
+ * the same file (its sidecar ".NAME.part.offer" gives the same size, and
+ * the same hash or date where the offer gives them) and no live transfer
+ * uses it, the session-accept asks for the rest with <range offset/>
+ * (XEP-0234 §Ranged Transfers) and the part is continued; the whole file's
+ * hash is still checked. A part held by a transfer from the same account
+ * that has been silent for JA_FT_STALLED_MS is taken over: that session
+ * ends (connectivity-error) first. TRUE when resuming. */
+gboolean ja_ft_transfer_find_resume (JaFtTransfer *self);
+/* Where the bytes on the wire start in the file: the receiver's range
+ * offset (0: the whole file). get_bytes counts from the start of the file,
+ * so get_bytes - get_resumed_from bytes crossed the wire. */
+guint64 ja_ft_transfer_get_resumed_from (JaFtTransfer *self);
 /* Sender: the source path; receiver: the final path once verified. */
 const char *ja_ft_transfer_get_path (JaFtTransfer *self);
 guint64 ja_ft_transfer_get_bytes (JaFtTransfer *self);

@@ -19,7 +19,8 @@ start_receiver() {
   rpid=$apid
 }
 
-send() { run_agent send "$@"; }   # send USER ARGS...
+# send USER ARGS...: this file tests IBB (SOCKS5: test-cli-s5b.sh).
+send() { local u=$1; shift; run_agent send "$u" --transport ibb "$@"; }
 
 mkdir -p "$tmp/src"
 : >"$tmp/src/empty.bin"
@@ -165,7 +166,7 @@ fi
 mkdir -p "$tmp/d6"
 if start_receiver r6 --dir "$tmp/d6" --from alice@localhost --count 1; then
   # shellcheck disable=SC2046
-  "$JINGLE_AGENT" send $(acct alice) --to "bob@localhost/$RES" "$tmp/src/big.bin" \
+  "$JINGLE_AGENT" send $(acct alice) --transport ibb --to "bob@localhost/$RES" "$tmp/src/big.bin" \
     >"$tmp/s6.out" 2>"$tmp/s6.err" & spid=$!; pids+=("$spid")
   for _ in $(seq 1 $((300 * T))); do
     grep -q '"event":"progress"' "$tmp/r6.json" 2>/dev/null && break
@@ -190,9 +191,9 @@ if start_receiver r7 --dir "$tmp/d7"; then
 fi
 
 # 8. Usage.
-"$JINGLE_AGENT" send --to bob@localhost --transport s5b "$tmp/src/one.bin" >/dev/null 2>"$tmp/u.err"; rc=$?
-check "--transport s5b exits 2" test "$rc" -eq 2
-check "--transport s5b says not available yet" grep -q "not available yet" "$tmp/u.err"
+"$JINGLE_AGENT" send --to bob@localhost --transport carrier-pigeon "$tmp/src/one.bin" >/dev/null 2>"$tmp/u.err"; rc=$?
+check "an unknown --transport exits 2" test "$rc" -eq 2
+check "an unknown --transport is named" grep -q "unknown --transport" "$tmp/u.err"
 "$JINGLE_AGENT" send --to bob@localhost "$tmp/no-such-file" >/dev/null 2>&1; rc=$?
 check "a missing file exits 2" test "$rc" -eq 2
 "$JINGLE_AGENT" receive --dir "$tmp/no-such-dir" >/dev/null 2>&1; rc=$?

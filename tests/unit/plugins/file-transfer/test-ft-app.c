@@ -10,7 +10,12 @@
  * like a receiver of an offer, the holder sends what the agent serves.
  * Several contents in one session: each verified and saved on its own, the
  * session ended after the last; a mismatch in one keeps the other. The
- * sender's verdict is the <received/> for its content. No network. */
+ * sender's verdict is the <received/> for its content. Ranged transfers
+ * (XEP-0234 §Ranged Transfers): a stream that ends early keeps NAME.part
+ * and its sidecar; a new offer of the same file is answered with
+ * <range offset/> and continues the part (a tampered part fails the whole
+ * file's hash, nothing kept; another size starts afresh); a sender serves
+ * from the answer's offset and refuses a range past the end. No network. */
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -81,6 +86,8 @@ incoming_cb (JaJingleManager *m, JaJingleSession *s, Fixture *f)
     ja_ft_transfer_serve (f->transfer, f->serve);
   }
   ja_ft_transfer_set_download_dir (f->transfer, f->dir);
+  if (!ja_ft_transfer_is_sender (f->transfer))
+    ja_ft_transfer_find_resume (f->transfer);    /* as JaAgent does */
   g_assert_true (ja_jingle_session_accept (s, &error));
   g_assert_no_error (error);
 }
@@ -227,20 +234,40 @@ content_of (const JaXmlNode *iq)
 /* ---- receiver ----------------------------------------------------------- */
 
 static void
-offer (Fixture *f, const char *hash_b64)
+offer_full (Fixture *f, const char *sid, guint size, const char *hash_b64)
 {
   g_autofree char *hash = hash_b64 == NULL ? g_strdup ("")
       : g_strdup_printf ("<hash xmlns='" JA_NS_HASHES "' algo='sha-256'>%s"
           "</hash>", hash_b64);
 
-  fake_deliver (f->fake, "<iq type='set' id='i1' from='" FAKE_PEER "' to='"
+  fake_deliver (f->fake, "<iq type='set' id='i-%s' from='" FAKE_PEER "' to='"
       FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-initiate' "
-      "sid='s1' initiator='" FAKE_PEER "'><content creator='initiator' "
+      "sid='%s' initiator='" FAKE_PEER "'><content creator='initiator' "
       "name='f' senders='initiator'><description xmlns='" JA_NS_JINGLE_FT
       "'><file><name>../up/a.txt</name><size>%u</size>%s</file></description>"
       "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content></jingle></iq>",
-      DATA_LEN, hash);
+      sid, sid, size, hash);
   g_assert_nonnull (f->session);
+}
+
+static void
+offer (Fixture *f, const char *hash_b64)
+{
+  offer_full (f, "s1", DATA_LEN, hash_b64);
+}
+
+/* The channel carries f->data[from, from + len). */
+static void
+feed_from (Fixture *f, gsize from, gsize len)
+{
+  g_autoptr (GInputStream) in = g_memory_input_stream_new_from_data (
+      g_memdup2 (f->data + from, len), len, g_free);
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GIOStream) io = g_simple_io_stream_new (in, out);
+  g_autoptr (JaJingleChannel) ch = ja_jingle_channel_new_stream (io);
+
+  ja_jingle_content_transport_ready (ja_jingle_session_get_content (
+          f->session, 0), ch);
 }
 
 static void
@@ -293,16 +320,126 @@ test_receive_mismatch (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_files (f), ==, 0);
 }
 
+static gboolean
+exists (Fixture *f, const char *name)
+{
+  g_autofree char *p = g_build_filename (f->dir, name, NULL);
+
+  return g_file_test (p, G_FILE_TEST_EXISTS);
+}
+
+/* A bytestream that ends early: nothing under the final name, the part
+ * and its sidecar are kept for a resume. */
 static void
 test_receive_short (Fixture *f, gconstpointer data)
 {
+  g_autofree char *part = g_build_filename (f->dir, "up_a.txt.part", NULL);
+  GStatBuf st;
+
   offer (f, f->sha256_b64);
   drain (f);
   feed (f, DATA_LEN - 100);
   g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
   g_assert_cmpuint (f->failed, ==, 1);
   g_assert_true (sent (f, "session-terminate:media-error"));
+  g_assert_false (exists (f, "up_a.txt"));
+  g_assert_cmpint (g_stat (part, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, DATA_LEN - 100);
+  g_assert_true (exists (f, ".up_a.txt.part.offer"));
+  g_assert_cmpuint (n_files (f), ==, 2);
+}
+
+/* The range in our session-accept, -1 without one. */
+static gint64
+accepted_range (Fixture *f)
+{
+  g_autoptr (JaXmlNode) n = pop_action (f, "session-accept");
+  g_autoptr (JaFtFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+
+  file = ja_ft_description_parse (ja_xml_node_find (content_of (n),
+          "description", JA_NS_JINGLE_FT), &error);
+  g_assert_no_error (error);
+  return file->range.present ? (gint64) file->range.offset : -1;
+}
+
+/* A first offer ends after cut bytes (the part is kept); the fixture is
+ * ready for a second session. */
+static void
+interrupted (Fixture *f, gsize cut)
+{
+  offer (f, f->sha256_b64);
+  g_assert_cmpint (accepted_range (f), ==, -1);
+  drain (f);
+  feed (f, cut);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_clear_object (&f->transfer);
+  g_clear_object (&f->session);
+  g_clear_error (&f->error);
+  f->failed = 0;
+  g_ptr_array_set_size (f->actions, 0);
+}
+
+static void
+test_receive_resume (Fixture *f, gconstpointer data)
+{
+  g_autofree char *want = g_build_filename (f->dir, "up_a.txt", NULL);
+  g_autofree char *got = NULL;
+  gsize len = 0, cut = 100000;
+
+  interrupted (f, cut);
+  offer_full (f, "s2", DATA_LEN, f->sha256_b64);
+  g_assert_cmpint (accepted_range (f), ==, cut);
+  g_assert_cmpuint (ja_ft_transfer_get_resumed_from (f->transfer), ==, cut);
+  feed_from (f, cut, DATA_LEN - cut);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (f->verified, ==, 1);
+  g_assert_cmpstr (f->path, ==, want);
+  g_assert_true (g_file_get_contents (want, &got, &len, NULL));
+  g_assert_cmpmem (got, len, f->data, DATA_LEN);
+  g_assert_cmpuint (ja_ft_transfer_get_bytes (f->transfer), ==, DATA_LEN);
+  g_assert_cmpuint (n_files (f), ==, 1);    /* no part, no sidecar */
+}
+
+static void
+test_receive_resume_tampered (Fixture *f, gconstpointer data)
+{
+  g_autofree char *part = g_build_filename (f->dir, "up_a.txt.part", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0, cut = 100000;
+
+  interrupted (f, cut);
+  g_assert_true (g_file_get_contents (part, &bytes, &len, NULL));
+  g_assert_cmpuint (len, ==, cut);
+  bytes[10] ^= 0x20;
+  g_assert_true (g_file_set_contents_full (part, bytes, len,
+          G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  offer_full (f, "s2", DATA_LEN, f->sha256_b64);
+  g_assert_cmpint (accepted_range (f), ==, cut);
+  feed_from (f, cut, DATA_LEN - cut);
+  g_assert_true (ja_test_wait_until (concluded_cb, f, 5000));
+  g_assert_error (f->error, JA_TRANSFER_ERROR,
+      JA_TRANSFER_ERROR_HASH_MISMATCH);
+  g_assert_true (sent (f, "session-terminate:media-error:hash mismatch"));
   g_assert_cmpuint (n_files (f), ==, 0);
+}
+
+/* Another size (or another hash): no range, a fresh part. */
+static void
+test_receive_resume_other_file (Fixture *f, gconstpointer data)
+{
+  interrupted (f, 100000);
+  offer_full (f, "s2", DATA_LEN - 1, NULL);
+  g_assert_cmpint (accepted_range (f), ==, -1);
+  g_assert_cmpuint (ja_ft_transfer_get_resumed_from (f->transfer), ==, 0);
+  ja_jingle_session_terminate (f->session, JA_JINGLE_REASON_CANCEL, NULL);
+  g_clear_object (&f->transfer);
+  g_clear_object (&f->session);
+  offer_full (f, "s3", DATA_LEN,
+      "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+  g_assert_cmpint (accepted_range (f), ==, -1);
 }
 
 static gboolean
@@ -452,6 +589,76 @@ test_send_declined (Fixture *f, gconstpointer data)
       ja_jingle_session_get_sid (f->session));
   g_assert_cmpuint (f->failed, ==, 1);
   g_assert_error (f->error, JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_DECLINED);
+}
+
+/* The answer's <range offset/>: the sender starts there. */
+static JaJingleContent *
+send_with_answer (Fixture *f, const char *range, GIOStream *io)
+{
+  g_autofree char *src = g_build_filename (f->dir, "src.bin", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaJingleChannel) ch = NULL;
+  JaFtOffer o = { 0 };
+  JaJingleAppOptions opts = { &o, JA_JINGLE_SENDERS_INITIATOR };
+  JaJingleContent *c;
+
+  g_assert_true (g_file_set_contents (src, (char *) f->data, DATA_LEN, NULL));
+  o.path = src;
+  o.size = DATA_LEN;
+  f->session = ja_jingle_manager_new_session (f->manager, FAKE_PEER, &error);
+  c = ja_jingle_session_add_content (f->session, "f", JA_NS_JINGLE_FT,
+      FAKE_NS_TP_HIGH, &opts, &error);
+  g_assert_no_error (error);
+  watch_transfer (f, c);
+  g_assert_true (ja_jingle_session_initiate (f->session, &error));
+  drain (f);
+  fake_deliver (f->fake, "<iq type='set' id='a1' from='" FAKE_PEER "' to='"
+      FAKE_OWN "'><jingle xmlns='" JA_NS_JINGLE "' action='session-accept' "
+      "sid='%s'><content creator='initiator' name='f'><description xmlns='"
+      JA_NS_JINGLE_FT "'><file><name>src.bin</name><size>%u</size>%s</file>"
+      "</description><transport xmlns='" FAKE_NS_TP_HIGH "'/></content>"
+      "</jingle></iq>", ja_jingle_session_get_sid (f->session), DATA_LEN,
+      range);
+  if (ja_jingle_session_get_state (f->session) == JA_JINGLE_STATE_ACTIVE) {
+    ch = ja_jingle_channel_new_stream (io);
+    ja_jingle_content_transport_ready (c, ch);
+  }
+  return c;
+}
+
+static void
+test_send_range (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GInputStream) in = g_memory_input_stream_new ();
+  g_autoptr (GIOStream) io = g_simple_io_stream_new (in, out);
+
+  send_with_answer (f, "<range offset='1000'/>", io);
+  g_assert_true (ja_test_wait_until (closed_cb, io, 5000));
+  g_assert_cmpuint (ja_ft_transfer_get_resumed_from (f->transfer), ==, 1000);
+  g_assert_cmpmem (g_memory_output_stream_get_data (
+          G_MEMORY_OUTPUT_STREAM (out)), g_memory_output_stream_get_data_size (
+          G_MEMORY_OUTPUT_STREAM (out)), f->data + 1000, DATA_LEN - 1000);
+  g_assert_cmpuint (ja_ft_transfer_get_bytes (f->transfer), ==, DATA_LEN);
+}
+
+/* A range past the end, or one that stops short of it: refused before a
+ * byte moves. */
+static void
+test_send_bad_range (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GInputStream) in = g_memory_input_stream_new ();
+  g_autoptr (GIOStream) io = g_simple_io_stream_new (in, out);
+  g_autofree char *past = g_strdup_printf ("<range offset='%u'/>",
+      DATA_LEN + 1);
+
+  send_with_answer (f, (const char *) data == NULL ? past
+      : "<range offset='10' length='10'/>", io);
+  g_assert_true (sent (f, "session-terminate:incompatible-parameters"));
+  g_assert_cmpuint (f->failed, ==, 1);
+  g_assert_cmpuint (g_memory_output_stream_get_data_size (
+          G_MEMORY_OUTPUT_STREAM (out)), ==, 0);
 }
 
 /* An XEP-0234 content has senders initiator or responder: "both" (the
@@ -853,6 +1060,9 @@ main (int argc, char **argv)
   ADD ("/ft/app/receive/hash-mismatch", test_receive_mismatch);
   ADD ("/ft/app/receive/short", test_receive_short);
   ADD ("/ft/app/receive/checksum-later", test_receive_checksum_later);
+  ADD ("/ft/app/receive/resume", test_receive_resume);
+  ADD ("/ft/app/receive/resume-tampered", test_receive_resume_tampered);
+  ADD ("/ft/app/receive/resume-other-file", test_receive_resume_other_file);
   ADD ("/ft/app/receive/cancelled", test_receive_cancelled);
   ADD ("/ft/app/receive/two-files", test_receive_two_files);
   ADD ("/ft/app/receive/two-files-one-mismatch",
@@ -860,6 +1070,11 @@ main (int argc, char **argv)
   ADD ("/ft/app/send/accept-without-description", test_send);
   ADD ("/ft/app/send/declined", test_send_declined);
   ADD ("/ft/app/send/needs-senders", test_send_needs_senders);
+  ADD ("/ft/app/send/range", test_send_range);
+  g_test_add ("/ft/app/send/range-past-end", Fixture, NULL, set_up,
+      test_send_bad_range, tear_down);
+  g_test_add ("/ft/app/send/range-short", Fixture, "short", set_up,
+      test_send_bad_range, tear_down);
   ADD ("/ft/app/request/by-name", test_request_by_name);
   ADD ("/ft/app/request/by-hash", test_request_by_hash);
   ADD ("/ft/app/request/answer-other-hash", test_request_answer_other_hash);

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# test-cli-s5b.sh — `jingle-agent send` over SOCKS5 Bytestreams (XEP-0260)
+# between real processes through the real Prosody (env from
+# tests/integration/servers.sh, with its proxy65 component): 1 MiB direct
+# (--transport s5b, JSON names s5b/direct), 1 MiB through proxy65
+# (--no-direct, s5b/proxy), direct candidates on a dead port with
+# --no-proxy falling back to IBB (transport-replace, the file verified),
+# the same with --transport s5b failing without fallback, and usage. A
+# wrong destination address on a direct candidate is refused: the unit test
+# plugins/s5b/test-s5b-socket. TAP output; every wait is bounded.
+set -u
+. "$(dirname "$0")/cli-lib.sh"
+RES="s5b-$$"
+
+mkdir -p "$tmp/src"
+head -c 1048576 /dev/urandom >"$tmp/src/mib.bin"
+
+# run_case NAME SEND-ARGS...: bob receives one file from alice, which sends
+# mib.bin with SEND-ARGS; sets src (send exit) and rrc (receive exit).
+run_case() {
+  local name=$1; shift
+  mkdir -p "$tmp/$name"
+  src=99; rrc=99
+  start_agent bob "$RES" "r-$name" --dir "$tmp/$name" --from alice@localhost \
+    --count 1 || return 1
+  local rpid=$apid
+  run_agent send alice --to "bob@localhost/$RES" --json "$@" \
+    "$tmp/src/mib.bin" >"$tmp/s-$name.json" 2>"$tmp/s-$name.err"; src=$?
+  if [ "$src" -ne 0 ]; then kill "$rpid" 2>/dev/null; fi
+  wait_rc "$rpid" 30; rrc=$?
+  return 0
+}
+
+# check_json NAME TRANSPORT CANDIDATE: both sides verified the right sha256
+# over TRANSPORT; the sender's "transport" event names it (and CANDIDATE).
+check_json() {
+  python3 - "$tmp/r-$1.json" "$tmp/s-$1.json" "$tmp/src/mib.bin" "$2" "$3" <<'PY'
+import hashlib, json, sys
+recv = [json.loads(l) for l in open(sys.argv[1])]
+sent = [json.loads(l) for l in open(sys.argv[2])]
+want = hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest()
+tp, cand = sys.argv[4], sys.argv[5]
+v = [e for e in recv if e["event"] == "verified"]
+assert len(v) == 1 and v[0]["sha256"] == want and v[0]["transport"] == tp, v
+s = [e for e in sent if e["event"] == "verified"]
+assert len(s) == 1 and s[0]["sha256"] == want and s[0]["transport"] == tp, s
+t = [e for e in sent if e["event"] == "transport"]
+assert len(t) == 1 and t[0]["transport"] == tp, t
+if cand != "-":
+    assert t[0].get("candidate") == cand, t
+else:
+    assert "candidate" not in t[0], t
+print("# %s: 1 MiB over %s%s in %.3f s, %.1f MB/s" % (sys.argv[1].split("/")[-1],
+    tp, "/" + cand if cand != "-" else "", v[0]["seconds"], v[0]["mbps"]))
+PY
+}
+
+# 1. Direct.
+if run_case direct --transport s5b; then
+  check "direct: send exits 0" test "$src" -eq 0
+  check "direct: receive exits 0" test "$rrc" -eq 0
+  check "direct: the file arrived identical" cmp -s "$tmp/src/mib.bin" "$tmp/direct/mib.bin"
+  if check_json direct s5b direct; then ok "direct: JSON says s5b/direct, sha256 verified"
+  else nok "direct: JSON says s5b/direct, sha256 verified" "$(tail -5 "$tmp/s-direct.err" "$tmp/r-direct.err")"; fi
+fi
+
+# 2. Through the server's proxy65 only.
+if [ -n "${JA_TEST_PROXY65_JID:-}" ]; then
+  if run_case proxy --transport s5b --no-direct; then
+    check "proxy: send exits 0" test "$src" -eq 0
+    check "proxy: receive exits 0" test "$rrc" -eq 0
+    check "proxy: the file arrived identical" cmp -s "$tmp/src/mib.bin" "$tmp/proxy/mib.bin"
+    if check_json proxy s5b proxy; then ok "proxy: JSON says s5b/proxy, sha256 verified"
+    else nok "proxy: JSON says s5b/proxy, sha256 verified" "$(tail -5 "$tmp/s-proxy.err" "$tmp/r-proxy.err")"; fi
+  fi
+else
+  ok "proxy: # SKIP no proxy65 (JA_TEST_PROXY65_JID unset)"
+fi
+
+# 3. Direct candidates unreachable on both sides, no proxy: IBB takes over.
+export JINGLE_AGENT_TEST_S5B_UNREACHABLE=1
+if run_case fallback --no-proxy -v; then
+  check "fallback: send exits 0" test "$src" -eq 0
+  check "fallback: receive exits 0" test "$rrc" -eq 0
+  check "fallback: the file arrived identical" cmp -s "$tmp/src/mib.bin" "$tmp/fallback/mib.bin"
+  if check_json fallback ibb -; then ok "fallback: JSON says ibb, sha256 verified"
+  else nok "fallback: JSON says ibb, sha256 verified" "$(tail -5 "$tmp/s-fallback.err" "$tmp/r-fallback.err")"; fi
+  check "fallback: the sender replaced s5b with ibb" grep -q "transport-replace with urn:xmpp:jingle:transports:ibb:1" "$tmp/s-fallback.err"
+fi
+
+# 4. The same with --transport s5b: no fallback, the transfer fails.
+if run_case nofallback --transport s5b --no-proxy; then
+  check "s5b only: send fails" test "$src" -ne 0 -a "$src" -ne 124
+  check "s5b only: nothing arrived" test ! -e "$tmp/nofallback/mib.bin"
+fi
+unset JINGLE_AGENT_TEST_S5B_UNREACHABLE
+
+# 5. Usage.
+"$JINGLE_AGENT" send --to bob@localhost --no-direct --no-proxy "$tmp/src/mib.bin" >/dev/null 2>&1; rc=$?
+check "--no-direct with --no-proxy exits 2" test "$rc" -eq 2
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
