@@ -10,6 +10,9 @@ void
 ja_plugins_register_all (JaJingleRegistry *registry)
 {
   ja_jingle_registry_add_app (registry, &ja_ft_app_kind);
-  ja_jingle_registry_add_transport (registry, &ja_s5b_transport_kind);
+  /* Test hook: JINGLE_AGENT_TEST_NO_S5B=1 neither registers nor
+   * advertises SOCKS5 bytestreams (a peer without XEP-0260). */
+  if (g_strcmp0 (g_getenv ("JINGLE_AGENT_TEST_NO_S5B"), "1") != 0)
+    ja_jingle_registry_add_transport (registry, &ja_s5b_transport_kind);
   ja_jingle_registry_add_transport (registry, &ja_ibb_transport_kind);
 }

@@ -13,6 +13,9 @@
  * hash or date) is answered with XEP-0234 <range offset/> and only the
  * rest is sent, the whole file's hash still checked.
  * Allowed senders' directed presence is answered so that they find us.
+ * SOCKS5 (XEP-0260): our answers carry direct candidates and, unless
+ * --no-proxy, the server's proxy65 (discovered once after connecting,
+ * before "ready"; XEP-0260 lets both parties offer proxies).
  * Exits after --count files (received or served), else on
  * SIGINT/SIGTERM.
  * Exit: 0 every accepted file arrived verified, 6 one failed (hash
@@ -27,7 +30,9 @@
 #include <unistd.h>
 
 #include "agent/ja-agent.h"
+#include "plugins/s5b/s5b-transport.h"
 #include "signalling/xmpp/jid.h"
+#include "signalling/xmpp/services.h"
 
 typedef struct {
   JaCli *cli;
@@ -39,6 +44,8 @@ typedef struct {
   guint n_hashing;            /* --serve files still being hashed */
   gboolean connected;
   gboolean serve_failed;
+  gboolean no_proxy;
+  struct _Discovery *discovery;  /* the proxy65 lookup in flight, or NULL */
   GCancellable *cancellable;
   int count;
   gint64 max_size;
@@ -137,7 +144,8 @@ maybe_ready (Receive *r)
   const char *jid;
   guint n_serve = r->serve != NULL ? g_strv_length (r->serve) : 0;
 
-  if (!r->connected || r->n_hashing > 0 || r->finishing)
+  if (!r->connected || r->n_hashing > 0 || r->discovery != NULL
+      || r->finishing)
     return;
   jid = ja_xmpp_stream_get_bound_jid (r->stream);
   if (r->cli->json) {
@@ -187,6 +195,37 @@ hashed_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   maybe_ready (r);
 }
 
+/* The server's proxy lookup; outlives the Receive when it is still in
+ * flight at the end (r is then NULL). */
+typedef struct _Discovery {
+  Receive *r;
+} Discovery;
+
+/* The server's SOCKS5 proxies become our proxy candidates too; none (or
+ * no answer) leaves direct candidates only. */
+static void
+discovered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Discovery *d = user_data;
+  Receive *r = d->r;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaServerInfo) info = ja_xmpp_discover_server_finish (
+      JA_XMPP_STREAM (source), res, &error);
+
+  g_free (d);
+  if (r == NULL)
+    return;
+  r->discovery = NULL;
+  if (info != NULL) {
+    g_info ("receive: %u SOCKS5 proxy(ies) on the server",
+        info->proxies->len);
+    ja_s5b_transport_set_proxies (r->stream, info->proxies);
+  } else {
+    g_info ("receive: no SOCKS5 proxy: %s", error->message);
+  }
+  maybe_ready (r);
+}
+
 static void
 connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -200,10 +239,17 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   r->connected = TRUE;
-  if (r->serve_failed)
+  if (r->serve_failed) {
     finish (r);
-  else
-    maybe_ready (r);
+    return;
+  }
+  if (!r->no_proxy) {
+    r->discovery = g_new0 (Discovery, 1);
+    r->discovery->r = r;
+    ja_xmpp_discover_server_async (r->stream, r->cancellable, discovered_cb,
+        r->discovery);
+  }
+  maybe_ready (r);
 }
 
 static void
@@ -296,6 +342,7 @@ run (Receive *r)
       || (r->stream = ja_cli_new_stream (cli, &error)) == NULL)
     return ja_cli_fail (cli, error);
   r->agent = ja_agent_new (r->stream);
+  ja_s5b_transport_set_options (r->stream, FALSE, r->no_proxy, FALSE);
   for (guint i = 0; r->from != NULL && r->from[i] != NULL; i++)
     ja_agent_allow (r->agent, r->from[i]);
   ja_agent_set_answer_presence (r->agent, TRUE);
@@ -324,6 +371,8 @@ run (Receive *r)
   g_cancellable_cancel (r->cancellable);
   while (r->n_hashing > 0)
     g_main_context_iteration (NULL, TRUE);
+  if (r->discovery != NULL)
+    r->discovery->r = NULL;       /* its callback frees it */
   g_source_remove (sig_int);
   g_source_remove (sig_term);
   for (guint i = 0; i < r->transfers->len; i++)
@@ -356,6 +405,9 @@ ja_cmd_receive (int argc, char **argv)
     { "serve", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.serve,
       "Hand FILE to allowed peers that request it by name or hash "
       "('jingle-agent fetch'; repeatable)", "FILE" },
+    { "no-proxy", 0, 0, G_OPTION_ARG_NONE, &r.no_proxy,
+      "SOCKS5: offer and use direct candidates only, not the server's "
+      "proxy", NULL },
     { NULL }
   };
   int code = JA_EXIT_USAGE;

@@ -4,7 +4,8 @@
  * "file-0", "file-1"..., senders='initiator'), the SHA-256 of XEP-0300
  * computed for every file before the offer, each over its own bytestream:
  * SOCKS5 (XEP-0260) then IBB (XEP-0261) with --transport auto, one of them
- * with s5b / ibb. A bare JID is resolved to a resource that does
+ * with s5b / ibb; SOCKS5 only to a peer whose disco#info lists it (else
+ * auto uses IBB, s5b exits 5). A bare JID is resolved to a resource that does
  * Jingle file transfer (ja_agent_find_peer_async). SIGINT or SIGTERM ends
  * the session with <cancel/>.
  * Exit: 0 every file verified by the receiver, 5 declined or unreachable,
@@ -63,6 +64,7 @@ struct _Send {
   gboolean no_direct;
   gboolean no_proxy;
   gboolean discovered;        /* the server's SOCKS5 proxies looked up */
+  gboolean peer_checked;      /* the peer's disco#info looked at */
 };
 
 static void next_file (Send *s);
@@ -296,6 +298,55 @@ discovered_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   next_file (s);
 }
 
+static gboolean
+query_has_feature (const JaXmlNode *query, const char *var)
+{
+  for (guint i = 0; query != NULL && i < ja_xml_node_get_n_children (query);
+       i++) {
+    const JaXmlNode *c = ja_xml_node_get_child (query, i);
+
+    if (ja_xml_node_is (c, "feature", JA_NS_DISCO_INFO)
+        && g_strcmp0 (ja_xml_node_get_attr (c, "var"), var) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The peer's disco#info: SOCKS5 is offered only to a peer that advertises
+ * it; otherwise IBB (--transport auto) or exit 5 (--transport s5b). No
+ * answer (bounded by the stream's IQ timeout) counts as not advertised. */
+static void
+peer_disco_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Send *s = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaXmlNode) reply = ja_xmpp_stream_iq_finish (
+      JA_XMPP_STREAM (source), res, &error);
+  gboolean s5b;
+
+  if (s->cancelled) {
+    finish (s);
+    return;
+  }
+  s->peer_checked = TRUE;
+  s5b = reply != NULL && query_has_feature (ja_xml_node_find (reply, "query",
+          JA_NS_DISCO_INFO), JA_NS_JINGLE_S5B);
+  if (reply == NULL)
+    g_info ("send: no disco#info from %s: %s", s->peer, error->message);
+  if (!s5b) {
+    if (s->s5b_only) {
+      fprintf (stderr, "jingle-agent: %s does not advertise SOCKS5 "
+          "bytestreams (%s)\n", s->peer, JA_NS_JINGLE_S5B);
+      set_code (s, JA_EXIT_DECLINED);
+      finish (s);
+      return;
+    }
+    g_info ("send: %s does not advertise SOCKS5 bytestreams: IBB", s->peer);
+    s->transport_ns = JA_NS_JINGLE_IBB;
+  }
+  next_file (s);
+}
+
 /* Hashes the files one after the other, then offers them all. */
 static void
 next_file (Send *s)
@@ -305,6 +356,16 @@ next_file (Send *s)
     return;
   }
   if (s->files[s->next] == NULL) {
+    if (g_str_equal (s->transport_ns, JA_NS_JINGLE_S5B) && !s->peer_checked) {
+      JaXmlNode *iq = ja_xml_node_new ("iq", JA_NS_CLIENT);
+
+      ja_xml_node_set_attr (iq, "type", "get");
+      ja_xml_node_set_attr (iq, "to", s->peer);
+      ja_xml_node_add_new (iq, "query", JA_NS_DISCO_INFO);
+      ja_xmpp_stream_iq_async (s->stream, iq, s->cancellable, peer_disco_cb,
+          s);
+      return;
+    }
     if (g_str_equal (s->transport_ns, JA_NS_JINGLE_S5B) && !s->no_proxy
         && !s->discovered) {
       ja_xmpp_discover_server_async (s->stream, s->cancellable,

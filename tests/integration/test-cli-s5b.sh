@@ -5,7 +5,10 @@
 # (--transport s5b, JSON names s5b/direct), 1 MiB through proxy65
 # (--no-direct, s5b/proxy), direct candidates on a dead port with
 # --no-proxy falling back to IBB (transport-replace, the file verified),
-# the same with --transport s5b failing without fallback, and usage. A
+# the same with --transport s5b failing without fallback, a receiver that
+# does not advertise SOCKS5 (JINGLE_AGENT_TEST_NO_S5B=1: auto sends over
+# IBB, --transport s5b exits 5), the receiver's session-accept offering
+# proxy65 too (none with receive --no-proxy), and usage. A
 # wrong destination address on a direct candidate is refused: the unit test
 # plugins/s5b/test-s5b-socket. TAP output; every wait is bounded.
 set -u
@@ -16,13 +19,15 @@ mkdir -p "$tmp/src"
 head -c 1048576 /dev/urandom >"$tmp/src/mib.bin"
 
 # run_case NAME SEND-ARGS...: bob receives one file from alice, which sends
-# mib.bin with SEND-ARGS; sets src (send exit) and rrc (receive exit).
+# mib.bin with SEND-ARGS (bob also gets RARGS, word-split); sets src (send
+# exit) and rrc (receive exit).
+RARGS=""
 run_case() {
   local name=$1; shift
   mkdir -p "$tmp/$name"
   src=99; rrc=99
   start_agent bob "$RES" "r-$name" --dir "$tmp/$name" --from alice@localhost \
-    --count 1 || return 1
+    --count 1 $RARGS || return 1
   local rpid=$apid
   run_agent send alice --to "bob@localhost/$RES" --json "$@" \
     "$tmp/src/mib.bin" >"$tmp/s-$name.json" 2>"$tmp/s-$name.err"; src=$?
@@ -94,6 +99,55 @@ if run_case nofallback --transport s5b --no-proxy; then
   check "s5b only: nothing arrived" test ! -e "$tmp/nofallback/mib.bin"
 fi
 unset JINGLE_AGENT_TEST_S5B_UNREACHABLE
+
+# 4b. A receiver that does not advertise SOCKS5: auto picks IBB from its
+# disco#info (no s5b offer), --transport s5b exits 5.
+export JINGLE_AGENT_TEST_NO_S5B=1
+if run_case nos5b -v; then
+  check "no s5b peer: send exits 0" test "$src" -eq 0
+  check "no s5b peer: receive exits 0" test "$rrc" -eq 0
+  check "no s5b peer: the file arrived identical" cmp -s "$tmp/src/mib.bin" "$tmp/nos5b/mib.bin"
+  if check_json nos5b ibb -; then ok "no s5b peer: JSON says ibb, sha256 verified"
+  else nok "no s5b peer: JSON says ibb, sha256 verified" "$(tail -5 "$tmp/s-nos5b.err" "$tmp/r-nos5b.err")"; fi
+  check "no s5b peer: no transport-replace" sh -c "! grep -q transport-replace '$tmp/s-nos5b.err'"
+fi
+if run_case nos5bonly --transport s5b; then
+  check "no s5b peer, --transport s5b: send exits 5" test "$src" -eq 5
+  check "no s5b peer, --transport s5b: one-line reason" grep -q "does not advertise SOCKS5" "$tmp/s-nos5bonly.err"
+  check "no s5b peer, --transport s5b: nothing arrived" test ! -e "$tmp/nos5bonly/mib.bin"
+fi
+unset JINGLE_AGENT_TEST_NO_S5B
+
+# 4c. The receiver offers the server's proxy65 too (XEP-0260: both may),
+# and not with receive --no-proxy.
+if [ -n "${JA_TEST_PROXY65_JID:-}" ]; then
+  RARGS="--log-xmpp=jingle"
+  if run_case rproxy --transport s5b --no-direct; then
+    check "receiver proxy: send exits 0" test "$src" -eq 0
+    check "receiver proxy: receive exits 0" test "$rrc" -eq 0
+    check "receiver proxy: the session-accept offers proxy65" python3 - "$tmp/r-rproxy.err" "$JA_TEST_PROXY65_JID" <<'PY'
+import re, sys
+log = open(sys.argv[1]).read()
+m = re.search(r"<jingle[^>]*action=.session-accept.*?</jingle>", log, re.S)
+assert m and "type='proxy'" in m.group(0).replace('"', "'") and sys.argv[2] in m.group(0), log[-2000:]
+PY
+  fi
+  RARGS="--no-proxy --log-xmpp=jingle"
+  if run_case rnoproxy --transport s5b; then
+    check "receive --no-proxy: send exits 0" test "$src" -eq 0
+    check "receive --no-proxy: receive exits 0" test "$rrc" -eq 0
+    check "receive --no-proxy: the file arrived identical" cmp -s "$tmp/src/mib.bin" "$tmp/rnoproxy/mib.bin"
+    check "receive --no-proxy: the session-accept has no proxy" python3 - "$tmp/r-rnoproxy.err" <<'PY'
+import re, sys
+log = open(sys.argv[1]).read()
+m = re.search(r"<jingle[^>]*action=.session-accept.*?</jingle>", log, re.S)
+assert m and "proxy" not in m.group(0).replace("jingle:transports", ""), log[-2000:]
+PY
+  fi
+  RARGS=""
+else
+  ok "receiver proxy: # SKIP no proxy65 (JA_TEST_PROXY65_JID unset)"
+fi
 
 # 5. Usage.
 "$JINGLE_AGENT" send --to bob@localhost --no-direct --no-proxy "$tmp/src/mib.bin" >/dev/null 2>&1; rc=$?
