@@ -10,7 +10,9 @@
 # IBB, --transport s5b exits 5), the receiver's session-accept offering
 # proxy65 too (none with receive --no-proxy), and usage. A
 # wrong destination address on a direct candidate is refused: the unit test
-# plugins/s5b/test-s5b-socket. TAP output; every wait is bounded.
+# plugins/s5b/test-s5b-socket. The accounts are dave and erin, which no
+# other test uses: a receiver here must never answer another test's search
+# for a bare JID (tests run in parallel). TAP output; every wait is bounded.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
 RES="s5b-$$"
@@ -18,18 +20,18 @@ RES="s5b-$$"
 mkdir -p "$tmp/src"
 head -c 1048576 /dev/urandom >"$tmp/src/mib.bin"
 
-# run_case NAME SEND-ARGS...: bob receives one file from alice, which sends
-# mib.bin with SEND-ARGS (bob also gets RARGS, word-split); sets src (send
+# run_case NAME SEND-ARGS...: dave receives one file from erin, which sends
+# mib.bin with SEND-ARGS (dave also gets RARGS, word-split); sets src (send
 # exit) and rrc (receive exit).
 RARGS=""
 run_case() {
   local name=$1; shift
   mkdir -p "$tmp/$name"
   src=99; rrc=99
-  start_agent bob "$RES" "r-$name" --dir "$tmp/$name" --from alice@localhost \
+  start_agent dave "$RES" "r-$name" --dir "$tmp/$name" --from erin@localhost \
     --count 1 $RARGS || return 1
   local rpid=$apid
-  run_agent send alice --to "bob@localhost/$RES" --json "$@" \
+  run_agent send erin --to "dave@localhost/$RES" --json "$@" \
     "$tmp/src/mib.bin" >"$tmp/s-$name.json" 2>"$tmp/s-$name.err"; src=$?
   if [ "$src" -ne 0 ]; then kill "$rpid" 2>/dev/null; fi
   wait_rc "$rpid" 30; rrc=$?
