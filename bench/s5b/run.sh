@@ -2,7 +2,7 @@
 # run.sh — S5B file transfer benchmark: one file of random data (1024 MiB by
 # default) from alice to bob with `jingle-agent send --transport s5b` /
 # `receive` through a private Prosody on loopback (tests/integration/servers.sh,
-# started and stopped here; JINGLE_AGENT_S5B_LOOPBACK=1 so the direct
+# started and stopped here; JINGLE_AGENT_S5B_ADDRESSES=127.0.0.1 so the direct
 # candidate is 127.0.0.1), beside two baselines on the same file in the same
 # run: socat file to file over loopback TCP (-b131072), and bench-tcp-sha256
 # (loopback TCP to a thread that hashes with SHA-256 while writing the copy).
@@ -50,7 +50,7 @@ trap cleanup EXIT
 bash "$root/tests/integration/servers.sh" start "$tmp/srv" >/dev/null
 # shellcheck disable=SC1091
 . "$tmp/srv/env"
-export JINGLE_AGENT_S5B_LOOPBACK=1
+export JINGLE_AGENT_S5B_ADDRESSES=127.0.0.1
 acct() {
   echo "--jid $1@localhost --password-file $JA_TEST_STATE_DIR/$1.pass" \
     "--ca-file $JA_TEST_CA_FILE --server 127.0.0.1:$JA_TEST_C2S_PORT"

@@ -162,14 +162,42 @@ env_on (const char *name)
   return g_strcmp0 (g_getenv (name), "1") == 0;
 }
 
+/* JINGLE_AGENT_S5B_ADDRESSES=ADDR[,ADDR…]: offer exactly these direct
+ * addresses (interop testing; the test suite pins 127.0.0.1 so that no
+ * test traffic leaves loopback). NULL when unset or when none parses. */
+static GPtrArray *
+configured_addresses (void)
+{
+  const char *env = g_getenv ("JINGLE_AGENT_S5B_ADDRESSES");
+  g_auto (GStrv) parts = NULL;
+  GPtrArray *out;
+
+  if (env == NULL || env[0] == '\0')
+    return NULL;
+  parts = g_strsplit (env, ",", -1);
+  out = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; parts[i] != NULL && out->len < MAX_LOCAL_ADDRESSES; i++) {
+    const char *addr = g_strstrip (parts[i]);
+
+    if (g_hostname_is_ip_address (addr))
+      g_ptr_array_add (out, g_strdup (addr));
+  }
+  if (out->len == 0)
+    g_clear_pointer (&out, g_ptr_array_unref);
+  return out;
+}
+
 /* The addresses worth offering: IPv4 and global IPv6 of interfaces that are
  * up; loopback only when asked or when there is nothing else. */
 static GPtrArray *
 local_addresses (void)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *out = configured_addresses ();
   struct ifaddrs *ifa = NULL;
 
+  if (out != NULL)
+    return out;
+  out = g_ptr_array_new_with_free_func (g_free);
   if (getifaddrs (&ifa) == 0) {
     for (struct ifaddrs *i = ifa; i != NULL; i = i->ifa_next) {
       g_autoptr (GInetAddress) a = NULL;

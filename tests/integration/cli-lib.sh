@@ -9,6 +9,10 @@ for v in JA_TEST_STATE_DIR JA_TEST_C2S_PORT JA_TEST_CA_FILE; do
   fi
 done
 
+# SOCKS5 direct candidates on loopback only: no test traffic may go to the
+# machine's other addresses.
+export JINGLE_AGENT_S5B_ADDRESSES=127.0.0.1
+
 n=0; failed=0
 ok() { n=$((n+1)); echo "ok $n - $1"; }
 nok() { n=$((n+1)); failed=$((failed+1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
