@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "plugins/file-transfer/ft-name.h"
+#include "tests/support/ja-test-fs.h"
 
 typedef struct {
   char *dir;
@@ -32,33 +33,10 @@ fixture_set_up (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL) {
-    g_unlink (path);
-    return;
-  }
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *child = g_build_filename (path, name, NULL);
-
-    if (g_file_test (child, G_FILE_TEST_IS_DIR)
-        && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree (child);
-    else
-      g_unlink (child);
-  }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   close (f->dir_fd);
-  remove_tree (f->dir);
+  ja_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -16,6 +16,7 @@
 #include "plugins/file-transfer/ft-error.h"
 #include "plugins/file-transfer/ft-name.h"
 #include "plugins/file-transfer/ft-writer.h"
+#include "tests/support/ja-test-fs.h"
 
 #define SHA256_ABC "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
 #define SHA256_EMPTY "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
@@ -38,32 +39,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL) {
-    g_unlink (path);
-    return;
-  }
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    g_autofree char *child = g_build_filename (path, name, NULL);
-
-    if (g_file_test (child, G_FILE_TEST_IS_DIR)
-        && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree (child);
-    else
-      g_unlink (child);
-  }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  ja_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -446,7 +424,7 @@ test_planted (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (path3, f->dir));
   g_assert_true (exists (f->dir, "etc_x"));
 
-  remove_tree (outside_dir);
+  ja_test_remove_tree (outside_dir);
 }
 
 static void
