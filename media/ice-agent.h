@@ -1,0 +1,109 @@
+/* ice-agent.h — one libnice agent per Jingle RTP content (RFC 8445 full ICE,
+ * RFC 8838 trickle), on the thread-default GMainContext of its creator: all
+ * callbacks run there. Host candidates (loopback only when asked), STUN and
+ * TURN (UDP, TCP, TLS) servers from the config. */
+#pragma once
+
+#include <glib.h>
+#include "media/ice-candidate.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  JA_ICE_TURN_UDP,
+  JA_ICE_TURN_TCP,
+  JA_ICE_TURN_TLS,
+} JaIceTurnTransport;
+
+typedef struct {
+  char *host;                   /* IP literal or name (resolved by libnice) */
+  guint port;
+  JaIceTurnTransport transport;
+  char *username;
+  char *password;
+} JaIceTurnServer;
+
+void ja_ice_turn_server_free (JaIceTurnServer *t);
+
+typedef struct {
+  gboolean controlling;
+  guint n_components;           /* 1 with rtcp-mux, else 2 */
+  gboolean host_candidates;     /* FALSE: relay (and srflx) only */
+  gboolean allow_loopback;      /* add 127.0.0.1 (and ::1) as host addresses */
+  /* nullable, NULL-terminated: use only these local addresses. */
+  const char *const *local_addresses;
+  const char *stun_host;        /* nullable */
+  guint stun_port;
+  GPtrArray *turn_servers;      /* nullable; of JaIceTurnServer (borrowed) */
+  gboolean relay_only;          /* only relay candidates are used (policy) */
+} JaIceConfig;
+
+typedef enum {
+  JA_ICE_STATE_NEW,
+  JA_ICE_STATE_GATHERING,
+  JA_ICE_STATE_CONNECTING,
+  JA_ICE_STATE_CONNECTED,       /* a pair works: data may flow */
+  JA_ICE_STATE_READY,           /* checks done */
+  JA_ICE_STATE_FAILED,
+  JA_ICE_STATE_DISCONNECTED,
+} JaIceState;
+
+const char *ja_ice_state_to_string (JaIceState state);
+
+typedef struct _JaIceAgent JaIceAgent;
+
+typedef struct {
+  /* A new local candidate (trickle it). (transfer none) */
+  void (*local_candidate) (JaIceAgent *agent, const JaIceCandidate *cand,
+      gpointer user_data);
+  void (*gathering_done) (JaIceAgent *agent, gpointer user_data);
+  /* The state of one component changed. */
+  void (*state_changed) (JaIceAgent *agent, guint component, JaIceState state,
+      gpointer user_data);
+  /* The selected pair of a component (transfer none). */
+  void (*selected_pair) (JaIceAgent *agent, guint component,
+      const JaIceCandidate *local, const JaIceCandidate *remote,
+      gpointer user_data);
+  /* One datagram received on a component. */
+  void (*receive) (JaIceAgent *agent, guint component, const guint8 *data,
+      gsize len, gpointer user_data);
+} JaIceCallbacks;
+
+/* (transfer full) cb is copied. */
+JaIceAgent *ja_ice_agent_new (const JaIceConfig *config,
+    const JaIceCallbacks *cb, gpointer user_data, GError **error);
+void ja_ice_agent_free (JaIceAgent *agent);   /* no callback after */
+
+const char *ja_ice_agent_get_ufrag (JaIceAgent *agent);
+const char *ja_ice_agent_get_pwd (JaIceAgent *agent);
+gboolean ja_ice_agent_get_controlling (JaIceAgent *agent);
+void ja_ice_agent_set_controlling (JaIceAgent *agent, gboolean controlling);
+
+/* Start gathering; candidates arrive through local_candidate. */
+gboolean ja_ice_agent_gather (JaIceAgent *agent, GError **error);
+/* Every local candidate gathered so far (transfer container; elements
+ * owned by the array). */
+GPtrArray *ja_ice_agent_get_local_candidates (JaIceAgent *agent);
+
+/* The peer's ufrag/pwd; remote candidates given before this are kept and
+ * added once the credentials are known. Changed credentials = ICE restart
+ * by the peer. */
+gboolean ja_ice_agent_set_remote_credentials (JaIceAgent *agent,
+    const char *ufrag, const char *pwd, GError **error);
+/* A remote candidate (udp only; others are ignored with TRUE). */
+gboolean ja_ice_agent_add_remote_candidate (JaIceAgent *agent,
+    const JaIceCandidate *cand, GError **error);
+void ja_ice_agent_remote_gathering_done (JaIceAgent *agent);
+
+/* Send one datagram on a component (thread-safe). */
+gboolean ja_ice_agent_send (JaIceAgent *agent, guint component,
+    const guint8 *data, gsize len, GError **error);
+
+/* ICE restart: new local ufrag/pwd, gathering again. */
+gboolean ja_ice_agent_restart (JaIceAgent *agent, GError **error);
+
+/* Milliseconds from the first remote candidate/credentials to CONNECTED of
+ * component 1 (0 until then). */
+guint ja_ice_agent_get_connect_ms (JaIceAgent *agent);
+
+G_END_DECLS

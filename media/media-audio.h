@@ -1,0 +1,82 @@
+/* media-audio.h — the GStreamer side of an audio call (one per RTP audio
+ * content). Send: source → encoder → payloader → app sink → send_rtp
+ * callback (plaintext RTP; the transport protects it). Receive:
+ * ja_media_audio_receive() → app source → rtpbin (jitter buffer, RTCP
+ * SR/RR, rtcp-mux) → depayloader → decoder → sink / WAV recorder. DTMF as
+ * RFC 4733 telephone-event both ways. GStreamer streaming threads stay
+ * inside; every callback runs on the thread-default main context of the
+ * creator. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _JaMediaAudio JaMediaAudio;
+
+typedef struct {
+  /* "test[:FREQ]" (a sine, default 440), "file:PATH" (any audio file
+   * decodebin reads), "device[:NAME]", "pipeline:DESC" (a gst-launch
+   * description ending in raw audio), "silence"; NULL = test. */
+  const char *source;
+  /* "device[:NAME]", "none" (default), "pipeline:DESC". */
+  const char *sink;
+  const char *record_path;      /* nullable: write what we decode to WAV */
+
+  /* The negotiated send codec: encoding name, payload type, clock rate,
+   * channels (from the peer's answer, ids as negotiated). */
+  const char *send_codec;       /* "opus", "PCMU", "PCMA" */
+  guint8 send_pt;
+  guint send_clock_rate;
+  guint send_channels;
+  /* Payload types we may receive: encoding names by pt (NULL entries:
+   * unused), clock rates alongside. */
+  const char *recv_codecs[128];
+  guint recv_clock_rates[128];
+  guint8 dtmf_pt;               /* telephone-event id to send/receive, 0 = none */
+  guint dtmf_clock_rate;
+
+  guint32 local_ssrc;           /* 0: random */
+  gboolean send;                /* senders allow us to send */
+  gboolean receive;             /* senders allow the peer to send */
+} JaMediaAudioConfig;
+
+typedef struct {
+  /* One RTP or RTCP packet (plaintext, rtcp-muxed) to send. */
+  void (*send_rtp) (JaMediaAudio *audio, const guint8 *data, gsize len,
+      gpointer user_data);
+  /* The first decoded audio reached the sink/recorder. */
+  void (*first_media) (JaMediaAudio *audio, gpointer user_data);
+  /* A DTMF digit (0-9 * # A-D) ended, with its duration. */
+  void (*dtmf) (JaMediaAudio *audio, char digit, guint duration_ms,
+      gpointer user_data);
+  /* The source ended (a file source: the call may hang up). */
+  void (*source_eos) (JaMediaAudio *audio, gpointer user_data);
+  /* A pipeline error (transfer none): the call ends with media failure. */
+  void (*error) (JaMediaAudio *audio, const GError *error, gpointer user_data);
+} JaMediaAudioCallbacks;
+
+typedef struct {
+  guint64 packets_sent, bytes_sent;
+  guint64 packets_received, bytes_received;
+  gint64 packets_lost;          /* from the jitter buffer / RTCP */
+  guint64 dtmf_sent, dtmf_received;
+  double send_kbps, recv_kbps;  /* over the last stats interval */
+} JaMediaAudioStats;
+
+/* (transfer full); the config is copied. */
+JaMediaAudio *ja_media_audio_new (const JaMediaAudioConfig *config,
+    const JaMediaAudioCallbacks *cb, gpointer user_data, GError **error);
+/* Go to PLAYING. */
+gboolean ja_media_audio_start (JaMediaAudio *audio, GError **error);
+/* One received RTP/RTCP packet (plaintext). Any thread. */
+void ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len);
+/* Queue RFC 4733 events for digits (0-9 * # A-D; ',' = 500 ms pause). */
+gboolean ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
+    GError **error);
+void ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted);
+void ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats);
+/* Stop, finish the WAV file (header sizes written), free. */
+void ja_media_audio_free (JaMediaAudio *audio);
+
+G_END_DECLS

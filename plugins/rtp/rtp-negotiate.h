@@ -1,0 +1,33 @@
+/* rtp-negotiate.h — the offer/answer of payload types (XEP-0167 §5, RFC
+ * 3264 rules): what we offer from the codec list, the intersection the
+ * responder answers with (the offer's ids, in the offer's order), and the
+ * codec each side sends. Pure functions. */
+#pragma once
+
+#include "plugins/rtp/rtp-description.h"
+#include "media/codecs.h"
+
+G_BEGIN_DECLS
+
+/* Our offer for media ("audio"/"video"): every codec ja_codecs_list gives,
+ * with our ids, parameters and rtcp-fb, rtcp-mux on. (transfer full) */
+JaRtpDescription *ja_rtp_negotiate_offer (const char *media);
+
+/* The answer to a remote offer: the payload types both support, with the
+ * offer's ids and order (and their parameters where we accept them),
+ * telephone-event kept when some audio codec matched. NULL with
+ * JA_XMPP_ERROR_NOT_ACCEPTABLE-like error (the caller terminates with
+ * failed-application) when nothing matches. (transfer full) */
+JaRtpDescription *ja_rtp_negotiate_answer (const JaRtpDescription *offer,
+    GError **error);
+
+/* The payload type to send: the first of the peer's list (the answer's
+ * order on the initiator; the offer's on the responder) that we support
+ * and that is not telephone-event. (transfer none, from d) NULL if none. */
+const JaRtpPayloadType *ja_rtp_negotiate_send_codec (const JaRtpDescription *d);
+/* The telephone-event payload type in d whose clock rate matches
+ * clock_rate (or any, when none matches). (transfer none) nullable. */
+const JaRtpPayloadType *ja_rtp_negotiate_dtmf (const JaRtpDescription *d,
+    guint clock_rate);
+
+G_END_DECLS
