@@ -10,6 +10,8 @@
  * sender asks each answering resource for disco#info (XEP-0030). */
 #include "agent/ja-agent.h"
 
+#include "agent/ja-agent-calls.h"
+
 #include "plugins/file-transfer/ft-app.h"
 #include "plugins/file-transfer/ft-writer.h"
 #include "plugins/ibb/ibb-transport.h"
@@ -38,6 +40,7 @@ struct _JaAgent {
   guint64 max_size;
   GPtrArray *served;           /* Served*: what requests may get */
   GPtrArray *sessions;         /* JaJingleSession*: incoming, until ended */
+  JaAgentCalls *calls;         /* the answering side of calls */
 };
 
 /* One file we hand out on request. */
@@ -60,7 +63,8 @@ served_free (gpointer data)
 
 G_DEFINE_FINAL_TYPE (JaAgent, ja_agent, G_TYPE_OBJECT)
 
-enum { TRANSFER_OFFERED, TRANSFER_DECLINED, TRANSFER_REQUESTED, N_SIGNALS };
+enum { TRANSFER_OFFERED, TRANSFER_DECLINED, TRANSFER_REQUESTED,
+  CALL_INCOMING, CALL_DECLINED, CALL_MISSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static JaXmlNode *
@@ -290,6 +294,10 @@ incoming_session_cb (JaJingleManager *manager, JaJingleSession *session,
   g_autoptr (GPtrArray) offers = g_ptr_array_new ();
   g_autoptr (GPtrArray) requests = g_ptr_array_new ();
 
+  if (self->calls != NULL && ja_agent_calls_is_call (session)) {
+    ja_agent_calls_take_session (self->calls, session);
+    return;
+  }
   for (guint i = 0; i < ja_jingle_session_get_n_contents (session); i++) {
     JaJingleContent *c = ja_jingle_session_get_content (session, i);
     JaFtTransfer *t = ja_ft_app_get_transfer (ja_jingle_content_get_app (c));
@@ -357,7 +365,15 @@ ja_agent_new (JaXmppStream *stream)
       "presence", NULL, presence_cb, self);
   g_signal_connect (self->manager, "incoming-session",
       G_CALLBACK (incoming_session_cb), self);
+  self->calls = ja_agent_calls_new (self);
   return self;
+}
+
+void
+ja_agent_set_call_answer (JaAgent *self, gboolean answer, guint delay_ms)
+{
+  if (self->calls != NULL)
+    ja_agent_calls_set_answer (self->calls, answer, delay_ms);
 }
 
 JaXmppStream *
@@ -418,7 +434,24 @@ typedef struct {
   guint resend_id;
   GHashTable *asked;
   gboolean done;
+  char **required;             /* features the resource must list */
+  char *what;                  /* for the timeout message */
 } Find;
+
+typedef struct {
+  char *jid;
+  char **features;
+} Found;
+
+static void
+found_free (gpointer data)
+{
+  Found *fd = data;
+
+  g_free (fd->jid);
+  g_strfreev (fd->features);
+  g_free (fd);
+}
 
 static void
 find_free (gpointer data)
@@ -427,6 +460,8 @@ find_free (gpointer data)
 
   g_free (f->bare);
   g_hash_table_unref (f->asked);
+  g_strfreev (f->required);
+  g_free (f->what);
   g_free (f);
 }
 
@@ -468,12 +503,28 @@ disco_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   if (f->done || reply == NULL)
     return;
   query = ja_xml_node_find (reply, "query", JA_NS_DISCO_INFO);
-  if (query == NULL || !has_feature (query, JA_NS_JINGLE_FT)
-      || !has_feature (query, JA_NS_JINGLE_IBB))
+  if (query == NULL)
     return;
+  for (guint i = 0; f->required[i] != NULL; i++)
+    if (!has_feature (query, f->required[i]))
+      return;
   find_stop (f);
-  g_task_return_pointer (task, g_strdup (ja_xml_node_get_attr (reply,
-              "from")), g_free);
+  {
+    Found *fd = g_new0 (Found, 1);
+    GPtrArray *all = g_ptr_array_new ();
+
+    fd->jid = g_strdup (ja_xml_node_get_attr (reply, "from"));
+    for (guint i = 0; i < ja_xml_node_get_n_children (query); i++) {
+      const JaXmlNode *c = ja_xml_node_get_child (query, i);
+
+      if (ja_xml_node_is (c, "feature", JA_NS_DISCO_INFO)
+          && ja_xml_node_get_attr (c, "var") != NULL)
+        g_ptr_array_add (all, g_strdup (ja_xml_node_get_attr (c, "var")));
+    }
+    g_ptr_array_add (all, NULL);
+    fd->features = (char **) g_ptr_array_free (all, FALSE);
+    g_task_return_pointer (task, fd, found_free);
+  }
   g_object_unref (task);   /* the reference of the search itself */
 }
 
@@ -523,15 +574,18 @@ find_timeout_cb (gpointer user_data)
   f->timeout_id = 0;
   find_stop (f);
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-      "%s is unreachable: no resource of it that does Jingle file transfer "
-      "answered (is a receiver running that allows us?)", f->bare);
+      "%s is unreachable: no resource of it that does %s answered (is %s "
+      "running that allows us?)", f->bare, f->what,
+      g_str_has_prefix (f->what, "Jingle file") ? "a receiver"
+      : "an answering agent");
   g_object_unref (task);
   return G_SOURCE_REMOVE;
 }
 
 void
-ja_agent_find_peer_async (JaAgent *self, const char *bare_jid,
-    guint timeout_ms, GCancellable *cancellable, GAsyncReadyCallback callback,
+ja_agent_find_peer_with_async (JaAgent *self, const char *bare_jid,
+    const char *const *features, const char *what, guint timeout_ms,
+    GCancellable *cancellable, GAsyncReadyCallback callback,
     gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
@@ -539,6 +593,8 @@ ja_agent_find_peer_async (JaAgent *self, const char *bare_jid,
 
   f->agent = self;
   f->bare = g_strdup (bare_jid);
+  f->required = g_strdupv ((char **) features);
+  f->what = g_strdup (what);
   f->asked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, f, find_free);
   /* The task's own reference is dropped by whichever ends it. */
@@ -550,14 +606,42 @@ ja_agent_find_peer_async (JaAgent *self, const char *bare_jid,
 }
 
 char *
+ja_agent_find_peer_with_finish (JaAgent *self, GAsyncResult *res,
+    char ***features, GError **error)
+{
+  Found *fd = g_task_propagate_pointer (G_TASK (res), error);
+  char *jid;
+
+  if (fd == NULL)
+    return NULL;
+  jid = g_steal_pointer (&fd->jid);
+  if (features != NULL)
+    *features = g_steal_pointer (&fd->features);
+  found_free (fd);
+  return jid;
+}
+
+void
+ja_agent_find_peer_async (JaAgent *self, const char *bare_jid,
+    guint timeout_ms, GCancellable *cancellable, GAsyncReadyCallback callback,
+    gpointer user_data)
+{
+  static const char *const ft[] = { JA_NS_JINGLE_FT, JA_NS_JINGLE_IBB, NULL };
+
+  ja_agent_find_peer_with_async (self, bare_jid, ft, "Jingle file transfer",
+      timeout_ms, cancellable, callback, user_data);
+}
+
+char *
 ja_agent_find_peer_finish (JaAgent *self, GAsyncResult *res, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (res), error);
+  return ja_agent_find_peer_with_finish (self, res, NULL, error);
 }
 
 void
 ja_agent_shutdown (JaAgent *self)
 {
+  g_clear_pointer (&self->calls, ja_agent_calls_free);
   if (self->presence_handler != 0) {
     ja_xmpp_stream_remove_handler (self->stream, self->presence_handler);
     self->presence_handler = 0;
@@ -616,6 +700,15 @@ ja_agent_class_init (JaAgentClass *klass)
   signals[TRANSFER_REQUESTED] = g_signal_new ("transfer-requested",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 2, JA_TYPE_FT_TRANSFER, G_TYPE_STRING);
+  signals[CALL_INCOMING] = g_signal_new ("call-incoming",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_OBJECT);
+  signals[CALL_DECLINED] = g_signal_new ("call-declined",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[CALL_MISSED] = g_signal_new ("call-missed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

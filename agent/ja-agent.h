@@ -117,6 +117,23 @@ void ja_agent_serve_file (JaAgent *self, const char *path, const char *name,
 void ja_agent_set_answer_presence (JaAgent *self, gboolean answer);
 
 /**
+ * ja_agent_set_call_answer:
+ * @answer: take calls (XEP-0167 audio) from allowed peers
+ * @delay_ms: ring this long first (session-info ringing / XEP-0353
+ *     ringing), 0: answer at once
+ *
+ * Policy for incoming calls. An allowed peer's call is announced with
+ * "call-incoming" (JaCall *call) and answered; any other is declined
+ * ("call-declined" (const char *peer, const char *why)). XEP-0353
+ * proposals from allowed peers ring, then proceed; a retract or our other
+ * device answering first emits "call-missed" (const char *peer, const
+ * char *why). Call it once connected (it enables XEP-0280 carbons).
+ * Since: 0.1
+ */
+void ja_agent_set_call_answer (JaAgent *self, gboolean answer,
+    guint delay_ms);
+
+/**
  * ja_agent_find_peer_async:
  * @bare_jid: the peer's account
  * @timeout_ms: how long to look
@@ -136,6 +153,27 @@ void ja_agent_find_peer_async (JaAgent *self, const char *bare_jid,
  */
 char *ja_agent_find_peer_finish (JaAgent *self, GAsyncResult *res,
     GError **error);
+
+/**
+ * ja_agent_find_peer_with_async:
+ * @features: (array zero-terminated=1): what the resource must list
+ * @what: names the service in the timeout error ("Jingle audio calls")
+ *
+ * ja_agent_find_peer_async() for other services. Since: 0.1
+ */
+void ja_agent_find_peer_with_async (JaAgent *self, const char *bare_jid,
+    const char *const *features, const char *what, guint timeout_ms,
+    GCancellable *cancellable, GAsyncReadyCallback callback,
+    gpointer user_data);
+/**
+ * ja_agent_find_peer_with_finish:
+ * @features: (out) (optional) (transfer full): every feature it lists
+ *
+ * Returns: (transfer full): the full JID, or NULL with @error set
+ * Since: 0.1
+ */
+char *ja_agent_find_peer_with_finish (JaAgent *self, GAsyncResult *res,
+    char ***features, GError **error);
 
 /**
  * ja_agent_shutdown:

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "agent/cli/cli.h"
+#include "agent/cli/cli-call.h"
 
 typedef struct {
   const char *name;
@@ -22,6 +23,10 @@ static const Command commands[] = {
     "hand files out on request)" },
   { "fetch", ja_cmd_fetch,
     "request a file by name or hash from a peer's 'receive --serve'" },
+  { "call", ja_cmd_call,
+    "place a secure audio call (Jingle RTP over ICE, DTLS-SRTP)" },
+  { "answer", ja_cmd_answer,
+    "answer audio calls from allowed callers" },
 };
 
 static void
@@ -35,7 +40,7 @@ usage (FILE *out)
   fprintf (out, "\nRun 'jingle-agent COMMAND --help' for a command's "
       "options.\nExit status: 0 success, 2 usage, 3 connection or TLS "
       "failure, 4 authentication failure, 5 peer declined or unreachable,\n"
-      "6 transfer failed.\n");
+      "6 transfer failed, 7 media failure (ICE, DTLS, SRTP or codec).\n");
 }
 
 int

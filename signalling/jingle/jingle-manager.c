@@ -357,6 +357,13 @@ JaJingleSession *
 ja_jingle_manager_new_session (JaJingleManager *self, const char *peer_jid,
     GError **error)
 {
+  return ja_jingle_manager_new_session_with_sid (self, peer_jid, NULL, error);
+}
+
+JaJingleSession *
+ja_jingle_manager_new_session_with_sid (JaJingleManager *self,
+    const char *peer_jid, const char *sid_in, GError **error)
+{
   g_autoptr (JaJid) jid = NULL;
   g_autofree char *peer = NULL;
   guint8 raw[12];
@@ -368,18 +375,34 @@ ja_jingle_manager_new_session (JaJingleManager *self, const char *peer_jid,
   if (jid == NULL)
     return NULL;
   peer = ja_jid_to_string (jid);
+  if (sid_in != NULL) {
+    if (*sid_in == '\0' || strlen (sid_in) > 128) {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+          "a sid must have 1 to 128 characters");
+      return NULL;
+    }
+    g_autofree char *key = session_key (peer, sid_in);
+
+    if (g_hash_table_contains (self->sessions, key)) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+          "a session %s with %s exists already", sid_in, peer);
+      return NULL;
+    }
+  }
   /* §7.1: the sid must be random (RFC 4086). */
-  if (gnutls_rnd (GNUTLS_RND_NONCE, raw, sizeof raw) != 0) {
+  else if (gnutls_rnd (GNUTLS_RND_NONCE, raw, sizeof raw) != 0) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
         "no random bytes for a sid");
     return NULL;
+  } else {
+    for (gsize i = 0; i < sizeof raw; i++)
+      g_snprintf (sid + 2 * i, 3, "%02x", raw[i]);
   }
-  for (gsize i = 0; i < sizeof raw; i++)
-    g_snprintf (sid + 2 * i, 3, "%02x", raw[i]);
-  session = ja_jingle_session_new_internal (self, self->registry, peer, sid,
-      JA_JINGLE_ROLE_INITIATOR, self->accept_timeout_ms);
-  g_hash_table_replace (self->sessions, session_key (peer, sid),
-      g_object_ref (session));
+  session = ja_jingle_session_new_internal (self, self->registry, peer,
+      sid_in != NULL ? sid_in : sid, JA_JINGLE_ROLE_INITIATOR,
+      self->accept_timeout_ms);
+  g_hash_table_replace (self->sessions, session_key (peer,
+          sid_in != NULL ? sid_in : sid), g_object_ref (session));
   return session;
 }
 

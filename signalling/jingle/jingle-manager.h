@@ -42,6 +42,11 @@ void ja_jingle_manager_set_accept_timeout (JaJingleManager *self, guint ms);
 JaJingleSession *ja_jingle_manager_new_session (JaJingleManager *self,
     const char *peer_jid, GError **error);
 
+/* The same with a sid chosen by the caller (XEP-0353: the propose id);
+ * fails when a session (peer, sid) exists. (transfer full) */
+JaJingleSession *ja_jingle_manager_new_session_with_sid (JaJingleManager *self,
+    const char *peer_jid, const char *sid, GError **error);
+
 /* (transfer none) nullable */
 JaJingleSession *ja_jingle_manager_lookup (JaJingleManager *self,
     const char *peer_jid, const char *sid);

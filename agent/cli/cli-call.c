@@ -1,0 +1,451 @@
+/* cli-call.c — what `call` and `answer` share: the media and ICE options
+ * (audio source, sink, WAV recording, STUN/TURN, relay-only, the DTLS
+ * identity), applying them to a connected stream (with the server's
+ * XEP-0215 STUN/TURN services unless told not to), and printing what a
+ * call does: ringing, connected with the time of each phase, the selected
+ * candidate pair, the SRTP profile and codec, first audio, stats every few
+ * seconds, DTMF digits, the end; one JSON event per line with --json. */
+#include "agent/cli/cli-call.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "media/dtls-cert.h"
+#include "plugins/ice-udp/ice-udp-transport.h"
+#include "plugins/rtp/rtp-app.h"
+#include "signalling/jingle/jingle-reason.h"
+#include "signalling/xmpp/services.h"
+
+void
+ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
+{
+  GOptionEntry entries[] = {
+    { "audio", 0, 0, G_OPTION_ARG_STRING, &m->audio,
+      "What we send: test[:FREQ] (a sine, 440 Hz by default), file:PATH, "
+      "device[:NAME], pipeline:DESC, silence", "SRC" },
+    { "sink", 0, 0, G_OPTION_ARG_STRING, &m->sink,
+      "Where the peer's audio goes: none (default), device[:NAME], "
+      "pipeline:DESC", "SINK" },
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &m->record,
+      "Also record the peer's audio into FILE.wav ('%n' becomes the call "
+      "number)", "FILE" },
+    { "stun", 0, 0, G_OPTION_ARG_STRING, &m->stun,
+      "STUN server HOST[:PORT] (default: the server's XEP-0215 services)",
+      "HOST" },
+    { "turn", 0, 0, G_OPTION_ARG_STRING, &m->turn,
+      "TURN server HOST[:PORT] (with --turn-user, --turn-password)", "HOST" },
+    { "turn-transport", 0, 0, G_OPTION_ARG_STRING, &m->turn_transport,
+      "udp (default), tcp or tls", "T" },
+    { "turn-user", 0, 0, G_OPTION_ARG_STRING, &m->turn_user,
+      "TURN username", "USER" },
+    { "turn-password", 0, 0, G_OPTION_ARG_STRING, &m->turn_password,
+      "TURN password", "PASSWORD" },
+    { "relay-only", 0, 0, G_OPTION_ARG_NONE, &m->relay_only,
+      "Offer and use TURN relay candidates only (hides our addresses)",
+      NULL },
+    { "no-server-services", 0, 0, G_OPTION_ARG_NONE, &m->no_services,
+      "Do not ask the server for STUN/TURN (XEP-0215)", NULL },
+    { "ice-loopback", 0, 0, G_OPTION_ARG_NONE, &m->loopback,
+      "Also gather 127.0.0.1 (calls on one host)", NULL },
+    { "dtls-cert", 0, 0, G_OPTION_ARG_FILENAME, &m->dtls_cert,
+      "Our DTLS identity (PEM, made when missing; default "
+      "$XDG_DATA_HOME/jingle-agent/dtls.pem)", "FILE" },
+    { "stats-interval", 0, 0, G_OPTION_ARG_INT, &m->stats_interval,
+      "Print stats every N seconds (default 2, 0: never)", "N" },
+    { NULL }
+  };
+  GOptionGroup *g = g_option_group_new ("media", "Media and ICE options:",
+      "Show media and ICE options", NULL, NULL);
+
+  m->stats_interval = 2;
+  g_option_group_add_entries (g, entries);
+  g_option_context_add_group (ctx, g);
+}
+
+gboolean
+ja_cli_media_check (JaCliMedia *m, const char *cmd)
+{
+  if (m->turn != NULL && (m->turn_user == NULL || m->turn_password == NULL)) {
+    fprintf (stderr, "jingle-agent %s: --turn needs --turn-user and "
+        "--turn-password\n", cmd);
+    return FALSE;
+  }
+  if (m->turn_transport != NULL && g_strcmp0 (m->turn_transport, "udp") != 0
+      && g_strcmp0 (m->turn_transport, "tcp") != 0
+      && g_strcmp0 (m->turn_transport, "tls") != 0) {
+    fprintf (stderr, "jingle-agent %s: --turn-transport is udp, tcp or tls\n",
+        cmd);
+    return FALSE;
+  }
+  if (m->stats_interval < 0) {
+    fprintf (stderr, "jingle-agent %s: --stats-interval cannot be "
+        "negative\n", cmd);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+ja_cli_media_clear (JaCliMedia *m)
+{
+  g_free (m->audio);
+  g_free (m->sink);
+  g_free (m->record);
+  g_free (m->stun);
+  g_free (m->turn);
+  g_free (m->turn_transport);
+  g_free (m->turn_user);
+  g_free (m->turn_password);
+  g_free (m->dtls_cert);
+}
+
+static JaIceTurnTransport
+turn_transport_of (const char *s)
+{
+  if (g_strcmp0 (s, "tcp") == 0)
+    return JA_ICE_TURN_TCP;
+  if (g_strcmp0 (s, "tls") == 0 || g_strcmp0 (s, "turns") == 0)
+    return JA_ICE_TURN_TLS;
+  return JA_ICE_TURN_UDP;
+}
+
+static void
+add_turn (GPtrArray *turns, const char *host, guint port, JaIceTurnTransport t,
+    const char *user, const char *password)
+{
+  JaIceTurnServer *ts = g_new0 (JaIceTurnServer, 1);
+
+  ts->host = g_strdup (host);
+  ts->port = port;
+  ts->transport = t;
+  ts->username = g_strdup (user);
+  ts->password = g_strdup (password);
+  g_ptr_array_add (turns, ts);
+}
+
+gboolean
+ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
+    const JaServerInfo *info, GError **error)
+{
+  JaRtpMediaOptions mo = { m->audio, m->sink, m->record };
+  JaIceConfig cfg = { 0 };
+  g_autoptr (GPtrArray) turns = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ja_ice_turn_server_free);
+  g_autofree char *stun_host = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autoptr (JaDtlsCert) cert = NULL;
+  guint16 port = 0;
+
+  ja_rtp_app_set_media_options (stream, &mo);
+  cfg.host_candidates = !m->relay_only;
+  cfg.relay_only = m->relay_only;
+  cfg.allow_loopback = m->loopback;
+  if (m->stun != NULL) {
+    if (!ja_config_parse_server (m->stun, &stun_host, &port, error))
+      return FALSE;
+    cfg.stun_host = stun_host;
+    cfg.stun_port = port != 0 ? port : 3478;
+  }
+  if (m->turn != NULL) {
+    g_autofree char *host = NULL;
+
+    if (!ja_config_parse_server (m->turn, &host, &port, error))
+      return FALSE;
+    add_turn (turns, host, port != 0 ? port : 3478,
+        turn_transport_of (m->turn_transport), m->turn_user,
+        m->turn_password);
+  }
+  for (guint i = 0; !m->no_services && info != NULL && info->services != NULL
+      && i < info->services->len; i++) {
+    const JaExtService *s = g_ptr_array_index (info->services, i);
+    gboolean turns_ = g_strcmp0 (s->type, "turns") == 0;
+
+    if (g_strcmp0 (s->type, "stun") == 0 && cfg.stun_host == NULL) {
+      g_free (stun_host);
+      stun_host = g_strdup (s->host);
+      cfg.stun_host = stun_host;
+      cfg.stun_port = s->port != 0 ? s->port : 3478;
+    } else if ((g_strcmp0 (s->type, "turn") == 0 || turns_)
+        && s->username != NULL && s->password != NULL) {
+      add_turn (turns, s->host, s->port != 0 ? s->port : turns_ ? 5349 : 3478,
+          turns_ ? JA_ICE_TURN_TLS : turn_transport_of (s->transport),
+          s->username, s->password);
+    }
+  }
+  cfg.turn_servers = turns;
+  if (m->relay_only && turns->len == 0) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "--relay-only needs a TURN server (--turn, or the server's XEP-0215 "
+        "services)");
+    return FALSE;
+  }
+  cert_path = m->dtls_cert != NULL ? g_strdup (m->dtls_cert)
+      : g_build_filename (g_get_user_data_dir (), "jingle-agent", "dtls.pem",
+          NULL);
+  cert = ja_dtls_cert_load_or_create (cert_path, error);
+  if (cert == NULL)
+    return FALSE;
+  ja_ice_udp_transport_set_options (stream, cert, &cfg);
+  return TRUE;
+}
+
+/* ---- watching a call ---------------------------------------------------- */
+
+typedef struct {
+  JaCli *cli;
+  JaCliMedia *m;
+  JaCall *call;                /* unowned: the caller holds it */
+  guint stats_id;
+  gint64 t_connected;
+} Watch;
+
+static void
+watch_free (gpointer data, GClosure *closure)
+{
+  Watch *w = data;
+
+  g_clear_handle_id (&w->stats_id, g_source_remove);
+  g_free (w);
+}
+
+static void
+say_line (JaCli *cli, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+say_line (JaCli *cli, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (cli->json)
+    return;
+  va_start (ap, fmt);
+  vprintf (fmt, ap);
+  va_end (ap);
+  printf ("\n");
+  fflush (stdout);
+}
+
+static void
+ringing_cb (JaCall *call, const char *peer, gpointer user_data)
+{
+  Watch *w = user_data;
+
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("ringing");
+
+    ja_json_event_add_string (ev, "peer", peer);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: ringing at %s", peer);
+  }
+}
+
+static gboolean
+stats_cb (gpointer user_data)
+{
+  Watch *w = user_data;
+  JaMediaAudioStats st;
+  JaIceUdpInfo info;
+  double secs = (g_get_monotonic_time () - w->t_connected) / 1e6;
+
+  if (!ja_call_get_media_stats (w->call, &st))
+    return G_SOURCE_CONTINUE;
+  ja_call_get_transport_info (w->call, &info);
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("stats");
+
+    ja_json_event_add_double (ev, "seconds", secs);
+    ja_json_event_add_int (ev, "packets_sent", (gint64) st.packets_sent);
+    ja_json_event_add_int (ev, "packets_received",
+        (gint64) st.packets_received);
+    ja_json_event_add_int (ev, "packets_lost", st.packets_lost);
+    ja_json_event_add_double (ev, "send_kbps", st.send_kbps);
+    ja_json_event_add_double (ev, "recv_kbps", st.recv_kbps);
+    ja_json_event_add_int (ev, "srtp_auth_failures",
+        (gint64) info.srtp.auth_failures);
+    ja_json_event_add_int (ev, "srtp_replays", (gint64) info.srtp.replays);
+    ja_json_event_emit (ev);
+  } else {
+    double loss = st.packets_received + MAX (st.packets_lost, 0) > 0
+        ? 100.0 * MAX (st.packets_lost, 0)
+          / (double) (st.packets_received + MAX (st.packets_lost, 0)) : 0;
+
+    say_line (w->cli, "stats: %.0f s, sent %.1f kbit/s (%" G_GUINT64_FORMAT
+        " packets), received %.1f kbit/s (%" G_GUINT64_FORMAT " packets), "
+        "lost %" G_GINT64_FORMAT " (%.1f%%)", secs, st.send_kbps,
+        st.packets_sent, st.recv_kbps, st.packets_received,
+        MAX (st.packets_lost, 0), loss);
+  }
+  ja_ice_udp_info_clear (&info);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+connected_cb (JaCall *call, gpointer user_data)
+{
+  Watch *w = user_data;
+  JaCallTimes t;
+  JaIceUdpInfo info;
+
+  w->t_connected = g_get_monotonic_time ();
+  ja_call_get_times (call, &t);
+  ja_call_get_transport_info (call, &info);
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("connected");
+
+    ja_json_event_add_string (ev, "peer", ja_call_get_peer (call));
+    ja_json_event_add_bool (ev, "jmi", ja_call_used_jmi (call));
+    ja_json_event_add_int (ev, "setup_ms", t.setup_ms);
+    ja_json_event_add_int (ev, "signalling_ms", t.signalling_ms);
+    ja_json_event_add_int (ev, "ice_ms", t.ice_ms);
+    ja_json_event_add_int (ev, "dtls_ms", t.dtls_ms);
+    ja_json_event_add_int (ev, "accept_to_secure_ms", t.accept_to_secure_ms);
+    ja_json_event_add_string (ev, "local_candidate", info.local_candidate);
+    ja_json_event_add_string (ev, "remote_candidate", info.remote_candidate);
+    ja_json_event_add_string (ev, "candidate_type", info.local_type);
+    ja_json_event_add_string (ev, "srtp_profile", info.srtp_profile);
+    ja_json_event_add_string (ev, "dtls_role", info.dtls_role);
+    ja_json_event_add_string (ev, "codec", ja_call_get_codec (call));
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: connected to %s in %u ms (signalling %u ms, "
+        "ICE %u ms, DTLS %u ms; session-accept to SRTP %u ms)",
+        ja_call_get_peer (call), t.setup_ms, t.signalling_ms, t.ice_ms,
+        t.dtls_ms, t.accept_to_secure_ms);
+    say_line (w->cli, "call: pair %s <-> %s", info.local_candidate
+        ? info.local_candidate : "?", info.remote_candidate
+        ? info.remote_candidate : "?");
+    say_line (w->cli, "call: %s (DTLS %s), codec %s", info.srtp_profile
+        ? info.srtp_profile : "?", info.dtls_role ? info.dtls_role : "?",
+        ja_call_get_codec (call) ? ja_call_get_codec (call) : "?");
+  }
+  ja_ice_udp_info_clear (&info);
+  if (w->m->stats_interval > 0)
+    w->stats_id = g_timeout_add_seconds ((guint) w->m->stats_interval,
+        stats_cb, w);
+}
+
+static void
+first_media_cb (JaCall *call, gpointer user_data)
+{
+  Watch *w = user_data;
+  JaCallTimes t;
+
+  ja_call_get_times (call, &t);
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("first-media");
+
+    ja_json_event_add_int (ev, "ms", t.first_media_ms);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: first audio %u ms after the initiate",
+        t.first_media_ms);
+  }
+}
+
+static void
+dtmf_cb (JaCall *call, gchar digit, guint ms, gpointer user_data)
+{
+  Watch *w = user_data;
+
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("dtmf");
+    char d[2] = { digit, '\0' };
+
+    ja_json_event_add_string (ev, "digit", d);
+    ja_json_event_add_int (ev, "duration_ms", ms);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "dtmf: %c (%u ms)", digit, ms);
+  }
+}
+
+int
+ja_cli_call_exit_code (JaCall *call)
+{
+  gboolean by_peer;
+  guint reason = ja_call_get_end_reason (call, NULL, &by_peer);
+
+  switch ((JaJingleReason) reason) {
+  case JA_JINGLE_REASON_SUCCESS:
+  case JA_JINGLE_REASON_GONE:
+  case JA_JINGLE_REASON_CANCEL:
+    if (ja_call_is_connected (call))
+      return JA_EXIT_OK;
+    return reason == JA_JINGLE_REASON_CANCEL && !by_peer ? JA_EXIT_FAILURE
+        : JA_EXIT_DECLINED;
+  case JA_JINGLE_REASON_DECLINE:
+  case JA_JINGLE_REASON_BUSY:
+  case JA_JINGLE_REASON_TIMEOUT:
+  case JA_JINGLE_REASON_EXPIRED:
+  case JA_JINGLE_REASON_ALTERNATIVE_SESSION:
+    return JA_EXIT_DECLINED;
+  case JA_JINGLE_REASON_CONNECTIVITY_ERROR:
+  case JA_JINGLE_REASON_SECURITY_ERROR:
+  case JA_JINGLE_REASON_FAILED_TRANSPORT:
+  case JA_JINGLE_REASON_MEDIA_ERROR:
+  case JA_JINGLE_REASON_FAILED_APPLICATION:
+  case JA_JINGLE_REASON_INCOMPATIBLE_PARAMETERS:
+  case JA_JINGLE_REASON_UNSUPPORTED_APPLICATIONS:
+  case JA_JINGLE_REASON_UNSUPPORTED_TRANSPORTS:
+    return JA_EXIT_MEDIA;
+  default:
+    return JA_EXIT_FAILURE;
+  }
+}
+
+static void
+ended_cb (JaCall *call, guint reason, const char *text, gboolean by_peer,
+    gpointer user_data)
+{
+  Watch *w = user_data;
+  JaMediaAudioStats st;
+  double secs = w->t_connected != 0
+      ? (g_get_monotonic_time () - w->t_connected) / 1e6 : 0;
+  int code = ja_cli_call_exit_code (call);
+
+  g_clear_handle_id (&w->stats_id, g_source_remove);
+  ja_call_get_media_stats (call, &st);
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("ended");
+
+    ja_json_event_add_string (ev, "peer", ja_call_get_peer (call));
+    ja_json_event_add_string (ev, "reason", ja_jingle_reason_to_string (
+            reason));
+    if (text != NULL)
+      ja_json_event_add_string (ev, "text", text);
+    ja_json_event_add_bool (ev, "by_peer", by_peer);
+    ja_json_event_add_bool (ev, "connected", ja_call_is_connected (call));
+    ja_json_event_add_double (ev, "seconds", secs);
+    ja_json_event_add_int (ev, "packets_sent", (gint64) st.packets_sent);
+    ja_json_event_add_int (ev, "packets_received",
+        (gint64) st.packets_received);
+    ja_json_event_add_int (ev, "packets_lost", st.packets_lost);
+    ja_json_event_add_int (ev, "exit_code", code);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: ended (%s%s%s) by %s after %.1f s connected",
+        ja_jingle_reason_to_string (reason), text ? ": " : "",
+        text ? text : "", by_peer ? "the peer" : "us", secs);
+  }
+  if (code != JA_EXIT_OK)
+    fprintf (stderr, "jingle-agent: call with %s: %s%s%s\n",
+        ja_call_get_peer (call), ja_jingle_reason_to_string (reason),
+        text ? ": " : "", text ? text : "");
+}
+
+void
+ja_cli_watch_call (JaCli *cli, JaCliMedia *m, JaCall *call)
+{
+  Watch *w = g_new0 (Watch, 1);
+
+  w->cli = cli;
+  w->m = m;
+  w->call = call;
+  g_signal_connect_data (call, "ended", G_CALLBACK (ended_cb), w,
+      watch_free, 0);
+  g_signal_connect (call, "ringing", G_CALLBACK (ringing_cb), w);
+  g_signal_connect (call, "connected", G_CALLBACK (connected_cb), w);
+  g_signal_connect (call, "first-media", G_CALLBACK (first_media_cb), w);
+  g_signal_connect (call, "dtmf", G_CALLBACK (dtmf_cb), w);
+}

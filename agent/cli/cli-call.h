@@ -1,0 +1,43 @@
+/* cli-call.h — the media/ICE options and call output shared by `call` and
+ * `answer` (cli-call.c). */
+#pragma once
+
+#include "agent/cli/cli.h"
+#include "agent/ja-call.h"
+#include "signalling/xmpp/services.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *audio;
+  char *sink;
+  char *record;
+  char *stun;
+  char *turn;
+  char *turn_transport;
+  char *turn_user;
+  char *turn_password;
+  char *dtls_cert;
+  gboolean relay_only;
+  gboolean no_services;
+  gboolean loopback;
+  int stats_interval;
+} JaCliMedia;
+
+void ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx);
+/* FALSE after saying why on stderr (usage). */
+gboolean ja_cli_media_check (JaCliMedia *m, const char *cmd);
+/* On a connected stream, with the server's services (nullable). */
+gboolean ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
+    const JaServerInfo *info, GError **error);
+void ja_cli_media_clear (JaCliMedia *m);
+
+/* Print what call does (until it is finalized). */
+void ja_cli_watch_call (JaCli *cli, JaCliMedia *m, JaCall *call);
+/* 0 connected and ended normally, 5 declined/unreachable, 7 media. */
+int ja_cli_call_exit_code (JaCall *call);
+
+int ja_cmd_call (int argc, char **argv);
+int ja_cmd_answer (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,99 @@
+/* ja-call.h — one audio call (XEP-0167 over XEP-0176 + XEP-0320), as the
+ * CLI, the D-Bus daemon and library users see it: placed to a full JID
+ * (session-initiate at once) or to a bare JID (XEP-0353: propose to every
+ * device, the call goes on with the one that proceeds; a peer whose
+ * resource does not list XEP-0353 gets a session-initiate directly), or
+ * taken from an incoming session by the agent (ja_agent_set_call_answer).
+ *
+ * Signals:
+ *   "ringing" (const char *peer): the peer's device rings.
+ *   "connected" (): ICE + DTLS done, SRTP keyed, the pipeline runs.
+ *   "first-media" (): first decoded audio from the peer.
+ *   "dtmf" (gchar digit, guint duration_ms): a digit from the peer.
+ *   "ended" (guint JaJingleReason, const char *text, gboolean by_peer). */
+#pragma once
+
+#include <glib-object.h>
+
+#include "agent/ja-agent.h"
+#include "media/media-audio.h"
+#include "plugins/ice-udp/ice-udp-transport.h"
+
+G_BEGIN_DECLS
+
+#define JA_TYPE_CALL (ja_call_get_type ())
+G_DECLARE_FINAL_TYPE (JaCall, ja_call, JA, CALL, GObject)
+
+/* How long an outgoing call may ring (XEP-0353 propose, or a session
+ * never accepted) before it ends with reason timeout. */
+#define JA_CALL_RING_TIMEOUT_MS (45 * 1000)
+
+/**
+ * ja_call_new_outgoing:
+ * @agent: a connected agent (a reference is taken)
+ * @to: a full JID, or a bare JID (every device rings, XEP-0353)
+ *
+ * Returns: (transfer full): the call; ja_call_start() places it.
+ * Since: 0.1
+ */
+JaCall *ja_call_new_outgoing (JaAgent *agent, const char *to);
+/**
+ * ja_call_start:
+ *
+ * Places the call. Every failure ends it ("ended"), never synchronously.
+ * Since: 0.1
+ */
+void ja_call_start (JaCall *self);
+
+/* For the agent: a call for a peer's session (a reference is taken). The
+ * session is not accepted here. (transfer full) */
+JaCall *ja_call_new_incoming (JaAgent *agent, JaJingleSession *session);
+
+/**
+ * ja_call_hangup:
+ *
+ * Ends the call (session-terminate <success/>, or an XEP-0353 retract
+ * before the peer proceeded). Since: 0.1
+ */
+void ja_call_hangup (JaCall *self);
+
+/**
+ * ja_call_send_dtmf:
+ * @digits: 0-9, *, #, A-D; ',' pauses
+ *
+ * RFC 4733 events to the peer. Since: 0.1
+ */
+gboolean ja_call_send_dtmf (JaCall *self, const char *digits, GError **error);
+
+/** ja_call_get_peer: the peer's JID (full once known). Since: 0.1 */
+const char *ja_call_get_peer (JaCall *self);
+gboolean ja_call_is_outgoing (JaCall *self);
+gboolean ja_call_is_connected (JaCall *self);
+gboolean ja_call_is_ended (JaCall *self);
+/* TRUE when it went through XEP-0353. */
+gboolean ja_call_used_jmi (JaCall *self);
+/* (transfer none) nullable */
+JaJingleSession *ja_call_get_session (JaCall *self);
+/* "opus/48000/2 (pt 111)" once connected (transfer none), nullable. */
+const char *ja_call_get_codec (JaCall *self);
+
+/* The phases of the set-up, in milliseconds (0: not reached). */
+typedef struct {
+  guint signalling_ms;          /* session-initiate → session-accept */
+  guint ice_ms;                 /* remote candidates → ICE connected */
+  guint dtls_ms;                /* the DTLS handshake */
+  guint accept_to_secure_ms;    /* session-accept → SRTP keyed */
+  guint setup_ms;               /* session-initiate → SRTP keyed */
+  guint first_media_ms;         /* session-initiate → first decoded audio */
+} JaCallTimes;
+
+void ja_call_get_times (JaCall *self, JaCallTimes *times);
+/* FALSE before the pipeline runs. */
+gboolean ja_call_get_media_stats (JaCall *self, JaMediaAudioStats *stats);
+/* FALSE without a session. Clear with ja_ice_udp_info_clear. */
+gboolean ja_call_get_transport_info (JaCall *self, JaIceUdpInfo *info);
+/* Meaningful once ended. */
+guint ja_call_get_end_reason (JaCall *self, const char **text,
+    gboolean *by_peer);
+
+G_END_DECLS

@@ -1,0 +1,737 @@
+/* ice-udp-transport.c — the XEP-0176 + XEP-0320 transport kind (see
+ * ice-udp-transport.h). The codec (ice-udp-codec.c) turns XML into plain
+ * data; the engines (media/) do ICE, DTLS and SRTP; this file is the state
+ * between them: who is controlling, which DTLS role we take (RFC 5763 as
+ * XEP-0320 §3 applies it: the offer says actpass, the answer active, so the
+ * responder is the DTLS client), what was trickled, and when the content's
+ * channel is ready. */
+#include "plugins/ice-udp/ice-udp-transport.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "media/dtls.h"
+#include "media/media-error.h"
+#include "plugins/ice-udp/ice-udp-codec.h"
+#include "signalling/jingle/jingle-content.h"
+#include "signalling/jingle/jingle-session.h"
+#include "signalling/xmpp/ns.h"
+#include "signalling/xmpp/xmpp-error.h"
+
+#define OPTIONS_KEY "ja-ice-udp-options"
+#define MAX_EARLY_PACKETS 32
+#define MAX_PACKET 1500
+
+typedef struct {
+  JaDtlsCert *cert;            /* nullable */
+  gboolean allow_loopback;
+  gboolean host_candidates;
+  gboolean relay_only;
+  char **local_addresses;      /* nullable */
+  char *stun_host;
+  guint stun_port;
+  GPtrArray *turn_servers;     /* JaIceTurnServer*, owned */
+} Options;
+
+typedef struct {
+  JaJingleTransport parent;
+  JaIceAgent *ice;
+  JaDtlsCert *cert;
+  JaDtls *dtls;
+  JaSrtp *srtp;
+  JaSrtpKeys *keys;
+  JaJingleChannel *channel;
+  JaDtlsSetup local_setup;
+  gboolean role_known;
+  JaDtlsRole dtls_role;
+  char *remote_hash;
+  char *remote_fingerprint;
+  GPtrArray *early;            /* GBytes*: DTLS records before the role */
+  gboolean announced;          /* our transport element went out */
+  gboolean ice_connected;
+  gboolean failed;
+  gint64 t_start;              /* µs: connect() or first remote candidates */
+  guint ice_ms;
+  guint connect_timeout_id;
+  char *local_pair;
+  char *remote_pair;
+  const char *local_type;
+  FILE *tap_plain;
+  FILE *tap_wire;
+  guint64 dropped_before_keys;
+} IceUdpTransport;
+
+/* ---- options ------------------------------------------------------------ */
+
+static void
+options_free (gpointer data)
+{
+  Options *o = data;
+
+  g_clear_pointer (&o->cert, ja_dtls_cert_unref);
+  g_strfreev (o->local_addresses);
+  g_free (o->stun_host);
+  g_clear_pointer (&o->turn_servers, g_ptr_array_unref);
+  g_free (o);
+}
+
+static JaIceTurnServer *
+turn_copy (const JaIceTurnServer *t)
+{
+  JaIceTurnServer *n = g_new0 (JaIceTurnServer, 1);
+
+  n->host = g_strdup (t->host);
+  n->port = t->port;
+  n->transport = t->transport;
+  n->username = g_strdup (t->username);
+  n->password = g_strdup (t->password);
+  return n;
+}
+
+void
+ja_ice_udp_transport_set_options (JaXmppStream *stream, JaDtlsCert *cert,
+    const JaIceConfig *config)
+{
+  Options *o = g_new0 (Options, 1);
+
+  g_return_if_fail (stream != NULL && config != NULL);
+  o->cert = cert != NULL ? ja_dtls_cert_ref (cert) : NULL;
+  o->allow_loopback = config->allow_loopback;
+  o->host_candidates = config->host_candidates;
+  o->relay_only = config->relay_only;
+  if (config->local_addresses != NULL)
+    o->local_addresses = g_strdupv ((char **) config->local_addresses);
+  o->stun_host = g_strdup (config->stun_host);
+  o->stun_port = config->stun_port;
+  o->turn_servers = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ja_ice_turn_server_free);
+  for (guint i = 0; config->turn_servers != NULL
+      && i < config->turn_servers->len; i++)
+    g_ptr_array_add (o->turn_servers,
+        turn_copy (g_ptr_array_index (config->turn_servers, i)));
+  g_object_set_data_full (G_OBJECT (stream), OPTIONS_KEY, o, options_free);
+}
+
+static const Options *
+content_options (JaJingleContent *c)
+{
+  JaJingleSignalling *sig = c != NULL ? ja_jingle_content_get_signalling (c)
+      : NULL;
+  JaXmppStream *stream = sig != NULL ? ja_jingle_signalling_get_stream (sig)
+      : NULL;
+
+  return stream != NULL ? g_object_get_data (G_OBJECT (stream), OPTIONS_KEY)
+      : NULL;
+}
+
+/* The certificate shared by every content of one process when the agent
+ * set none: generating a P-256 key per call would cost a few ms each. */
+static JaDtlsCert *
+default_cert (GError **error)
+{
+  static JaDtlsCert *cert;
+  static GMutex lock;
+  JaDtlsCert *ret;
+
+  g_mutex_lock (&lock);
+  if (cert == NULL)
+    cert = ja_dtls_cert_load_or_create (NULL, error);
+  ret = cert != NULL ? ja_dtls_cert_ref (cert) : NULL;
+  g_mutex_unlock (&lock);
+  return ret;
+}
+
+/* ---- ending ------------------------------------------------------------- */
+
+static void
+fail (IceUdpTransport *self, JaJingleReason reason, const char *fmt, ...)
+    G_GNUC_PRINTF (3, 4);
+
+static void
+fail (IceUdpTransport *self, JaJingleReason reason, const char *fmt, ...)
+{
+  JaJingleContent *c = self->parent.content;
+  g_autofree char *text = NULL;
+  va_list ap;
+
+  if (self->failed)
+    return;
+  self->failed = TRUE;
+  va_start (ap, fmt);
+  text = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_info ("ice-udp %s: %s", ja_jingle_content_get_sid (c), text);
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  ja_jingle_session_terminate (ja_jingle_content_get_session (c), reason,
+      text);
+}
+
+/* ---- the channel the application gets ---------------------------------- */
+
+static void
+tap_write (FILE *f, const guint8 *data, gsize len)
+{
+  guint8 hdr[4] = { (guint8) (len >> 24), (guint8) (len >> 16),
+    (guint8) (len >> 8), (guint8) len };
+
+  if (f == NULL)
+    return;
+  fwrite (hdr, 1, 4, f);
+  fwrite (data, 1, len, f);
+}
+
+static gboolean
+channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
+{
+  IceUdpTransport *self = impl;
+  guint8 buf[MAX_PACKET + JA_SRTP_MAX_TRAILER];
+  gsize len;
+  const guint8 *data = g_bytes_get_data (packet, &len);
+
+  if (self->srtp == NULL || self->ice == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+        "SRTP not keyed");
+    return FALSE;
+  }
+  if (len > MAX_PACKET) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+        "RTP packet of %" G_GSIZE_FORMAT " bytes", len);
+    return FALSE;
+  }
+  memcpy (buf, data, len);
+  tap_write (self->tap_plain, buf, len);
+  if (!ja_srtp_protect (self->srtp, buf, &len, error))
+    return FALSE;
+  tap_write (self->tap_wire, buf, len);
+  return ja_ice_agent_send (self->ice, component, buf, len, error);
+}
+
+static void
+channel_close (gpointer impl)
+{
+}
+
+static const JaJingleDatagramOps channel_ops = {
+  .send = channel_send,
+  .close = channel_close,
+};
+
+/* ---- DTLS --------------------------------------------------------------- */
+
+static gboolean
+dtls_send_cb (const guint8 *data, gsize len, gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+
+  return self->ice != NULL && ja_ice_agent_send (self->ice, 1, data, len,
+      NULL);
+}
+
+static void
+dtls_done_cb (JaDtls *dtls, JaSrtpKeys *keys, const GError *error,
+    gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+  g_autoptr (GError) local = NULL;
+
+  if (keys == NULL) {
+    fail (self, JA_JINGLE_REASON_SECURITY_ERROR, "DTLS: %s",
+        error != NULL ? error->message : "handshake failed");
+    return;
+  }
+  self->keys = keys;
+  self->srtp = ja_srtp_new (keys, self->dtls_role == JA_DTLS_ROLE_CLIENT,
+      &local);
+  if (self->srtp == NULL) {
+    fail (self, JA_JINGLE_REASON_SECURITY_ERROR, "SRTP: %s", local->message);
+    return;
+  }
+  g_info ("ice-udp %s: secured with %s (%s, %u ms)",
+      ja_jingle_content_get_sid (self->parent.content),
+      ja_srtp_profile_to_string (keys->profile),
+      ja_dtls_get_version_name (dtls), ja_dtls_get_handshake_ms (dtls));
+  self->channel = ja_jingle_channel_new_datagram (&channel_ops, self, NULL);
+  ja_jingle_content_transport_ready (self->parent.content, self->channel);
+}
+
+/* Once both the role and the peer's fingerprint are known. */
+static void
+ensure_dtls (IceUdpTransport *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->dtls != NULL || !self->role_known || self->failed)
+    return;
+  self->dtls = ja_dtls_new (self->cert, self->dtls_role, self->remote_hash,
+      self->remote_fingerprint, dtls_send_cb, dtls_done_cb, self, &error);
+  if (self->dtls == NULL) {
+    fail (self, JA_JINGLE_REASON_SECURITY_ERROR, "DTLS: %s", error->message);
+    return;
+  }
+  for (guint i = 0; self->early != NULL && i < self->early->len; i++) {
+    gsize len;
+    const guint8 *d = g_bytes_get_data (g_ptr_array_index (self->early, i),
+        &len);
+
+    ja_dtls_receive (self->dtls, d, len);
+  }
+  g_clear_pointer (&self->early, g_ptr_array_unref);
+  /* A server only waits; a client speaks once ICE works. */
+  if (self->dtls_role == JA_DTLS_ROLE_SERVER || self->ice_connected)
+    ja_dtls_start (self->dtls);
+}
+
+static void
+set_role (IceUdpTransport *self, JaDtlsRole role)
+{
+  if (self->role_known)
+    return;
+  self->role_known = TRUE;
+  self->dtls_role = role;
+  ensure_dtls (self);
+}
+
+/* ---- ICE callbacks ------------------------------------------------------ */
+
+static JaXmlNode *
+build_element (IceUdpTransport *self, GPtrArray *candidates,
+    gboolean with_fingerprint)
+{
+  g_autoptr (JaIceUdpTransport) t = ja_ice_udp_transport_new ();
+
+  t->ufrag = g_strdup (ja_ice_agent_get_ufrag (self->ice));
+  t->pwd = g_strdup (ja_ice_agent_get_pwd (self->ice));
+  for (guint i = 0; candidates != NULL && i < candidates->len; i++)
+    g_ptr_array_add (t->candidates,
+        ja_ice_candidate_copy (g_ptr_array_index (candidates, i)));
+  if (with_fingerprint) {
+    const char *fp = ja_dtls_cert_get_fingerprint (self->cert);
+
+    t->fingerprint_hash = g_strdup (ja_dtls_cert_get_hash_name (self->cert));
+    t->fingerprint = g_strdup (fp);
+    /* Test hook: a fingerprint that is not ours (one nibble changed). */
+    if (g_strcmp0 (g_getenv ("JINGLE_AGENT_TEST_BAD_FINGERPRINT"), "1") == 0
+        && t->fingerprint[0] != '\0')
+      t->fingerprint[0] = t->fingerprint[0] == 'A' ? 'B' : 'A';
+    t->setup = self->local_setup;
+  }
+  return ja_ice_udp_transport_build (t);
+}
+
+static void
+local_candidate_cb (JaIceAgent *agent, const JaIceCandidate *cand,
+    gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+  g_autoptr (GPtrArray) one = NULL;
+
+  /* Candidates gathered before our element went out travel in it. */
+  if (!self->announced)
+    return;
+  one = g_ptr_array_new ();
+  g_ptr_array_add (one, (gpointer) cand);
+  ja_jingle_content_send_transport_info (self->parent.content,
+      build_element (self, one, FALSE));
+}
+
+static void
+gathering_done_cb (JaIceAgent *agent, gpointer user_data)
+{
+}
+
+static gboolean
+connect_timeout_cb (gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+
+  self->connect_timeout_id = 0;
+  if (!self->ice_connected)
+    fail (self, JA_JINGLE_REASON_CONNECTIVITY_ERROR,
+        "ICE: no candidate pair worked within %u s",
+        JA_ICE_UDP_CONNECT_TIMEOUT_MS / 1000);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mark_start (IceUdpTransport *self)
+{
+  if (self->t_start == 0)
+    self->t_start = g_get_monotonic_time ();
+}
+
+static void
+state_changed_cb (JaIceAgent *agent, guint component, JaIceState state,
+    gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+
+  if (component != 1)
+    return;
+  if ((state == JA_ICE_STATE_CONNECTED || state == JA_ICE_STATE_READY)
+      && !self->ice_connected) {
+    self->ice_connected = TRUE;
+    mark_start (self);
+    self->ice_ms = (guint) ((g_get_monotonic_time () - self->t_start) / 1000);
+    g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+    if (self->dtls != NULL && self->dtls_role == JA_DTLS_ROLE_CLIENT)
+      ja_dtls_start (self->dtls);
+  } else if (state == JA_ICE_STATE_FAILED) {
+    fail (self, JA_JINGLE_REASON_CONNECTIVITY_ERROR, self->ice_connected
+        ? "ICE: connectivity lost" : "ICE: every candidate pair failed");
+  }
+}
+
+static char *
+describe_candidate (const JaIceCandidate *c)
+{
+  gboolean v6 = c->ip != NULL && strchr (c->ip, ':') != NULL;
+
+  return g_strdup_printf ("%s %s%s%s:%u %s", c->protocol ? c->protocol : "udp",
+      v6 ? "[" : "", c->ip, v6 ? "]" : "", c->port,
+      ja_ice_candidate_type_to_string (c->type));
+}
+
+static void
+selected_pair_cb (JaIceAgent *agent, guint component,
+    const JaIceCandidate *local, const JaIceCandidate *remote,
+    gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+
+  if (component != 1)
+    return;
+  g_free (self->local_pair);
+  g_free (self->remote_pair);
+  self->local_pair = describe_candidate (local);
+  self->remote_pair = describe_candidate (remote);
+  self->local_type = ja_ice_candidate_type_to_string (local->type);
+}
+
+static void
+receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
+    gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+  guint8 buf[MAX_PACKET + JA_SRTP_MAX_TRAILER];
+
+  if (ja_dtls_is_dtls_packet (data, len)) {
+    if (self->dtls != NULL) {
+      ja_dtls_receive (self->dtls, data, len);
+    } else {
+      if (self->early == NULL)
+        self->early = g_ptr_array_new_with_free_func (
+            (GDestroyNotify) g_bytes_unref);
+      if (self->early->len < MAX_EARLY_PACKETS)
+        g_ptr_array_add (self->early, g_bytes_new (data, len));
+    }
+    return;
+  }
+  if (self->srtp == NULL || self->channel == NULL || len > sizeof buf) {
+    self->dropped_before_keys++;
+    return;
+  }
+  memcpy (buf, data, len);
+  if (!ja_srtp_unprotect (self->srtp, buf, &len, NULL))
+    return;   /* counted in the SRTP stats */
+  {
+    g_autoptr (GBytes) packet = g_bytes_new (buf, len);
+
+    ja_jingle_channel_deliver (self->channel, component, packet);
+  }
+}
+
+static const JaIceCallbacks ice_callbacks = {
+  .local_candidate = local_candidate_cb,
+  .gathering_done = gathering_done_cb,
+  .state_changed = state_changed_cb,
+  .selected_pair = selected_pair_cb,
+  .receive = receive_cb,
+};
+
+/* ---- creation ----------------------------------------------------------- */
+
+static char **
+env_addresses (void)
+{
+  const char *env = g_getenv ("JINGLE_AGENT_ICE_ADDRESSES");
+
+  if (env == NULL || *env == '\0')
+    return NULL;
+  return g_strsplit (env, ",", -1);
+}
+
+static IceUdpTransport *
+transport_new (JaJingleContent *c, gboolean controlling, GError **error)
+{
+  const Options *o = content_options (c);
+  IceUdpTransport *self = g_new0 (IceUdpTransport, 1);
+  g_auto (GStrv) env = env_addresses ();
+  JaIceConfig cfg = { 0 };
+  const char *tap = g_getenv ("JINGLE_AGENT_TEST_TAP");
+
+  cfg.controlling = controlling;
+  cfg.n_components = 1;            /* rtcp-mux */
+  cfg.host_candidates = o != NULL ? o->host_candidates : TRUE;
+  cfg.allow_loopback = o != NULL ? o->allow_loopback : FALSE;
+  cfg.relay_only = o != NULL ? o->relay_only : FALSE;
+  cfg.local_addresses = (const char *const *) (env != NULL ? env
+      : o != NULL ? o->local_addresses : NULL);
+  if (env != NULL)
+    cfg.allow_loopback = TRUE;
+  cfg.stun_host = o != NULL ? o->stun_host : NULL;
+  cfg.stun_port = o != NULL ? o->stun_port : 0;
+  cfg.turn_servers = o != NULL ? o->turn_servers : NULL;
+
+  self->cert = o != NULL && o->cert != NULL ? ja_dtls_cert_ref (o->cert)
+      : default_cert (error);
+  if (self->cert == NULL) {
+    g_free (self);
+    return NULL;
+  }
+  self->ice = ja_ice_agent_new (&cfg, &ice_callbacks, self, error);
+  if (self->ice == NULL) {
+    ja_dtls_cert_unref (self->cert);
+    g_free (self);
+    return NULL;
+  }
+  if (tap != NULL && *tap != '\0') {
+    g_autofree char *p = g_strconcat (tap, ".plain", NULL);
+    g_autofree char *w = g_strconcat (tap, ".wire", NULL);
+
+    self->tap_plain = fopen (p, "ab");
+    self->tap_wire = fopen (w, "ab");
+  }
+  return self;
+}
+
+static void
+ice_udp_free (JaJingleTransport *tp)
+{
+  IceUdpTransport *self = (IceUdpTransport *) tp;
+
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  if (self->channel != NULL) {
+    ja_jingle_channel_close (self->channel);
+    ja_jingle_channel_unref (self->channel);
+  }
+  g_clear_pointer (&self->dtls, ja_dtls_free);
+  g_clear_pointer (&self->ice, ja_ice_agent_free);
+  g_clear_pointer (&self->srtp, ja_srtp_free);
+  g_clear_pointer (&self->keys, ja_srtp_keys_free);
+  g_clear_pointer (&self->cert, ja_dtls_cert_unref);
+  g_clear_pointer (&self->early, g_ptr_array_unref);
+  g_free (self->remote_hash);
+  g_free (self->remote_fingerprint);
+  g_free (self->local_pair);
+  g_free (self->remote_pair);
+  if (self->tap_plain != NULL)
+    fclose (self->tap_plain);
+  if (self->tap_wire != NULL)
+    fclose (self->tap_wire);
+  g_free (self);
+}
+
+/* The peer's element (initiate, accept or transport-info): credentials,
+ * fingerprint, candidates. */
+static gboolean
+take_remote (IceUdpTransport *self, const JaIceUdpTransport *t,
+    GError **error)
+{
+  if (t->fingerprint != NULL) {
+    if (self->remote_fingerprint != NULL
+        && !ja_dtls_fingerprint_equal (self->remote_fingerprint,
+            t->fingerprint)) {
+      g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+          "the DTLS fingerprint changed within the session");
+      return FALSE;
+    }
+    if (self->remote_fingerprint == NULL) {
+      self->remote_hash = g_strdup (t->fingerprint_hash ? t->fingerprint_hash
+          : "sha-256");
+      self->remote_fingerprint = g_strdup (t->fingerprint);
+      if (self->dtls != NULL)
+        ja_dtls_set_peer_fingerprint (self->dtls, self->remote_hash,
+            self->remote_fingerprint);
+    }
+  }
+  if (t->ufrag != NULL && t->pwd != NULL) {
+    mark_start (self);
+    if (!ja_ice_agent_set_remote_credentials (self->ice, t->ufrag, t->pwd,
+            error))
+      return FALSE;
+  }
+  for (guint i = 0; i < t->candidates->len; i++)
+    if (!ja_ice_agent_add_remote_candidate (self->ice,
+            g_ptr_array_index (t->candidates, i), error))
+      return FALSE;
+  if (t->end_of_candidates)
+    ja_ice_agent_remote_gathering_done (self->ice);
+  return TRUE;
+}
+
+static JaJingleTransport *
+ice_udp_new_local (JaJingleContent *c, guint n_components, GError **error)
+{
+  gboolean controlling = ja_jingle_content_get_local_role (c)
+      == JA_JINGLE_ROLE_INITIATOR;
+  IceUdpTransport *self = transport_new (c, controlling, error);
+
+  if (self == NULL)
+    return NULL;
+  self->local_setup = JA_DTLS_SETUP_ACTPASS;
+  if (!ja_ice_agent_gather (self->ice, error)) {
+    ice_udp_free (&self->parent);
+    return NULL;
+  }
+  return &self->parent;
+}
+
+static JaJingleTransport *
+ice_udp_new_remote (JaJingleContent *c, const JaXmlNode *node, GError **error)
+{
+  g_autoptr (JaIceUdpTransport) t = ja_ice_udp_transport_parse (node, error);
+  gboolean controlling = ja_jingle_content_get_local_role (c)
+      == JA_JINGLE_ROLE_INITIATOR;
+  IceUdpTransport *self;
+
+  if (t == NULL)
+    return NULL;
+  if (t->fingerprint == NULL) {
+    /* XEP-0320: without a fingerprint there is no DTLS-SRTP, and we never
+     * send media in the clear. */
+    g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+        "no DTLS <fingerprint/> in the ICE-UDP transport: unencrypted media "
+        "is refused");
+    return NULL;
+  }
+  self = transport_new (c, controlling, error);
+  if (self == NULL)
+    return NULL;
+  self->parent.content = c;
+  /* The answer: RFC 5763 §5 — the answerer SHOULD be active; an offer
+   * that insists on active makes us passive. */
+  if (t->setup == JA_DTLS_SETUP_ACTIVE) {
+    self->local_setup = JA_DTLS_SETUP_PASSIVE;
+  } else {
+    self->local_setup = JA_DTLS_SETUP_ACTIVE;
+  }
+  if (!take_remote (self, t, error) || !ja_ice_agent_gather (self->ice,
+          error)) {
+    ice_udp_free (&self->parent);
+    return NULL;
+  }
+  set_role (self, self->local_setup == JA_DTLS_SETUP_ACTIVE
+      ? JA_DTLS_ROLE_CLIENT : JA_DTLS_ROLE_SERVER);
+  return &self->parent;
+}
+
+static JaXmlNode *
+ice_udp_build (JaJingleTransport *tp, JaJingleAction action)
+{
+  IceUdpTransport *self = (IceUdpTransport *) tp;
+  g_autoptr (GPtrArray) cands = ja_ice_agent_get_local_candidates (self->ice);
+
+  self->announced = TRUE;
+  return build_element (self, cands, TRUE);
+}
+
+static gboolean
+ice_udp_accept_remote (JaJingleTransport *tp, const JaXmlNode *node,
+    GError **error)
+{
+  IceUdpTransport *self = (IceUdpTransport *) tp;
+  g_autoptr (JaIceUdpTransport) t = NULL;
+
+  /* Our own answer echoed back (we are the responder): nothing to do. */
+  if (ja_jingle_content_get_local_role (tp->content)
+      == JA_JINGLE_ROLE_RESPONDER)
+    return TRUE;
+  if (node == NULL) {
+    g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_BAD_REQUEST,
+        "session-accept without an ICE-UDP transport");
+    return FALSE;
+  }
+  t = ja_ice_udp_transport_parse (node, error);
+  if (t == NULL || !take_remote (self, t, error))
+    return FALSE;
+  if (self->remote_fingerprint == NULL) {
+    g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+        "no DTLS <fingerprint/> in the answer: unencrypted media is refused");
+    return FALSE;
+  }
+  /* The responder said active (or nothing, the old default): we serve. */
+  set_role (self, t->setup == JA_DTLS_SETUP_PASSIVE ? JA_DTLS_ROLE_CLIENT
+      : JA_DTLS_ROLE_SERVER);
+  return TRUE;
+}
+
+static gboolean
+ice_udp_handle_info (JaJingleTransport *tp, const JaXmlNode *node,
+    GError **error)
+{
+  IceUdpTransport *self = (IceUdpTransport *) tp;
+  g_autoptr (JaIceUdpTransport) t = ja_ice_udp_transport_parse (node, error);
+
+  return t != NULL && take_remote (self, t, error);
+}
+
+static void
+ice_udp_connect (JaJingleTransport *tp)
+{
+  IceUdpTransport *self = (IceUdpTransport *) tp;
+
+  mark_start (self);
+  if (!self->ice_connected && self->connect_timeout_id == 0)
+    self->connect_timeout_id = g_timeout_add (JA_ICE_UDP_CONNECT_TIMEOUT_MS,
+        connect_timeout_cb, self);
+  ensure_dtls (self);
+}
+
+const JaJingleTransportKind ja_ice_udp_transport_kind = {
+  .api = JA_JINGLE_PLUGIN_API,
+  .ns = JA_NS_JINGLE_ICE_UDP,
+  .flavor = JA_JINGLE_FLAVOR_DATAGRAM,
+  .priority = 10,
+  .new_local = ice_udp_new_local,
+  .new_remote = ice_udp_new_remote,
+  .free = ice_udp_free,
+  .build = ice_udp_build,
+  .accept_remote = ice_udp_accept_remote,
+  .handle_info = ice_udp_handle_info,
+  .connect = ice_udp_connect,
+};
+
+/* ---- info --------------------------------------------------------------- */
+
+gboolean
+ja_ice_udp_transport_get_info (JaJingleTransport *tp, JaIceUdpInfo *info)
+{
+  IceUdpTransport *self = (IceUdpTransport *) tp;
+
+  memset (info, 0, sizeof *info);
+  if (tp == NULL || tp->kind != &ja_ice_udp_transport_kind)
+    return FALSE;
+  info->ice_connected = self->ice_connected;
+  info->secured = self->srtp != NULL;
+  info->ice_ms = self->ice_ms;
+  info->dtls_ms = self->dtls != NULL ? ja_dtls_get_handshake_ms (self->dtls)
+      : 0;
+  info->local_candidate = g_strdup (self->local_pair);
+  info->remote_candidate = g_strdup (self->remote_pair);
+  info->local_type = self->local_type;
+  info->srtp_profile = self->keys != NULL
+      ? ja_srtp_profile_to_string (self->keys->profile) : NULL;
+  info->dtls_role = !self->role_known ? NULL
+      : self->dtls_role == JA_DTLS_ROLE_CLIENT ? "client" : "server";
+  if (self->srtp != NULL)
+    ja_srtp_get_stats (self->srtp, &info->srtp);
+  return TRUE;
+}
+
+void
+ja_ice_udp_info_clear (JaIceUdpInfo *info)
+{
+  g_clear_pointer (&info->local_candidate, g_free);
+  g_clear_pointer (&info->remote_candidate, g_free);
+}

@@ -1,0 +1,61 @@
+/* ice-udp-transport.h — the XEP-0176 ICE-UDP transport kind with XEP-0320
+ * DTLS-SRTP (urn:xmpp:jingle:transports:ice-udp:1): a libnice agent per
+ * content (media/ice-agent), our ufrag/pwd, candidates and DTLS fingerprint
+ * (with setup) in session-initiate / session-accept, more candidates
+ * trickled as transport-info (accepted before session-accept too); once ICE
+ * connects, a DTLS handshake over the component, the peer certificate
+ * checked against the signalled fingerprint, keys exported into libsrtp2.
+ * The channel it hands the application is a datagram channel of plaintext
+ * RTP/RTCP (rtcp-mux, one component): protected on send, unprotected on
+ * receive. ICE failure ends the session with connectivity-error, a DTLS or
+ * fingerprint failure with security-error.
+ *
+ * Test hooks (environment): JINGLE_AGENT_ICE_ADDRESSES=A,B… restricts host
+ * candidates to those addresses (the tests use 127.0.0.1);
+ * JINGLE_AGENT_TEST_BAD_FINGERPRINT=1 signals a fingerprint that is not our
+ * certificate's; JINGLE_AGENT_TEST_TAP=PATH appends every datagram sent,
+ * before protection to PATH.plain and as sent to PATH.wire (4-byte
+ * big-endian length, then the bytes). */
+#pragma once
+
+#include "signalling/jingle/jingle-plugin.h"
+#include "signalling/xmpp/xmpp-stream.h"
+#include "media/dtls-cert.h"
+#include "media/ice-agent.h"
+#include "media/srtp.h"
+
+G_BEGIN_DECLS
+
+/* How long ICE may take to connect before the session ends. */
+#define JA_ICE_UDP_CONNECT_TIMEOUT_MS (20 * 1000)
+
+extern const JaJingleTransportKind ja_ice_udp_transport_kind;
+
+/* Per-stream settings for the sessions that follow (kept on the stream):
+ * the DTLS identity (a reference is taken; NULL: an ephemeral one per
+ * agent) and the ICE configuration (copied; controlling and n_components
+ * are set per session). */
+void ja_ice_udp_transport_set_options (JaXmppStream *stream, JaDtlsCert *cert,
+    const JaIceConfig *config);
+
+/* What a transport of this kind did, for progress lines and benches. */
+typedef struct {
+  gboolean ice_connected;
+  gboolean secured;             /* DTLS done, SRTP keyed */
+  guint ice_ms;                 /* connect() (or first remote data) → ICE connected */
+  guint dtls_ms;                /* handshake */
+  char *local_candidate;        /* "udp 127.0.0.1:40000 host", nullable */
+  char *remote_candidate;
+  const char *local_type;       /* "host", "srflx", "relay", … nullable */
+  const char *srtp_profile;     /* nullable */
+  const char *dtls_role;        /* "client" / "server", nullable */
+  JaSrtpStats srtp;
+} JaIceUdpInfo;
+
+/* FALSE when tp is not of this kind. Free the strings with
+ * ja_ice_udp_info_clear. */
+gboolean ja_ice_udp_transport_get_info (JaJingleTransport *tp,
+    JaIceUdpInfo *info);
+void ja_ice_udp_info_clear (JaIceUdpInfo *info);
+
+G_END_DECLS

@@ -1,0 +1,556 @@
+/* rtp-app.c — the XEP-0167 application kind (see rtp-app.h): a const
+ * vtable over RtpApp, plus the JaRtpStream object the agent watches. The
+ * offer/answer is pure (rtp-negotiate.c); this file turns the negotiated
+ * payload types into a JaMediaAudio configuration and wires its packets to
+ * the content's datagram channel. */
+#include "plugins/rtp/rtp-app.h"
+
+#include <string.h>
+
+#include "plugins/rtp/rtp-description.h"
+#include "plugins/rtp/rtp-negotiate.h"
+#include "signalling/jingle/jingle-content.h"
+#include "signalling/jingle/jingle-error.h"
+#include "signalling/jingle/jingle-session.h"
+#include "signalling/xmpp/ns.h"
+#include "signalling/xmpp/xmpp-error.h"
+
+#define OPTIONS_KEY "ja-rtp-media-options"
+#define NS_RTP_INFO "urn:xmpp:jingle:apps:rtp:info:1"   /* XEP-0167 §7 */
+
+typedef struct {
+  char *source;
+  char *sink;
+  char *record_path;
+  guint counter;               /* for %n in record_path */
+} Options;
+
+struct _JaRtpStream {
+  GObject parent;
+  JaJingleContent *content;    /* unowned; NULL once the app is freed */
+  JaMediaAudio *audio;
+  JaJingleChannel *channel;
+  char *codec;
+  gint64 t_start;
+  guint first_media_ms;
+  gboolean started;
+};
+
+G_DEFINE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, G_TYPE_OBJECT)
+
+enum {
+  SIG_STARTED, SIG_FIRST_MEDIA, SIG_DTMF, SIG_INFO, SIG_MEDIA_ERROR,
+  SIG_SOURCE_ENDED, N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  JaJingleApp parent;
+  JaRtpDescription *local;     /* our offer, or our answer */
+  JaRtpDescription *remote;    /* the peer's offer, or its answer */
+  JaRtpStream *stream;         /* owned */
+} RtpApp;
+
+/* ---- options ------------------------------------------------------------ */
+
+static void
+options_free (gpointer data)
+{
+  Options *o = data;
+
+  g_free (o->source);
+  g_free (o->sink);
+  g_free (o->record_path);
+  g_free (o);
+}
+
+void
+ja_rtp_app_set_media_options (JaXmppStream *stream,
+    const JaRtpMediaOptions *options)
+{
+  Options *o = g_new0 (Options, 1);
+
+  o->source = g_strdup (options->source);
+  o->sink = g_strdup (options->sink);
+  o->record_path = g_strdup (options->record_path);
+  g_object_set_data_full (G_OBJECT (stream), OPTIONS_KEY, o, options_free);
+}
+
+static Options *
+content_options (JaJingleContent *c)
+{
+  JaJingleSignalling *sig = ja_jingle_content_get_signalling (c);
+  JaXmppStream *stream = sig != NULL ? ja_jingle_signalling_get_stream (sig)
+      : NULL;
+
+  return stream != NULL ? g_object_get_data (G_OBJECT (stream), OPTIONS_KEY)
+      : NULL;
+}
+
+/* record_path with "%n" replaced by the call counter. (transfer full) */
+static char *
+record_path_for (Options *o)
+{
+  g_autofree char *n = NULL;
+  g_auto (GStrv) parts = NULL;
+
+  if (o == NULL || o->record_path == NULL)
+    return NULL;
+  if (strstr (o->record_path, "%n") == NULL)
+    return g_strdup (o->record_path);
+  n = g_strdup_printf ("%u", ++o->counter);
+  parts = g_strsplit (o->record_path, "%n", -1);
+  return g_strjoinv (n, parts);
+}
+
+/* ---- JaRtpStream -------------------------------------------------------- */
+
+static void
+ja_rtp_stream_dispose (GObject *object)
+{
+  JaRtpStream *self = JA_RTP_STREAM (object);
+
+  g_clear_pointer (&self->audio, ja_media_audio_free);
+  g_clear_pointer (&self->channel, ja_jingle_channel_unref);
+  G_OBJECT_CLASS (ja_rtp_stream_parent_class)->dispose (object);
+}
+
+static void
+ja_rtp_stream_finalize (GObject *object)
+{
+  JaRtpStream *self = JA_RTP_STREAM (object);
+
+  g_free (self->codec);
+  G_OBJECT_CLASS (ja_rtp_stream_parent_class)->finalize (object);
+}
+
+static void
+ja_rtp_stream_class_init (JaRtpStreamClass *klass)
+{
+  GObjectClass *oc = G_OBJECT_CLASS (klass);
+
+  oc->dispose = ja_rtp_stream_dispose;
+  oc->finalize = ja_rtp_stream_finalize;
+  signals[SIG_STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIG_FIRST_MEDIA] = g_signal_new ("first-media",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+  signals[SIG_DTMF] = g_signal_new ("dtmf", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_CHAR,
+      G_TYPE_UINT);
+  signals[SIG_INFO] = g_signal_new ("info", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_MEDIA_ERROR] = g_signal_new ("media-error",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_SOURCE_ENDED] = g_signal_new ("source-ended",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+}
+
+static void
+ja_rtp_stream_init (JaRtpStream *self)
+{
+}
+
+const char *
+ja_rtp_stream_get_codec (JaRtpStream *self)
+{
+  return self->codec;
+}
+
+gboolean
+ja_rtp_stream_get_stats (JaRtpStream *self, JaMediaAudioStats *stats)
+{
+  memset (stats, 0, sizeof *stats);
+  if (self->audio == NULL)
+    return FALSE;
+  ja_media_audio_get_stats (self->audio, stats);
+  return TRUE;
+}
+
+gboolean
+ja_rtp_stream_send_dtmf (JaRtpStream *self, const char *digits,
+    GError **error)
+{
+  if (self->audio == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+        "no media yet");
+    return FALSE;
+  }
+  return ja_media_audio_send_dtmf (self->audio, digits, error);
+}
+
+guint
+ja_rtp_stream_get_first_media_ms (JaRtpStream *self)
+{
+  return self->first_media_ms;
+}
+
+gboolean
+ja_rtp_stream_is_started (JaRtpStream *self)
+{
+  return self->started;
+}
+
+JaJingleContent *
+ja_rtp_stream_get_content (JaRtpStream *self)
+{
+  return self->content;
+}
+
+/* ---- media callbacks ---------------------------------------------------- */
+
+static void
+send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
+    gpointer user_data)
+{
+  JaRtpStream *self = user_data;
+  g_autoptr (GBytes) packet = NULL;
+
+  if (self->channel == NULL)
+    return;
+  packet = g_bytes_new (data, len);
+  /* A failure (not keyed yet, closed) drops the packet as a network
+   * would; RTP copes. */
+  ja_jingle_channel_send (self->channel, 1, packet, NULL);
+}
+
+static void
+first_media_cb (JaMediaAudio *audio, gpointer user_data)
+{
+  JaRtpStream *self = user_data;
+
+  if (self->first_media_ms == 0)
+    self->first_media_ms = MAX (1,
+        (guint) ((g_get_monotonic_time () - self->t_start) / 1000));
+  g_signal_emit (self, signals[SIG_FIRST_MEDIA], 0);
+}
+
+static void
+dtmf_cb (JaMediaAudio *audio, char digit, guint duration_ms,
+    gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIG_DTMF], 0, digit, duration_ms);
+}
+
+static void
+source_eos_cb (JaMediaAudio *audio, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIG_SOURCE_ENDED], 0);
+}
+
+static void
+error_cb (JaMediaAudio *audio, const GError *error, gpointer user_data)
+{
+  g_autoptr (JaRtpStream) self = g_object_ref (user_data);
+  JaJingleContent *c = self->content;
+
+  g_signal_emit (self, signals[SIG_MEDIA_ERROR], 0, error->message);
+  if (c != NULL)
+    ja_jingle_session_terminate (ja_jingle_content_get_session (c),
+        JA_JINGLE_REASON_MEDIA_ERROR, error->message);
+}
+
+static const JaMediaAudioCallbacks audio_callbacks = {
+  .send_rtp = send_rtp_cb,
+  .first_media = first_media_cb,
+  .dtmf = dtmf_cb,
+  .source_eos = source_eos_cb,
+  .error = error_cb,
+};
+
+static void
+receive_cb (JaJingleChannel *channel, guint component, GBytes *packet,
+    gpointer user_data)
+{
+  JaRtpStream *self = user_data;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (packet, &len);
+
+  if (self->audio != NULL)
+    ja_media_audio_receive (self->audio, data, len);
+}
+
+/* ---- the application kind ---------------------------------------------- */
+
+static RtpApp *
+app_new (JaJingleContent *c)
+{
+  RtpApp *self = g_new0 (RtpApp, 1);
+
+  self->stream = g_object_new (JA_TYPE_RTP_STREAM, NULL);
+  self->stream->content = c;
+  return self;
+}
+
+static guint32
+random_ssrc (void)
+{
+  guint32 ssrc;
+
+  do
+    ssrc = g_random_int ();
+  while (ssrc == 0);
+  return ssrc;
+}
+
+static void
+add_source (JaRtpDescription *d)
+{
+  JaRtpSource *src = g_new0 (JaRtpSource, 1);
+  JaRtpParam *cname = g_new0 (JaRtpParam, 1);
+  g_autofree char *id = g_strdup_printf ("%08x%08x", g_random_int (),
+      g_random_int ());
+
+  d->ssrc = random_ssrc ();
+  d->has_ssrc = TRUE;
+  src->ssrc = d->ssrc;
+  src->params = g_ptr_array_new ();
+  cname->name = g_strdup ("cname");
+  cname->value = g_strdup (id);
+  g_ptr_array_add (src->params, cname);
+  g_ptr_array_add (d->sources, src);
+}
+
+static JaJingleApp *
+rtp_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
+    GError **error)
+{
+  RtpApp *self = app_new (c);
+  const char *media = opts != NULL && opts->params != NULL ? opts->params
+      : "audio";
+
+  if (g_strcmp0 (media, "audio") != 0) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+        "%s calls are not supported yet (audio only)", media);
+    g_object_unref (self->stream);
+    g_free (self);
+    return NULL;
+  }
+  self->local = ja_rtp_negotiate_offer (media);
+  add_source (self->local);
+  return &self->parent;
+}
+
+static JaJingleApp *
+rtp_new_remote (JaJingleContent *c, const JaXmlNode *description,
+    GError **error)
+{
+  g_autoptr (JaRtpDescription) offer = ja_rtp_description_parse (description,
+      error);
+  g_autoptr (JaRtpDescription) answer = NULL;
+  RtpApp *self;
+
+  if (offer == NULL)
+    return NULL;
+  if (g_strcmp0 (offer->media, "audio") != 0) {
+    g_set_error (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+        "media '%s' is not supported (audio only)", offer->media);
+    return NULL;
+  }
+  answer = ja_rtp_negotiate_answer (offer, error);
+  if (answer == NULL)
+    return NULL;
+  add_source (answer);
+  self = app_new (c);
+  self->remote = g_steal_pointer (&offer);
+  self->local = g_steal_pointer (&answer);
+  return &self->parent;
+}
+
+static void
+rtp_free (JaJingleApp *app)
+{
+  RtpApp *self = (RtpApp *) app;
+
+  self->stream->content = NULL;
+  g_clear_pointer (&self->stream->audio, ja_media_audio_free);
+  g_object_unref (self->stream);
+  ja_rtp_description_free (self->local);
+  ja_rtp_description_free (self->remote);
+  g_free (self);
+}
+
+static JaXmlNode *
+rtp_build_description (JaJingleApp *app, JaJingleAction action)
+{
+  return ja_rtp_description_build (((RtpApp *) app)->local);
+}
+
+static gboolean
+rtp_accept_remote (JaJingleApp *app, const JaXmlNode *description,
+    GError **error)
+{
+  RtpApp *self = (RtpApp *) app;
+  JaRtpDescription *answer;
+
+  if (ja_jingle_content_get_local_role (app->content)
+      == JA_JINGLE_ROLE_RESPONDER || description == NULL)
+    return TRUE;
+  answer = ja_rtp_description_parse (description, error);
+  if (answer == NULL)
+    return FALSE;
+  if (ja_rtp_negotiate_send_codec (answer) == NULL) {
+    ja_rtp_description_free (answer);
+    g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+        "the answer names no codec we offered");
+    return FALSE;
+  }
+  ja_rtp_description_free (self->remote);
+  self->remote = answer;
+  return TRUE;
+}
+
+/* Who sends, from the content's senders and our role. */
+static void
+directions (JaJingleContent *c, gboolean *send, gboolean *receive)
+{
+  JaJingleSenders s = ja_jingle_content_get_senders (c);
+  gboolean initiator = ja_jingle_content_get_local_role (c)
+      == JA_JINGLE_ROLE_INITIATOR;
+
+  *send = s == JA_JINGLE_SENDERS_BOTH
+      || (s == JA_JINGLE_SENDERS_INITIATOR && initiator)
+      || (s == JA_JINGLE_SENDERS_RESPONDER && !initiator);
+  *receive = s == JA_JINGLE_SENDERS_BOTH
+      || (s == JA_JINGLE_SENDERS_INITIATOR && !initiator)
+      || (s == JA_JINGLE_SENDERS_RESPONDER && initiator);
+}
+
+static gboolean
+configure (RtpApp *self, JaMediaAudioConfig *cfg, GError **error)
+{
+  JaJingleContent *c = self->parent.content;
+  /* The negotiated list: the answer (ours as responder, the peer's as
+   * initiator); ids are the offer's on both sides. */
+  const JaRtpDescription *neg = ja_jingle_content_get_local_role (c)
+      == JA_JINGLE_ROLE_INITIATOR ? self->remote : self->local;
+  const JaRtpPayloadType *send = neg != NULL
+      ? ja_rtp_negotiate_send_codec (neg) : NULL;
+  const JaRtpPayloadType *dtmf;
+
+  if (send == NULL) {
+    g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+        "no codec in common");
+    return FALSE;
+  }
+  cfg->send_codec = ja_rtp_payload_type_get_name (send);
+  cfg->send_pt = send->id;
+  cfg->send_clock_rate = ja_rtp_payload_type_get_clockrate (send);
+  cfg->send_channels = send->channels;
+  for (guint i = 0; i < neg->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (neg->payload_types, i);
+
+    cfg->recv_codecs[pt->id & 127] = ja_rtp_payload_type_get_name (pt);
+    cfg->recv_clock_rates[pt->id & 127] = ja_rtp_payload_type_get_clockrate (
+        pt);
+  }
+  dtmf = ja_rtp_negotiate_dtmf (neg, cfg->send_clock_rate);
+  if (dtmf != NULL) {
+    cfg->dtmf_pt = dtmf->id;
+    cfg->dtmf_clock_rate = ja_rtp_payload_type_get_clockrate (dtmf);
+  }
+  cfg->local_ssrc = self->local->ssrc;
+  directions (c, &cfg->send, &cfg->receive);
+  g_free (self->stream->codec);
+  self->stream->codec = g_strdup_printf ("%s/%u%s%s (pt %u)", cfg->send_codec,
+      cfg->send_clock_rate, cfg->send_channels > 1 ? "/" : "",
+      cfg->send_channels > 1 ? "2" : "", cfg->send_pt);
+  return TRUE;
+}
+
+static void
+rtp_start (JaJingleApp *app, JaJingleChannel *channel)
+{
+  RtpApp *self = (RtpApp *) app;
+  JaRtpStream *st = self->stream;
+  Options *o = content_options (app->content);
+  g_autofree char *record = record_path_for (o);
+  JaMediaAudioConfig cfg = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  if (st->audio != NULL)
+    return;   /* a transport restart: the pipeline goes on */
+  if (!configure (self, &cfg, &error)) {
+    ja_jingle_session_terminate (ja_jingle_content_get_session (app->content),
+        JA_JINGLE_REASON_FAILED_APPLICATION, error->message);
+    return;
+  }
+  cfg.source = o != NULL ? o->source : NULL;
+  cfg.sink = o != NULL ? o->sink : NULL;
+  cfg.record_path = record;
+  st->t_start = g_get_monotonic_time ();
+  st->channel = ja_jingle_channel_ref (channel);
+  ja_jingle_channel_set_receive_func (channel, receive_cb, st);
+  st->audio = ja_media_audio_new (&cfg, &audio_callbacks, st, &error);
+  if (st->audio == NULL || !ja_media_audio_start (st->audio, &error)) {
+    g_autoptr (JaRtpStream) keep = g_object_ref (st);
+
+    g_signal_emit (st, signals[SIG_MEDIA_ERROR], 0, error->message);
+    ja_jingle_session_terminate (ja_jingle_content_get_session (app->content),
+        JA_JINGLE_REASON_MEDIA_ERROR, error->message);
+    return;
+  }
+  st->started = TRUE;
+  g_signal_emit (st, signals[SIG_STARTED], 0);
+}
+
+static void
+rtp_stop (JaJingleApp *app, JaJingleReason reason)
+{
+  RtpApp *self = (RtpApp *) app;
+
+  /* Finishes the recording now, while the session ends. */
+  g_clear_pointer (&self->stream->audio, ja_media_audio_free);
+  if (self->stream->channel != NULL)
+    ja_jingle_channel_set_receive_func (self->stream->channel, NULL, NULL);
+  g_clear_pointer (&self->stream->channel, ja_jingle_channel_unref);
+}
+
+static gboolean
+rtp_handle_session_info (JaJingleApp *app, const JaXmlNode *payload,
+    GError **error)
+{
+  static const char *const known[] = { "active", "hold", "unhold", "mute",
+    "unmute", "ringing" };
+  RtpApp *self = (RtpApp *) app;
+
+  if (g_strcmp0 (payload->ns, NS_RTP_INFO) != 0) {
+    g_set_error (error, JA_JINGLE_ERROR, JA_JINGLE_ERROR_UNSUPPORTED_INFO,
+        "not an RTP session-info");
+    return FALSE;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_strcmp0 (payload->name, known[i]) == 0) {
+      g_signal_emit (self->stream, signals[SIG_INFO], 0, known[i]);
+      return TRUE;
+    }
+  g_set_error (error, JA_JINGLE_ERROR, JA_JINGLE_ERROR_UNSUPPORTED_INFO,
+      "unknown RTP session-info <%s/>", payload->name);
+  return FALSE;
+}
+
+const JaJingleAppKind ja_rtp_app_kind = {
+  .api = JA_JINGLE_PLUGIN_API,
+  .ns = JA_NS_JINGLE_RTP,
+  .flavor = JA_JINGLE_FLAVOR_DATAGRAM,
+  .n_components = 1,
+  .new_local = rtp_new_local,
+  .new_remote = rtp_new_remote,
+  .free = rtp_free,
+  .build_description = rtp_build_description,
+  .accept_remote = rtp_accept_remote,
+  .start = rtp_start,
+  .stop = rtp_stop,
+  .handle_session_info = rtp_handle_session_info,
+};
+
+JaRtpStream *
+ja_rtp_app_get_stream (JaJingleApp *app)
+{
+  if (app == NULL || app->kind != &ja_rtp_app_kind)
+    return NULL;
+  return ((RtpApp *) app)->stream;
+}

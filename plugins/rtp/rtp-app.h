@@ -1,0 +1,59 @@
+/* rtp-app.h — the XEP-0167 RTP application kind (urn:xmpp:jingle:apps:rtp:1)
+ * for audio: the offer from the codec list, the answer as the intersection
+ * (rtp-negotiate.c), and once the transport is secured, the GStreamer
+ * pipeline (media/media-audio) fed through the content's datagram channel.
+ * Each content has a JaRtpStream (below) that the agent watches.
+ * session-info payloads of XEP-0167 §7 (active, hold, unhold, mute,
+ * unmute, ringing) are taken and announced. */
+#pragma once
+
+#include <glib-object.h>
+#include "signalling/jingle/jingle-plugin.h"
+#include "signalling/xmpp/xmpp-stream.h"
+#include "media/media-audio.h"
+
+G_BEGIN_DECLS
+
+extern const JaJingleAppKind ja_rtp_app_kind;
+
+/* Per-stream media choices for the contents that follow (copied, kept on
+ * the stream): source, sink, WAV recording path (see media-audio.h).
+ * record_path may hold "%n" which becomes a per-call counter (answer
+ * --count N). */
+typedef struct {
+  const char *source;
+  const char *sink;
+  const char *record_path;
+} JaRtpMediaOptions;
+
+void ja_rtp_app_set_media_options (JaXmppStream *stream,
+    const JaRtpMediaOptions *options);
+
+/* JaRtpStream: one audio content as the agent sees it.
+ * Signals:
+ *   "started" (): the transport is secured and the pipeline runs.
+ *   "first-media" (): the first decoded audio from the peer.
+ *   "dtmf" (gchar digit, guint duration_ms): a digit from the peer.
+ *   "info" (const char *name): a session-info from the peer (active,
+ *       hold, unhold, mute, unmute, ringing).
+ *   "media-error" (const char *message): the pipeline failed (the session
+ *       ends with media-error).
+ *   "source-ended" (): a file source reached its end. */
+#define JA_TYPE_RTP_STREAM (ja_rtp_stream_get_type ())
+G_DECLARE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, JA, RTP_STREAM, GObject)
+
+/* The stream of an RTP content's app, NULL for another kind. (transfer none) */
+JaRtpStream *ja_rtp_app_get_stream (JaJingleApp *app);
+
+/* The codec we send, e.g. "opus/48000/2 (pt 111)", NULL before start. */
+const char *ja_rtp_stream_get_codec (JaRtpStream *self);
+gboolean ja_rtp_stream_get_stats (JaRtpStream *self, JaMediaAudioStats *stats);
+gboolean ja_rtp_stream_send_dtmf (JaRtpStream *self, const char *digits,
+    GError **error);
+/* Milliseconds from start to first decoded audio (0 until then). */
+guint ja_rtp_stream_get_first_media_ms (JaRtpStream *self);
+gboolean ja_rtp_stream_is_started (JaRtpStream *self);
+/* The content (transfer none), NULL once it is gone. */
+JaJingleContent *ja_rtp_stream_get_content (JaRtpStream *self);
+
+G_END_DECLS

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# test-cli-call.sh — `jingle-agent call` / `answer` between real processes
+# through the real Prosody (env from tests/integration/servers.sh): a secure
+# audio call (XEP-0167 over ICE-UDP on 127.0.0.1, DTLS-SRTP) with a 440 Hz
+# sine one way and 880 Hz the other, both recorded: each recording's
+# spectrum peaks at the other side's frequency (±5 Hz) with most of the
+# energy there; DTMF digits sent by the caller are reported by the callee in
+# order; the wire is SRTP (a tap on the caller's sent datagrams: every
+# plaintext RTP payload is absent from what went out); a wrong DTLS
+# fingerprint ends the call with security-error (exit 7); the callee hangs
+# up (both exit 0, the caller says by the peer); a caller that is not
+# allowed is declined (exit 5); a call to a bare JID rings two devices
+# (XEP-0353) and connects to the one that proceeds first, the other stops
+# ringing. Accounts frank, grace, heidi: no other test uses them. TAP
+# output; every wait is bounded.
+set -u
+. "$(dirname "$0")/cli-lib.sh"
+: "${WAV_PEAK:?path to the wav-peak tool}"
+RES="call-$$"
+export JINGLE_AGENT_ICE_ADDRESSES=127.0.0.1
+export XDG_DATA_HOME="$tmp/data"
+
+# start_answer USER RESOURCE NAME ARGS...: `answer --json` in the
+# background until ready; sets apid.
+start_answer() {
+  local user=$1 res=$2 name=$3; shift 3
+  # shellcheck disable=SC2046
+  "$JINGLE_AGENT" answer $(acct "$user") --resource "$res" --json \
+    --no-server-services "$@" >"$tmp/$name.json" 2>"$tmp/$name.err" &
+  apid=$!; pids+=("$apid")
+  for _ in $(seq 1 $((100 * T))); do
+    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
+    kill -0 "$apid" 2>/dev/null || break
+    sleep 0.1
+  done
+  nok "answer $name is ready" "$(cat "$tmp/$name.err")"
+  return 1
+}
+
+# call NAME ARGS...: frank calls in the foreground; sets crc.
+call() {
+  local name=$1; shift
+  run_agent call frank --json --no-server-services "$@" \
+    >"$tmp/$name.json" 2>"$tmp/$name.err"; crc=$?
+}
+
+# json_has FILE PYTHON-EXPR: the expression holds over the events list `ev`.
+json_has() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def of(name): return [e for e in ev if e["event"] == name]
+ok = eval(sys.argv[2])
+if not ok:
+    print("# events: %s" % [e["event"] for e in ev])
+    for e in ev:
+        if e["event"] in ("connected", "ended", "error"): print("# %s" % e)
+sys.exit(0 if ok else 1)
+PY
+}
+
+# peak FILE HZ: the recording's dominant frequency is HZ ± 5 with at least
+# half the energy near it.
+peak() {
+  local out
+  out=$("$WAV_PEAK" "$1" 2>&1) || { echo "# wav-peak: $out"; return 1; }
+  echo "# $(basename "$1"): $out"
+  python3 - "$2" "$out" <<'PY'
+import re, sys
+want = float(sys.argv[1]); out = sys.argv[2]
+hz = float(re.search(r"peak_hz=([0-9.]+)", out).group(1))
+share = float(re.search(r"share=([0-9.]+)", out).group(1))
+secs = float(re.search(r"seconds=([0-9.]+)", out).group(1))
+sys.exit(0 if abs(hz - want) <= 5 and share >= 0.5 and secs >= 1.0 else 1)
+PY
+}
+
+# ---- a call both ways, DTMF, SRTP on the wire ---------------------------
+start_answer grace "$RES" g1 --from frank@localhost --count 1 \
+  --audio test:880 --record "$tmp/g1.wav" || exit 1
+gpid=$apid
+JINGLE_AGENT_TEST_TAP="$tmp/tap" call c1 --to "grace@localhost/$RES" \
+  --audio test:440 --record "$tmp/c1.wav" --duration 3 --dtmf 159#
+wait_rc "$gpid" 30; grc=$?
+check "the caller exits 0 after a call that connected (rc=$crc)" test "$crc" -eq 0
+check "the callee exits 0 (rc=$grc)" test "$grc" -eq 0
+check "the caller reports connected with SRTP, host candidates and opus" \
+  json_has "$tmp/c1.json" 'len(of("connected")) == 1 and of("connected")[0]["srtp_profile"].startswith("SRTP_AES128_CM_HMAC_SHA1") and of("connected")[0]["candidate_type"] == "host" and of("connected")[0]["codec"].startswith("opus/48000") and of("connected")[0]["ice_ms"] > 0'
+check "the caller hung up: ended success, not by the peer" \
+  json_has "$tmp/c1.json" 'of("ended")[0]["reason"] == "success" and not of("ended")[0]["by_peer"] and of("ended")[0]["packets_received"] > 50'
+check "the callee saw the caller hang up" \
+  json_has "$tmp/g1.json" 'of("ended")[0]["reason"] == "success" and of("ended")[0]["by_peer"]'
+check "the callee's recording peaks at 440 Hz" peak "$tmp/g1.wav" 440
+check "the caller's recording peaks at 880 Hz" peak "$tmp/c1.wav" 880
+check "the callee reports the DTMF digits 1 5 9 # in order" \
+  json_has "$tmp/g1.json" '"".join(e["digit"] for e in of("dtmf")) == "159#"'
+check "the wire carries SRTP: no plaintext RTP payload was sent" \
+  python3 - "$tmp/tap.plain" "$tmp/tap.wire" <<'PY'
+import struct, sys
+def packets(p):
+    d = open(p, "rb").read(); out = []; i = 0
+    while i + 4 <= len(d):
+        n = struct.unpack(">I", d[i:i+4])[0]; out.append(d[i+4:i+4+n]); i += 4 + n
+    return out
+plain, wire = packets(sys.argv[1]), packets(sys.argv[2])
+rtp = [p for p in plain if len(p) > 12 and not 64 <= (p[1] & 0x7f) <= 95]
+assert len(rtp) > 50 and len(wire) >= len(plain), (len(rtp), len(wire))
+blob = b"".join(wire)
+leaks = [p for p in rtp if p[12:12+16] in blob]
+print("# %d RTP packets sent, %d datagrams on the wire, %d payloads found in clear"
+      % (len(rtp), len(wire), len(leaks)))
+assert not leaks
+PY
+
+# ---- a fingerprint that does not match ----------------------------------
+start_answer grace "$RES" g2 --from frank@localhost --count 1 || exit 1
+gpid=$apid
+JINGLE_AGENT_TEST_BAD_FINGERPRINT=1 call c2 --to "grace@localhost/$RES" \
+  --duration 2
+wait_rc "$gpid" 30; grc=$?
+check "a wrong DTLS fingerprint: the caller exits 7 (rc=$crc)" test "$crc" -eq 7
+check "the call ended with security-error" \
+  json_has "$tmp/c2.json" 'of("ended")[0]["reason"] == "security-error" and not of("connected")'
+check "the callee's side ended with security-error too (rc=$grc)" \
+  json_has "$tmp/g2.json" 'of("ended")[0]["reason"] == "security-error"'
+
+# ---- the callee hangs up ------------------------------------------------
+start_answer grace "$RES" g3 --from frank@localhost --count 1 --duration 2 \
+  || exit 1
+gpid=$apid
+call c3 --to "grace@localhost/$RES"
+wait_rc "$gpid" 30; grc=$?
+check "the callee hung up: both exit 0 (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "the caller reports the end by the peer" \
+  json_has "$tmp/c3.json" 'of("ended")[0]["by_peer"] and of("ended")[0]["reason"] == "success" and of("ended")[0]["connected"]'
+
+# ---- a caller that is not allowed ---------------------------------------
+start_answer grace "$RES" g4 --count 1 || exit 1
+gpid=$apid
+call c4 --to "grace@localhost/$RES"
+kill "$gpid" 2>/dev/null; wait_rc "$gpid" 10 >/dev/null
+check "a caller that is not allowed is declined: exit 5 (rc=$crc)" test "$crc" -eq 5
+check "the caller's end says decline" \
+  json_has "$tmp/c4.json" 'of("ended")[0]["reason"] == "decline"'
+check "the callee says it declined frank" \
+  json_has "$tmp/g4.json" 'len(of("declined")) == 1 and of("declined")[0]["peer"].startswith("frank@localhost/")'
+
+# ---- XEP-0353: two devices ring, the first to proceed takes the call -----
+start_answer heidi "h1-$RES" h1 --from frank@localhost --count 1 --ring-ms 300 \
+  --record "$tmp/h1.wav" || exit 1
+h1pid=$apid
+start_answer heidi "h2-$RES" h2 --from frank@localhost --ring-ms 5000 || exit 1
+h2pid=$apid
+call c5 --to heidi@localhost --audio test:440 --duration 2
+wait_rc "$h1pid" 30; h1rc=$?
+sleep 1
+kill "$h2pid" 2>/dev/null; wait_rc "$h2pid" 10 >/dev/null
+check "a bare-JID call connects (caller $crc, first device $h1rc)" \
+  test "$crc" -eq 0 -a "$h1rc" -eq 0
+check "the caller rang and connected to the device that proceeded first" \
+  json_has "$tmp/c5.json" "len(of('ringing')) >= 1 and of('connected')[0]['jmi'] and of('connected')[0]['peer'] == 'heidi@localhost/h1-$RES'"
+check "the first device's recording peaks at 440 Hz" peak "$tmp/h1.wav" 440
+check "the second device stopped ringing: answered on another device" \
+  json_has "$tmp/h2.json" 'any(e["reason"] == "answered on another device" for e in of("missed")) and not of("incoming")'
+
+# ---- usage --------------------------------------------------------------
+"$JINGLE_AGENT" call --to '' >/dev/null 2>&1; rc=$?
+check "call without a JID is a usage error (rc=$rc)" test "$rc" -eq 2
+"$JINGLE_AGENT" call --to a@b --dtmf 12x >/dev/null 2>&1; rc=$?
+check "call --dtmf with a bad digit is a usage error (rc=$rc)" test "$rc" -eq 2
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
