@@ -102,6 +102,9 @@ gboolean ja_ice_agent_send (JaIceAgent *agent, guint component,
 /* ICE restart: new local ufrag/pwd, gathering again. */
 gboolean ja_ice_agent_restart (JaIceAgent *agent, GError **error);
 
+/* The last state reported for a component (1-based). */
+JaIceState ja_ice_agent_get_state (JaIceAgent *agent, guint component);
+
 /* Milliseconds from the first remote candidate/credentials to CONNECTED of
  * component 1 (0 until then). */
 guint ja_ice_agent_get_connect_ms (JaIceAgent *agent);
