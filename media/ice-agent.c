@@ -236,6 +236,20 @@ new_candidate_cb (NiceAgent *nice, NiceCandidate *nc, gpointer user_data)
     self->cb.local_candidate (self, c, self->user_data);
 }
 
+static guint
+count_local (JaIceAgent *self, guint component)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->local_cands->len; i++)
+    if (((JaIceCandidate *) g_ptr_array_index (self->local_cands, i))
+        ->component == component)
+      n++;
+  return n;
+}
+
+static void set_state (JaIceAgent *self, guint component, JaIceState state);
+
 static void
 gathering_done_cb (NiceAgent *nice, guint stream_id, gpointer user_data)
 {
@@ -248,18 +262,18 @@ gathering_done_cb (NiceAgent *nice, guint stream_id, gpointer user_data)
   self->gathering_done = TRUE;
   if (self->cb.gathering_done != NULL)
     self->cb.gathering_done (self, self->user_data);
+  /* A component with nothing to offer (e.g. relay-only and the TURN server
+   * refused us) can never connect; libnice with trickle would wait forever
+   * for pairs, so say FAILED now. */
+  for (guint comp = 1; comp <= self->n_components; comp++)
+    if (count_local (self, comp) == 0)
+      set_state (self, comp, JA_ICE_STATE_FAILED);
 }
 
+/* The only place a component's state changes (logged, then reported). */
 static void
-state_changed_cb (NiceAgent *nice, guint stream_id, guint component,
-    guint nice_state, gpointer user_data)
+set_state (JaIceAgent *self, guint component, JaIceState state)
 {
-  JaIceAgent *self = user_data;
-  JaIceState state = state_from_nice (nice_state);
-
-  if (stream_id != self->stream_id || component < 1
-      || component > self->n_components)
-    return;
   if (self->states[component - 1] == state)
     return;
   g_debug ("ice %p: component %u %s -> %s", self, component,
@@ -272,6 +286,18 @@ state_changed_cb (NiceAgent *nice, guint stream_id, guint component,
         (g_get_monotonic_time () - self->start_us + 500) / 1000);
   if (self->cb.state_changed != NULL)
     self->cb.state_changed (self, component, state, self->user_data);
+}
+
+static void
+state_changed_cb (NiceAgent *nice, guint stream_id, guint component,
+    guint nice_state, gpointer user_data)
+{
+  JaIceAgent *self = user_data;
+
+  if (stream_id != self->stream_id || component < 1
+      || component > self->n_components)
+    return;
+  set_state (self, component, state_from_nice (nice_state));
 }
 
 static void
