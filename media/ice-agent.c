@@ -374,15 +374,8 @@ set_local_addresses (JaIceAgent *self, const JaIceConfig *config,
 static NiceRelayType
 relay_type (JaIceTurnTransport t)
 {
-  switch (t) {
-    case JA_ICE_TURN_TCP:
-      return NICE_RELAY_TYPE_TURN_TCP;
-    case JA_ICE_TURN_TLS:
-      return NICE_RELAY_TYPE_TURN_TLS;
-    case JA_ICE_TURN_UDP:
-    default:
-      return NICE_RELAY_TYPE_TURN_UDP;
-  }
+  return t == JA_ICE_TURN_TCP ? NICE_RELAY_TYPE_TURN_TCP
+      : NICE_RELAY_TYPE_TURN_UDP;
 }
 
 static gboolean
@@ -399,8 +392,17 @@ set_servers (JaIceAgent *self, const JaIceConfig *config, GError **error)
   for (guint i = 0; config->turn_servers != NULL
       && i < config->turn_servers->len; i++) {
     const JaIceTurnServer *t = g_ptr_array_index (config->turn_servers, i);
-    g_autofree char *ip = resolve_host (t->host, error);
+    g_autofree char *ip = NULL;
 
+    /* libnice 0.1.21 has no TLS client: NICE_RELAY_TYPE_TURN_TLS wraps the
+     * TCP socket only in a fake handshake for the GOOGLE/OC2007R2 modes, so
+     * in RFC5245 mode it would talk plain TCP to a TLS port. Skip it. */
+    if (t->transport == JA_ICE_TURN_TLS) {
+      g_message ("ice %p: TURN over TLS (%s:%u) is not supported by libnice; "
+          "skipped", self, t->host, t->port);
+      continue;
+    }
+    ip = resolve_host (t->host, error);
     if (ip == NULL)
       return FALSE;
     for (guint comp = 1; comp <= self->n_components; comp++)

@@ -1,7 +1,8 @@
 /* ice-agent.h — one libnice agent per Jingle RTP content (RFC 8445 full ICE,
  * RFC 8838 trickle), on the thread-default GMainContext of its creator: all
  * callbacks run there. Host candidates (loopback only when asked), STUN and
- * TURN (UDP, TCP, TLS) servers from the config. */
+ * TURN (UDP, TCP; TLS entries are skipped, see JaIceTurnTransport) servers
+ * from the config. A component that gathered no candidate is FAILED. */
 #pragma once
 
 #include <glib.h>
@@ -12,7 +13,7 @@ G_BEGIN_DECLS
 typedef enum {
   JA_ICE_TURN_UDP,
   JA_ICE_TURN_TCP,
-  JA_ICE_TURN_TLS,
+  JA_ICE_TURN_TLS,              /* skipped: libnice 0.1.21 has no TLS */
 } JaIceTurnTransport;
 
 typedef struct {

@@ -4,7 +4,8 @@
  * and two relay-only JaIceAgents (127.0.0.1 only) connect through coturn
  * over TURN/UDP and TURN/TCP: both selected local candidates are relay
  * candidates and datagrams flow both ways intact. With a wrong TURN
- * password no relay candidate is gathered and ICE ends FAILED. Needs the
+ * password no relay candidate is gathered and ICE ends FAILED; TURN over
+ * TLS (which libnice cannot speak) is skipped. Needs the
  * servers of tests/integration/servers.sh (a missing one fails). */
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +272,40 @@ test_wrong_credentials (void)
   ja_test_ice_side_clear (&b);
 }
 
+static gboolean
+a_gathered_and_failed (gpointer data)
+{
+  JaTestIceSide *a = data;
+
+  return a->gathering_done && a->state == JA_ICE_STATE_FAILED;
+}
+
+/* libnice has no TLS client: a TURN-over-TLS entry (the test coturn's TLS
+ * port) is skipped rather than spoken to in plain TCP, so a relay-only
+ * agent with nothing else gathers nothing and fails. */
+static void
+test_tls_skipped (void)
+{
+  g_autoptr (GPtrArray) turns = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ja_ice_turn_server_free);
+  JaIceTurnServer *turn = fetch_turn ("alice", "udp");
+  JaTestIceSide a = { 0 };
+  JaIceConfig cfg;
+  g_autoptr (GError) error = NULL;
+
+  turn->transport = JA_ICE_TURN_TLS;
+  turn->port = atoi (ja_test_env ("JA_TEST_TURNS_PORT"));
+  g_ptr_array_add (turns, turn);
+  relay_config (&cfg, TRUE, turns);
+  ja_test_ice_side_init (&a, "alice", &cfg);
+  g_assert_true (ja_ice_agent_gather (a.agent, &error));
+  g_assert_no_error (error);
+  g_assert_true (ja_test_wait_until (a_gathered_and_failed, &a,
+          CONNECT_TIMEOUT_MS));
+  g_assert_cmpuint (a.n_local, ==, 0);
+  ja_test_ice_side_clear (&a);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -278,5 +313,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ice-turn/relay-udp", "udp", test_relay);
   g_test_add_data_func ("/ice-turn/relay-tcp", "tcp", test_relay);
   g_test_add_func ("/ice-turn/wrong-credentials", test_wrong_credentials);
+  g_test_add_func ("/ice-turn/tls-skipped", test_tls_skipped);
   return g_test_run ();
 }
