@@ -1,7 +1,8 @@
 /* ice-agent.h — one libnice agent per Jingle RTP content (RFC 8445 full ICE,
  * RFC 8838 trickle), on the thread-default GMainContext of its creator: all
  * callbacks run there. Host candidates (loopback only when asked), STUN and
- * TURN (UDP, TCP, TLS) servers from the config. */
+ * TURN (UDP, TCP; TLS entries are skipped, see JaIceTurnTransport) servers
+ * from the config. A component that gathered no candidate is FAILED. */
 #pragma once
 
 #include <glib.h>
@@ -12,7 +13,7 @@ G_BEGIN_DECLS
 typedef enum {
   JA_ICE_TURN_UDP,
   JA_ICE_TURN_TCP,
-  JA_ICE_TURN_TLS,
+  JA_ICE_TURN_TLS,              /* skipped: libnice 0.1.21 has no TLS */
 } JaIceTurnTransport;
 
 typedef struct {
@@ -69,7 +70,8 @@ typedef struct {
       gsize len, gpointer user_data);
 } JaIceCallbacks;
 
-/* (transfer full) cb is copied. */
+/* (transfer full) cb is copied. Callbacks must not free the agent: defer
+ * ja_ice_agent_free to an idle source. */
 JaIceAgent *ja_ice_agent_new (const JaIceConfig *config,
     const JaIceCallbacks *cb, gpointer user_data, GError **error);
 void ja_ice_agent_free (JaIceAgent *agent);   /* no callback after */
@@ -87,7 +89,9 @@ GPtrArray *ja_ice_agent_get_local_candidates (JaIceAgent *agent);
 
 /* The peer's ufrag/pwd; remote candidates given before this are kept and
  * added once the credentials are known. Changed credentials = ICE restart
- * by the peer. */
+ * by the peer: this agent restarts too (new local ufrag/pwd, its local
+ * candidates announced again from an idle); give the peer's new candidates
+ * after its new credentials. */
 gboolean ja_ice_agent_set_remote_credentials (JaIceAgent *agent,
     const char *ufrag, const char *pwd, GError **error);
 /* A remote candidate (udp only; others are ignored with TRUE). */
@@ -99,8 +103,13 @@ void ja_ice_agent_remote_gathering_done (JaIceAgent *agent);
 gboolean ja_ice_agent_send (JaIceAgent *agent, guint component,
     const guint8 *data, gsize len, GError **error);
 
-/* ICE restart: new local ufrag/pwd, gathering again. */
+/* ICE restart: new local ufrag/pwd; the remote credentials and candidates
+ * are forgotten, and the local candidates (kept by libnice) are announced
+ * again through local_candidate/gathering_done from an idle. */
 gboolean ja_ice_agent_restart (JaIceAgent *agent, GError **error);
+
+/* The last state reported for a component (1-based). */
+JaIceState ja_ice_agent_get_state (JaIceAgent *agent, guint component);
 
 /* Milliseconds from the first remote candidate/credentials to CONNECTED of
  * component 1 (0 until then). */

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Start/stop the servers the integration tests talk to: one Prosody on loopback.
+# Start/stop the servers the integration tests talk to: one Prosody and one
+# coturn (TURN) on loopback.
 #
 #   tests/integration/servers.sh start STATE_DIR   # prints nothing on success but a summary
 #   tests/integration/servers.sh stop  STATE_DIR
 #
 # start: picks free loopback ports, makes a test CA and a certificate for
 # localhost (+ proxy.localhost, 127.0.0.1), writes STATE_DIR/prosody.cfg.lua from
-# prosody.cfg.lua.in, registers alice, bob, carol, dave, erin, frank, grace, heidi and ivan (passwords in
-# STATE_DIR/USER.pass), starts Prosody in the background, waits for its ports and
-# writes STATE_DIR/env (source it: JA_TEST_* variables).
-# stop: ends that Prosody (TERM, then KILL after 5 s) by its recorded pid, nothing else.
+# prosody.cfg.lua.in, registers alice, bob, carol, dave, erin, frank, grace,
+# heidi and ivan (passwords in
+# STATE_DIR/USER.pass), starts Prosody in the background, writes
+# STATE_DIR/turnserver.conf from turnserver.conf.in and starts coturn (its own
+# process, never the system service; pid in STATE_DIR/turn.pid), waits for their
+# ports and writes STATE_DIR/env (source it: JA_TEST_* variables).
+# stop: ends that Prosody and that coturn (TERM, then KILL after 5 s) by their
+# recorded pids, nothing else.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 template="$here/prosody.cfg.lua.in"
+turn_template="$here/turnserver.conf.in"
 users=(alice bob carol dave erin frank grace heidi ivan)
 domain=localhost
 start_timeout=20
@@ -117,16 +123,22 @@ start() {
   fi
   command -v prosody >/dev/null || die "prosody is not installed (run .ci/install)"
   command -v prosodyctl >/dev/null || die "prosodyctl is not installed (run .ci/install)"
+  command -v turnserver >/dev/null || die "turnserver (coturn) is not installed (run .ci/install)"
   [[ -f "$template" ]] || die "missing $template"
+  [[ -f "$turn_template" ]] || die "missing $turn_template"
+  if [[ -f "$state/turn.pid" ]] && alive "$(cat "$state/turn.pid")"; then
+    die "a coturn from $state is already running (pid $(cat "$state/turn.pid")); stop it first"
+  fi
 
   rm -rf "$state/data" "$state/certs"
   mkdir -p "$state/data" "$state/certs"
   chmod 700 "$state/data" "$state/certs"
   rm -f "$state/prosody.log" "$state/prosody.out" "$state/env" "$state/prosody.pid"
+  rm -f "$state/turnserver.log" "$state/turnserver.out" "$state/turnserver.pid" "$state/turndb"
 
-  local ports c2s_port tls_port proxy_port turn_port
-  ports="$(pick_ports 4)" || die "could not pick free ports"
-  read -r c2s_port tls_port proxy_port turn_port <<<"$ports"
+  local ports c2s_port tls_port proxy_port turn_port turns_port
+  ports="$(pick_ports 5)" || die "could not pick free ports"
+  read -r c2s_port tls_port proxy_port turn_port turns_port <<<"$ports"
 
   make_certs "$state/certs"
 
@@ -186,22 +198,57 @@ start() {
     printf ' JA_TEST_CA_FILE=%q JA_TEST_STATE_DIR=%q\n' "$state/certs/ca.pem" "$state"
     printf 'export JA_TEST_PROXY65_JID=proxy.localhost JA_TEST_TURN_PORT=%q JA_TEST_TURN_SECRET_FILE=%q\n' \
       "$turn_port" "$state/turn.secret"
+    printf 'export JA_TEST_TURN_HOST=127.0.0.1 JA_TEST_TURNS_PORT=%q\n' "$turns_port"
   } > "$state/env"
 
-  echo "servers.sh: Prosody pid $pid, c2s $c2s_port (STARTTLS), $tls_port (direct TLS), proxy65 $proxy_port; env in $state/env"
+  start_turn "$state" "$turn_port" "$turns_port" "$turn_secret"
+
+  echo "servers.sh: Prosody pid $pid, c2s $c2s_port (STARTTLS), $tls_port (direct TLS), proxy65 $proxy_port; coturn pid $(cat "$state/turn.pid"), turn $turn_port (udp+tcp), $turns_port (tls); env in $state/env"
 }
 
-stop() {
-  local state="$1"
-  [[ -d "$state" ]] || { echo "servers.sh: no state dir $state" >&2; return 0; }
-  state="$(cd "$state" && pwd)"
-  local pidfile="$state/servers.pid" pid
-  [[ -f "$pidfile" ]] || { echo "servers.sh: nothing to stop in $state"; return 0; }
+# coturn from turnserver.conf.in, in the background; on failure stops
+# everything and exits.
+start_turn() { # state turn_port turns_port secret
+  local state="$1" turn_port="$2" turns_port="$3" secret="$4" cfg="$1/turnserver.conf"
+  sed -e "s|@STATE_DIR@|$state|g" \
+      -e "s|@TURN_PORT@|$turn_port|g" \
+      -e "s|@TURNS_PORT@|$turns_port|g" \
+      -e "s|@TURN_SECRET@|$secret|g" \
+      "$turn_template" > "$cfg"
+  if grep -q '@[A-Z0-9_]*@' "$cfg"; then stop "$state" || true; die "unreplaced placeholder in $cfg"; fi
+  chmod 600 "$cfg"
+  turnserver -c "$cfg" </dev/null >"$state/turnserver.out" 2>&1 &
+  local pid=$!
+  echo "$pid" > "$state/turn.pid"
+  local deadline=$((SECONDS + start_timeout)) ok=0
+  while ((SECONDS < deadline)); do
+    if ! alive "$pid"; then break; fi
+    if port_open 127.0.0.1 "$turn_port" && port_open 127.0.0.1 "$turns_port"; then
+      ok=1
+      break
+    fi
+    sleep 0.1
+  done
+  if ((ok == 0)); then
+    echo "servers.sh: coturn did not start (exit, or no listener within ${start_timeout}s)" >&2
+    echo "----- $state/turnserver.out" >&2
+    tail -n 100 "$state/turnserver.out" >&2 || true
+    echo "----- $state/turnserver.log" >&2
+    tail -n 100 "$state/turnserver.log" >&2 || true
+    stop "$state" || true
+    exit 1
+  fi
+}
+
+# Ends one recorded server process (TERM, then KILL after 5 s), only if its
+# command line still names our config (guards against pid reuse).
+stop_pid() { # pidfile config name
+  local pidfile="$1" cfg="$2" name="$3" pid
+  [[ -f "$pidfile" ]] || return 0
   pid="$(cat "$pidfile")"
   [[ "$pid" =~ ^[0-9]+$ ]] || die "bad pid in $pidfile"
-  # Only signal it if it is still our Prosody (guards against pid reuse).
   if kill -0 "$pid" 2>/dev/null &&
-     tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$state/prosody.cfg.lua"; then
+     tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$cfg"; then
     kill -TERM "$pid" 2>/dev/null || true
     local i
     for ((i = 0; i < 50; i++)); do
@@ -209,12 +256,24 @@ stop() {
       sleep 0.1
     done
     if alive "$pid"; then
-      echo "servers.sh: Prosody $pid ignored TERM, killing" >&2
+      echo "servers.sh: $name $pid ignored TERM, killing" >&2
       kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true
   fi
   rm -f "$pidfile"
+}
+
+stop() {
+  local state="$1"
+  [[ -d "$state" ]] || { echo "servers.sh: no state dir $state" >&2; return 0; }
+  state="$(cd "$state" && pwd)"
+  if [[ ! -f "$state/servers.pid" && ! -f "$state/turn.pid" ]]; then
+    echo "servers.sh: nothing to stop in $state"
+    return 0
+  fi
+  stop_pid "$state/turn.pid" "$state/turnserver.conf" coturn
+  stop_pid "$state/servers.pid" "$state/prosody.cfg.lua" Prosody
   echo "servers.sh: stopped"
 }
 
