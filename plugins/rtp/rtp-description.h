@@ -33,7 +33,7 @@ typedef struct {
 } JaRtpPayloadType;
 
 typedef struct {
-  guint id;                     /* 1..14 (one-byte) or 1..255 */
+  guint id;                     /* XEP-0294: 1..256 or 4096..4351 */
   char *uri;
   char *senders;                /* nullable */
 } JaRtpHdrext;
@@ -82,6 +82,18 @@ const char *ja_rtp_payload_type_get_param (const JaRtpPayloadType *pt,
 const char *ja_rtp_payload_type_get_name (const JaRtpPayloadType *pt);
 /* Likewise the clock rate (8000 for the static audio ids). */
 guint ja_rtp_payload_type_get_clockrate (const JaRtpPayloadType *pt);
+
+/* Builders for the lists (the strings are copied). */
+void ja_rtp_description_add_hdrext (JaRtpDescription *d, guint id,
+    const char *uri, const char *senders);
+/* (transfer none) the new source, owned by d */
+JaRtpSource *ja_rtp_description_add_source (JaRtpDescription *d,
+    guint32 ssrc);
+void ja_rtp_source_add_param (JaRtpSource *src, const char *name,
+    const char *value);
+/* (transfer none) the new group, owned by d; append to its ssrcs */
+JaRtpSsrcGroup *ja_rtp_description_add_ssrc_group (JaRtpDescription *d,
+    const char *semantics);
 
 /* node: the <description/> element. A malformed one is
  * JA_XMPP_ERROR_BAD_REQUEST with a text saying what. (transfer full) */
