@@ -422,26 +422,27 @@ parse_payload_type (const JaXmlNode *node, GError **error)
   return g_steal_pointer (&pt);
 }
 
-/* XEP-0294: id 1-256 or 4096-4351, uri required. */
+/* XEP-0294: id 1-256 or 4096-4351, uri required. We use no extension
+ * yet, so a malformed one is dropped rather than failing the session
+ * (XEP-0294's own Example 1 has id 4907). */
 static gboolean
 parse_hdrext (JaRtpDescription *d, const JaXmlNode *node, GError **error)
 {
+  const char *id_text = ja_xml_node_get_attr (node, "id");
   const char *uri = ja_xml_node_get_attr (node, "uri");
   const char *senders = ja_xml_node_get_attr (node, "senders");
   guint64 id;
 
-  if (!attr_number (node, "id", TRUE, 1, 4351, 0, &id, error))
-    return FALSE;
-  if (id > 256 && id < 4096)
-    return bad_request (error, "<rtp-hdrext/> id %u is not in 1-256 or "
-        "4096-4351", (guint) id);
-  if (uri == NULL || uri[0] == '\0')
-    return bad_request (error, "<rtp-hdrext/> without uri");
-  if (senders != NULL && strcmp (senders, "both") != 0
-      && strcmp (senders, "initiator") != 0
-      && strcmp (senders, "responder") != 0)
-    return bad_request (error, "<rtp-hdrext/> senders '%.16s' unknown",
-        senders);
+  if (!parse_number (id_text, 1, 4351, &id) || (id > 256 && id < 4096)
+      || uri == NULL || uri[0] == '\0'
+      || (senders != NULL && strcmp (senders, "both") != 0
+          && strcmp (senders, "initiator") != 0
+          && strcmp (senders, "responder") != 0)) {
+    g_debug ("rtp: ignoring <rtp-hdrext/> id '%.16s'",
+        id_text ? id_text : "(none)");
+    d->skipped_hdrexts++;
+    return TRUE;
+  }
   if (d->hdrexts->len >= MAX_ENTRIES)
     return bad_request (error, "too many <rtp-hdrext/>");
   ja_rtp_description_add_hdrext (d, (guint) id, uri, senders);

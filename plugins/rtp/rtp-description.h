@@ -3,8 +3,9 @@
  * peers put inside it: XEP-0293 rtcp-fb, XEP-0294 rtp-hdrext, XEP-0339
  * sources and ssrc groups, <rtcp-mux/>, <rtcp-reduced-size/>, bandwidth.
  * Parsing is lenient where deployed peers are (parameter without value,
- * missing channels, unknown children ignored) and strict where the spec
- * says MUST (payload-type id 0..127, media present). */
+ * missing channels, unknown children ignored, malformed header
+ * extensions dropped) and strict where the spec says MUST (payload-type id
+ * 0..127, ssrc 32-bit, media present). */
 #pragma once
 
 #include <glib.h>
@@ -55,6 +56,7 @@ typedef struct {
   GPtrArray *payload_types;     /* of JaRtpPayloadType, in the peer's order */
   GPtrArray *feedback;          /* description-level rtcp-fb (applies to all) */
   GPtrArray *hdrexts;           /* of JaRtpHdrext */
+  guint skipped_hdrexts;        /* malformed ones (bad id, no uri) dropped */
   gboolean extmap_allow_mixed;
   GPtrArray *sources;           /* of JaRtpSource */
   GPtrArray *ssrc_groups;       /* of JaRtpSsrcGroup */

@@ -55,8 +55,9 @@ ja_rtp_negotiate_offer (const char *media)
   JaMediaKind kind;
   guint n;
 
-  g_return_val_if_fail (media_kind (media, &kind), NULL);
-
+  if (!media_kind (media, &kind)) {
+    g_return_val_if_reached (NULL);     /* we only offer audio or video */
+  }
   d = ja_rtp_description_new (media);
   d->rtcp_mux = TRUE;
   list = ja_codecs_list (kind, &n);

@@ -189,7 +189,12 @@ test_xep_0293_0294 (void)
   g_assert_cmpuint (found->len, >=, 1);
   e = ja_rtp_description_parse (g_ptr_array_index (found, 0), NULL);
   g_assert_nonnull (e);
-  g_assert_cmpuint (e->hdrexts->len, >, 0);
+  /* Example 1 offers toffset on id 1 and ntp-64/ntp-56 on id 4907,
+   * outside the 1-256/4096-4351 its own table allows: those two are
+   * dropped, the session survives. */
+  g_assert_cmpuint (e->hdrexts->len, ==, 1);
+  g_assert_cmpuint (e->skipped_hdrexts, ==, 2);
+  g_assert_true (e->extmap_allow_mixed);
   for (guint i = 0; i < e->hdrexts->len; i++) {
     const JaRtpHdrext *ext = g_ptr_array_index (e->hdrexts, i);
 
@@ -388,14 +393,6 @@ static const struct {
     "semantics='FID'><source ssrc='x'/></ssrc-group>" D_CLOSE, "ssrc" },
   { D_OPEN "<ssrc-group xmlns='urn:xmpp:jingle:apps:rtp:ssma:0'/>" D_CLOSE,
     "semantics" },
-  { D_OPEN "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' "
-    "id='300' uri='urn:x'/>" D_CLOSE, "id 300" },
-  { D_OPEN "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' "
-    "id='0' uri='urn:x'/>" D_CLOSE, "id '0'" },
-  { D_OPEN "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' "
-    "id='1'/>" D_CLOSE, "uri" },
-  { D_OPEN "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' "
-    "id='1' uri='urn:x' senders='everyone'/>" D_CLOSE, "senders" },
   { D_OPEN "<bandwidth type='AS'>lots</bandwidth>" D_CLOSE, "bandwidth" },
 };
 
@@ -429,6 +426,15 @@ test_lenient (void)
       "<stream xmlns='urn:xmpp:jingle:apps:rtp:msid:0' id='s'/>"
       "<source xmlns='urn:xmpp:jingle:apps:rtp:ssma:0' ssrc='0'>"
       "  <parameter name='cname'/></source>"
+      "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' id='300' "
+      "  uri='urn:x'/>"
+      "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' id='0' "
+      "  uri='urn:x'/>"
+      "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' id='1'/>"
+      "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' id='2' "
+      "  uri='urn:x' senders='everyone'/>"
+      "<rtp-hdrext xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' id='4096' "
+      "  uri='urn:ok'/>"
       D_CLOSE);
   g_autoptr (GError) error = NULL;
   g_autoptr (JaRtpDescription) d = ja_rtp_description_parse (node, &error);
@@ -443,6 +449,12 @@ test_lenient (void)
   g_assert_cmpuint (pt->params->len, ==, 1);
   g_assert_cmpuint (pt->feedback->len, ==, 0);
   g_assert_cmpuint (d->sources->len, ==, 1);
+  /* header extensions with a bad id, no uri or unknown senders are
+   * dropped and counted; the good one stays */
+  g_assert_cmpuint (d->hdrexts->len, ==, 1);
+  g_assert_cmpuint (((JaRtpHdrext *) g_ptr_array_index (d->hdrexts, 0))->id,
+      ==, 4096);
+  g_assert_cmpuint (d->skipped_hdrexts, ==, 4);
 }
 
 /* ---- session-info ------------------------------------------------------ */
