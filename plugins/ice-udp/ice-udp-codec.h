@@ -16,8 +16,10 @@ typedef enum {
   JA_DTLS_SETUP_ACTPASS,
   JA_DTLS_SETUP_ACTIVE,
   JA_DTLS_SETUP_PASSIVE,
+  JA_DTLS_SETUP_HOLDCONN,       /* XEP-0320 schema, RFC 4145 */
 } JaDtlsSetup;
 
+/* NULL for JA_DTLS_SETUP_NONE; from_string is FALSE on unknown names. */
 const char *ja_dtls_setup_to_string (JaDtlsSetup setup);
 gboolean ja_dtls_setup_from_string (const char *s, JaDtlsSetup *out);
 
@@ -27,7 +29,8 @@ typedef struct {
   GPtrArray *candidates;        /* of JaIceCandidate (udp only) */
   guint skipped_candidates;     /* tcp / unusable ones ignored */
   JaIceCandidate *remote_candidate;   /* nullable: <remote-candidate/> */
-  gboolean end_of_candidates;   /* trickle end marker */
+  gboolean end_of_candidates;   /* trickle end marker:
+                                   <end-of-candidates xmlns='urn:ietf:rfc:8838'/> */
   /* XEP-0320 */
   char *fingerprint_hash;       /* nullable, e.g. "sha-256" */
   char *fingerprint;            /* nullable, "AB:CD:…" */

@@ -3,8 +3,9 @@
  * peers put inside it: XEP-0293 rtcp-fb, XEP-0294 rtp-hdrext, XEP-0339
  * sources and ssrc groups, <rtcp-mux/>, <rtcp-reduced-size/>, bandwidth.
  * Parsing is lenient where deployed peers are (parameter without value,
- * missing channels, unknown children ignored) and strict where the spec
- * says MUST (payload-type id 0..127, media present). */
+ * missing channels, unknown children ignored, malformed header
+ * extensions dropped) and strict where the spec says MUST (payload-type id
+ * 0..127, ssrc 32-bit, media present). */
 #pragma once
 
 #include <glib.h>
@@ -33,7 +34,7 @@ typedef struct {
 } JaRtpPayloadType;
 
 typedef struct {
-  guint id;                     /* 1..14 (one-byte) or 1..255 */
+  guint id;                     /* XEP-0294: 1..256 or 4096..4351 */
   char *uri;
   char *senders;                /* nullable */
 } JaRtpHdrext;
@@ -55,6 +56,7 @@ typedef struct {
   GPtrArray *payload_types;     /* of JaRtpPayloadType, in the peer's order */
   GPtrArray *feedback;          /* description-level rtcp-fb (applies to all) */
   GPtrArray *hdrexts;           /* of JaRtpHdrext */
+  guint skipped_hdrexts;        /* malformed ones (bad id, no uri) dropped */
   gboolean extmap_allow_mixed;
   GPtrArray *sources;           /* of JaRtpSource */
   GPtrArray *ssrc_groups;       /* of JaRtpSsrcGroup */
@@ -82,6 +84,18 @@ const char *ja_rtp_payload_type_get_param (const JaRtpPayloadType *pt,
 const char *ja_rtp_payload_type_get_name (const JaRtpPayloadType *pt);
 /* Likewise the clock rate (8000 for the static audio ids). */
 guint ja_rtp_payload_type_get_clockrate (const JaRtpPayloadType *pt);
+
+/* Builders for the lists (the strings are copied). */
+void ja_rtp_description_add_hdrext (JaRtpDescription *d, guint id,
+    const char *uri, const char *senders);
+/* (transfer none) the new source, owned by d */
+JaRtpSource *ja_rtp_description_add_source (JaRtpDescription *d,
+    guint32 ssrc);
+void ja_rtp_source_add_param (JaRtpSource *src, const char *name,
+    const char *value);
+/* (transfer none) the new group, owned by d; append to its ssrcs */
+JaRtpSsrcGroup *ja_rtp_description_add_ssrc_group (JaRtpDescription *d,
+    const char *semantics);
 
 /* node: the <description/> element. A malformed one is
  * JA_XMPP_ERROR_BAD_REQUEST with a text saying what. (transfer full) */

@@ -34,3 +34,14 @@
 #define JA_NS_JINGLE_ICE_UDP "urn:xmpp:jingle:transports:ice-udp:1" /* XEP-0176 */
 #define JA_NS_JINGLE_DTLS "urn:xmpp:jingle:apps:dtls:0"            /* XEP-0320 */
 #define JA_NS_HASHES "urn:xmpp:hashes:2"                           /* XEP-0300 */
+#define JA_NS_JINGLE_RTP_VIDEO "urn:xmpp:jingle:apps:rtp:video"    /* XEP-0167 */
+#define JA_NS_JINGLE_RTP_INFO "urn:xmpp:jingle:apps:rtp:info:1"    /* XEP-0167 §7 */
+#define JA_NS_JINGLE_RTP_ERRORS "urn:xmpp:jingle:apps:rtp:errors:1" /* XEP-0167 */
+#define JA_NS_JINGLE_RTP_RTCP_FB "urn:xmpp:jingle:apps:rtp:rtcp-fb:0" /* XEP-0293 */
+#define JA_NS_JINGLE_RTP_HDREXT "urn:xmpp:jingle:apps:rtp:rtp-hdrext:0" /* XEP-0294 */
+#define JA_NS_JINGLE_RTP_SSMA "urn:xmpp:jingle:apps:rtp:ssma:0"    /* XEP-0339 */
+#define JA_NS_JINGLE_GROUPING "urn:xmpp:jingle:apps:grouping:0"    /* XEP-0338 */
+#define JA_NS_JINGLE_MESSAGE "urn:xmpp:jingle-message:0"           /* XEP-0353 */
+/* The trickle-ICE end-of-candidates marker browsers' XMPP libraries put in
+ * an ice-udp <transport/> (XEP-0176 defines none; RFC 8838 §8.2). */
+#define JA_NS_ICE_END_OF_CANDIDATES "urn:ietf:rfc:8838"

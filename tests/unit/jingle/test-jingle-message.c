@@ -201,6 +201,47 @@ test_bounds (void)
   g_assert_nonnull (ok);
 }
 
+/* Browsers' session-initiate: no initiator (the from is used), an XEP-0338
+ * BUNDLE <group/> beside the contents, contents without senders. The
+ * group is kept as a payload and survives a rebuild. */
+static void
+test_browser_initiate (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaJingleMessage) msg = parse ("<jingle " J
+      " action='session-initiate' sid='0c1ee5a8'>"
+      "<group xmlns='urn:xmpp:jingle:apps:grouping:0' semantics='BUNDLE'>"
+      "<content name='0'/><content name='1'/></group>"
+      "<content creator='initiator' name='0'>"
+      "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='audio'/>"
+      "<transport xmlns='urn:xmpp:jingle:transports:ice-udp:1'/></content>"
+      "<content creator='initiator' name='1'>"
+      "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='video'/>"
+      "<transport xmlns='urn:xmpp:jingle:transports:ice-udp:1'/></content>"
+      "</jingle>", &error);
+  g_autoptr (JaXmlNode) built = NULL;
+  const JaXmlNode *group = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (msg->action, ==, JA_JINGLE_ACTION_SESSION_INITIATE);
+  g_assert_null (msg->initiator);
+  g_assert_cmpuint (msg->contents->len, ==, 2);
+  g_assert_false (((JaJingleMessageContent *) g_ptr_array_index (
+              msg->contents, 0))->has_senders);
+  for (guint i = 0; i < msg->payloads->len; i++) {
+    const JaXmlNode *p = g_ptr_array_index (msg->payloads, i);
+
+    if (ja_xml_node_is (p, "group", JA_NS_JINGLE_GROUPING))
+      group = p;
+  }
+  g_assert_nonnull (group);
+  g_assert_cmpstr (ja_xml_node_get_attr (group, "semantics"), ==, "BUNDLE");
+  g_assert_cmpuint (ja_xml_node_get_n_children (group), ==, 2);
+  built = ja_jingle_message_build (msg);
+  g_assert_nonnull (ja_xml_node_find (built, "group", JA_NS_JINGLE_GROUPING));
+  g_assert_null (ja_xml_node_get_attr (built, "initiator"));
+}
+
 static void
 test_malformed (void)
 {
@@ -316,6 +357,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jingle/message/lenient", test_lenient);
   g_test_add_func ("/jingle/message/bounds", test_bounds);
   g_test_add_func ("/jingle/message/malformed", test_malformed);
+  g_test_add_func ("/jingle/message/browser-initiate", test_browser_initiate);
   g_test_add_func ("/jingle/error/mapping", test_error_mapping);
   g_test_add_func ("/jingle/registry/priority-and-api", test_registry);
   return g_test_run ();

@@ -1,0 +1,216 @@
+/* rtp-negotiate.c — payload-type offer/answer (XEP-0167 §5, RFC 3264 §6;
+ * see rtp-negotiate.h). Pure functions over the codec table. */
+
+#include "plugins/rtp/rtp-negotiate.h"
+
+#include <string.h>
+
+#include "signalling/xmpp/xmpp-error.h"
+
+#define TELEPHONE_EVENT "telephone-event"
+
+static gboolean
+media_kind (const char *media, JaMediaKind *kind)
+{
+  if (g_strcmp0 (media, "audio") == 0)
+    *kind = JA_MEDIA_AUDIO;
+  else if (g_strcmp0 (media, "video") == 0)
+    *kind = JA_MEDIA_VIDEO;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_dtmf (const JaRtpPayloadType *pt)
+{
+  return g_ascii_strcasecmp (ja_rtp_payload_type_get_name (pt) ?: "",
+      TELEPHONE_EVENT) == 0;
+}
+
+/* "type" or "type subtype" → rtcp-fb on pt. */
+static void
+add_feedback_spec (JaRtpPayloadType *pt, const char *spec)
+{
+  g_auto (GStrv) parts = g_strsplit (spec, " ", 2);
+
+  ja_rtp_payload_type_add_feedback (pt, parts[0], parts[1]);
+}
+
+static void
+add_our_params (JaRtpPayloadType *pt, const JaCodecInfo *c)
+{
+  for (guint i = 0; c->params != NULL && c->params[i] != NULL; i++) {
+    g_auto (GStrv) kv = g_strsplit (c->params[i], "=", 2);
+
+    ja_rtp_payload_type_add_param (pt, kv[0], kv[1]);
+  }
+}
+
+JaRtpDescription *
+ja_rtp_negotiate_offer (const char *media)
+{
+  JaRtpDescription *d;
+  const JaCodecInfo *const *list;
+  JaMediaKind kind;
+  guint n;
+
+  if (!media_kind (media, &kind)) {
+    g_return_val_if_reached (NULL);     /* we only offer audio or video */
+  }
+  d = ja_rtp_description_new (media);
+  d->rtcp_mux = TRUE;
+  list = ja_codecs_list (kind, &n);
+  for (guint i = 0; i < n; i++) {
+    const JaCodecInfo *c = list[i];
+    JaRtpPayloadType *pt = ja_rtp_payload_type_new (c->default_pt, c->name,
+        c->clock_rate, c->channels);
+
+    add_our_params (pt, c);
+    for (guint j = 0; c->rtcp_fb != NULL && c->rtcp_fb[j] != NULL; j++)
+      add_feedback_spec (pt, c->rtcp_fb[j]);
+    g_ptr_array_add (d->payload_types, pt);
+  }
+  return d;
+}
+
+/* The codec of ours an offered payload type is, or NULL. Opus matches
+ * only as 48000/2 (RFC 7587 §7), which the table says; static ids match
+ * without a name. */
+static const JaCodecInfo *
+match (JaMediaKind kind, const JaRtpPayloadType *pt)
+{
+  return ja_codecs_find (kind, ja_rtp_payload_type_get_name (pt),
+      ja_rtp_payload_type_get_clockrate (pt),
+      kind == JA_MEDIA_AUDIO ? pt->channels : 0);
+}
+
+static gboolean
+has_feedback (const JaRtpDescription *offer, const JaRtpPayloadType *pt,
+    const char *type, const char *subtype)
+{
+  GPtrArray *lists[] = { pt->feedback, offer->feedback };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++) {
+    for (guint i = 0; i < lists[l]->len; i++) {
+      const JaRtpFeedback *fb = g_ptr_array_index (lists[l], i);
+
+      if (g_strcmp0 (fb->type, type) == 0
+          && g_strcmp0 (fb->subtype, subtype) == 0)
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Our answer's entry for an offered type: the offer's id, our parameters
+ * (what we want to receive), the rtcp-fb both sides do. */
+static JaRtpPayloadType *
+answer_entry (const JaRtpDescription *offer, const JaRtpPayloadType *pt,
+    const JaCodecInfo *c)
+{
+  JaRtpPayloadType *ans = ja_rtp_payload_type_new (pt->id,
+      ja_rtp_payload_type_get_name (pt),
+      ja_rtp_payload_type_get_clockrate (pt), pt->channels);
+
+  add_our_params (ans, c);
+  for (guint j = 0; c->rtcp_fb != NULL && c->rtcp_fb[j] != NULL; j++) {
+    g_auto (GStrv) parts = g_strsplit (c->rtcp_fb[j], " ", 2);
+
+    if (has_feedback (offer, pt, parts[0], parts[1]))
+      ja_rtp_payload_type_add_feedback (ans, parts[0], parts[1]);
+  }
+  return ans;
+}
+
+JaRtpDescription *
+ja_rtp_negotiate_answer (const JaRtpDescription *offer, GError **error)
+{
+  g_autoptr (JaRtpDescription) ans = NULL;
+  const JaCodecInfo *first = NULL;
+  int dtmf = -1;
+  JaMediaKind kind;
+
+  g_return_val_if_fail (offer != NULL, NULL);
+
+  if (!media_kind (offer->media, &kind)) {
+    g_set_error (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+        "media '%.32s' is not supported", offer->media);
+    return NULL;
+  }
+  /* The codec we will send: the first the offer lists that we run. */
+  for (guint i = 0; i < offer->payload_types->len && first == NULL; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (offer->payload_types, i);
+
+    if (!is_dtmf (pt))
+      first = match (kind, pt);
+  }
+  if (first == NULL) {
+    g_set_error (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+        "no %s codec in common", offer->media);
+    return NULL;
+  }
+  /* One telephone-event, preferably at the chosen codec's clock rate. */
+  for (guint i = 0; i < offer->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (offer->payload_types, i);
+
+    if (!is_dtmf (pt) || match (kind, pt) == NULL)
+      continue;
+    if (ja_rtp_payload_type_get_clockrate (pt) == first->clock_rate) {
+      dtmf = (int) i;
+      break;
+    }
+    if (dtmf < 0)
+      dtmf = (int) i;
+  }
+
+  ans = ja_rtp_description_new (offer->media);
+  ans->rtcp_mux = offer->rtcp_mux;
+  for (guint i = 0; i < offer->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (offer->payload_types, i);
+    const JaCodecInfo *c = match (kind, pt);
+
+    if (c == NULL || (is_dtmf (pt) && (int) i != dtmf))
+      continue;
+    g_ptr_array_add (ans->payload_types, answer_entry (offer, pt, c));
+  }
+  return g_steal_pointer (&ans);
+}
+
+const JaRtpPayloadType *
+ja_rtp_negotiate_send_codec (const JaRtpDescription *d)
+{
+  JaMediaKind kind;
+
+  g_return_val_if_fail (d != NULL, NULL);
+
+  if (!media_kind (d->media, &kind))
+    return NULL;
+  for (guint i = 0; i < d->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
+
+    if (!is_dtmf (pt) && match (kind, pt) != NULL)
+      return pt;
+  }
+  return NULL;
+}
+
+const JaRtpPayloadType *
+ja_rtp_negotiate_dtmf (const JaRtpDescription *d, guint clock_rate)
+{
+  const JaRtpPayloadType *any = NULL;
+
+  g_return_val_if_fail (d != NULL, NULL);
+
+  for (guint i = 0; i < d->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
+
+    if (!is_dtmf (pt))
+      continue;
+    if (ja_rtp_payload_type_get_clockrate (pt) == clock_rate)
+      return pt;
+    if (any == NULL)
+      any = pt;
+  }
+  return any;
+}

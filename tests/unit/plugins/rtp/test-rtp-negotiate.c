@@ -1,0 +1,338 @@
+/* test-rtp-negotiate.c — the payload-type offer/answer
+ * (plugins/rtp/rtp-negotiate.c) over the codec table (media/codecs.c):
+ * our offer is the table, the answer keeps the offer's ids and order,
+ * opus only as 48000/2, static ids without a name, telephone-event only
+ * beside a codec, nothing in common → JA_XMPP_ERROR_NOT_ACCEPTABLE. The
+ * build needs GStreamer's base/good plugins (opus, mulaw, alaw, dtmf,
+ * vp8): the project's packages list them. */
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "media/codecs.h"
+#include "plugins/rtp/rtp-negotiate.h"
+#include "signalling/jingle/jingle-message.h"
+#include "signalling/xml/xml-stream-parser.h"
+#include "signalling/xml/xml-writer.h"
+#include "signalling/xmpp/ns.h"
+#include "signalling/xmpp/xmpp-error.h"
+
+static JaRtpDescription *
+parse_description (const char *xml)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaXmlNode) node = ja_xml_node_parse (xml, -1, &error);
+  JaRtpDescription *d;
+
+  g_assert_no_error (error);
+  d = ja_rtp_description_parse (node, &error);
+  g_assert_no_error (error);
+  return d;
+}
+
+/* "111 opus/48000/2, 0 PCMU/8000/1, …" — what a user reads off a call log. */
+static char *
+describe (const JaRtpDescription *d)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < d->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
+
+    g_string_append_printf (s, "%s%u %s/%u/%u", i ? ", " : "", pt->id,
+        ja_rtp_payload_type_get_name (pt),
+        ja_rtp_payload_type_get_clockrate (pt), pt->channels);
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* The codecs this build must have (FIELD-NOTES: Debian's plugins). */
+static void
+test_codec_table (void)
+{
+  const JaCodecInfo *const *list;
+  guint n;
+
+  list = ja_codecs_list (JA_MEDIA_AUDIO, &n);
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpstr (list[0]->name, ==, "opus");
+  g_assert_cmpuint (list[0]->default_pt, ==, 111);
+  g_assert_cmpstr (list[1]->name, ==, "PCMU");
+  g_assert_cmpstr (list[2]->name, ==, "PCMA");
+  g_assert_nonnull (ja_codecs_find (JA_MEDIA_AUDIO, "OPUS", 48000, 2));
+  g_assert_null (ja_codecs_find (JA_MEDIA_AUDIO, "opus", 48000, 1));
+  g_assert_null (ja_codecs_find (JA_MEDIA_AUDIO, "opus", 16000, 2));
+  g_assert_nonnull (ja_codecs_find (JA_MEDIA_AUDIO, "telephone-event", 8000, 0));
+  g_assert_nonnull (ja_codecs_find (JA_MEDIA_AUDIO, "telephone-event", 48000,
+          1));
+  list = ja_codecs_list (JA_MEDIA_VIDEO, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpstr (list[0]->name, ==, "VP8");
+  g_assert_cmpuint (list[0]->clock_rate, ==, 90000);
+}
+
+/* Our offer is the table, with ids, parameters, rtcp-fb and rtcp-mux, and
+ * says channels='2' for opus (browsers drop opus otherwise). */
+static void
+test_offer (void)
+{
+  g_autoptr (JaRtpDescription) audio = ja_rtp_negotiate_offer ("audio");
+  g_autoptr (JaRtpDescription) video = ja_rtp_negotiate_offer ("video");
+  g_autoptr (JaXmlNode) node = ja_rtp_description_build (audio);
+  g_autofree char *text = describe (audio);
+  const JaCodecInfo *const *list;
+  const JaRtpPayloadType *pt;
+  guint n;
+
+  list = ja_codecs_list (JA_MEDIA_AUDIO, &n);
+  g_assert_cmpuint (audio->payload_types->len, ==, n);
+  for (guint i = 0; i < n; i++) {
+    pt = g_ptr_array_index (audio->payload_types, i);
+    g_assert_cmpuint (pt->id, ==, list[i]->default_pt);
+    g_assert_cmpstr (pt->name, ==, list[i]->name);
+  }
+  g_assert_cmpstr (text, ==, "111 opus/48000/2, 0 PCMU/8000/1, "
+      "8 PCMA/8000/1, 101 telephone-event/8000/1, "
+      "126 telephone-event/48000/1");
+  pt = g_ptr_array_index (audio->payload_types, 0);
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "minptime"), ==, "10");
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "useinbandfec"), ==,
+      "1");
+  g_assert_cmpuint (pt->feedback->len, ==, 0);     /* no transport-cc */
+  pt = g_ptr_array_index (audio->payload_types, 3);
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "events"), ==, "0-15");
+  g_assert_true (audio->rtcp_mux);
+  g_assert_cmpstr (ja_xml_node_get_attr (ja_xml_node_find (node,
+          "payload-type", JA_NS_JINGLE_RTP), "channels"), ==, "2");
+  g_assert_nonnull (ja_xml_node_find (node, "rtcp-mux", JA_NS_JINGLE_RTP));
+
+  g_assert_cmpuint (video->payload_types->len, ==, 1);
+  pt = g_ptr_array_index (video->payload_types, 0);
+  g_assert_cmpuint (pt->id, ==, 96);
+  g_assert_cmpuint (pt->feedback->len, ==, 3);     /* nack, nack pli, ccm fir */
+}
+
+/* The browser-style offer: our answer lists every shared codec with the
+ * offer's ids in its order and one telephone-event at opus's rate; we
+ * send opus. */
+static void
+test_answer_browser (void)
+{
+  g_autofree char *path = g_build_filename (JA_CORPUS_DIR, "rtp-description",
+      "browser-session-initiate", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (JaXmlNode) iq = NULL;
+  g_autoptr (JaJingleMessage) msg = NULL;
+  g_autoptr (JaRtpDescription) offer = NULL;
+  g_autoptr (JaRtpDescription) answer = NULL;
+  g_autoptr (JaRtpDescription) video_offer = NULL;
+  g_autoptr (JaRtpDescription) video_answer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *said = NULL;
+  const JaRtpPayloadType *send, *dtmf, *vp8;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  iq = ja_xml_node_parse (text, -1, &error);
+  g_assert_no_error (error);
+  msg = ja_jingle_message_parse (ja_xml_node_find (iq, "jingle", NULL),
+      &error);
+  g_assert_no_error (error);
+  offer = ja_rtp_description_parse (
+      ja_jingle_message_find_content (msg, JA_JINGLE_ROLE_INITIATOR, "0")->description, &error);
+  g_assert_no_error (error);
+
+  answer = ja_rtp_negotiate_answer (offer, &error);
+  g_assert_no_error (error);
+  said = describe (answer);
+  g_assert_cmpstr (said, ==, "111 opus/48000/2, 0 PCMU/8000/1, "
+      "8 PCMA/8000/1, 110 telephone-event/48000/1");
+  g_assert_true (answer->rtcp_mux);
+  send = ja_rtp_negotiate_send_codec (answer);
+  g_assert_cmpuint (send->id, ==, 111);
+  g_assert_cmpstr (send->name, ==, "opus");
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (send, "useinbandfec"), ==,
+      "1");
+  /* transport-cc was offered, but we do not honour it */
+  g_assert_cmpuint (send->feedback->len, ==, 0);
+  dtmf = ja_rtp_negotiate_dtmf (answer, 48000);
+  g_assert_cmpuint (dtmf->id, ==, 110);
+  /* the offer's own telephone-events: one at each rate */
+  g_assert_cmpuint (ja_rtp_negotiate_dtmf (offer, 8000)->id, ==, 126);
+  g_assert_cmpuint (ja_rtp_negotiate_dtmf (offer, 48000)->id, ==, 110);
+
+  /* Video: VP8 with the offer's id and the rtcp-fb both do. */
+  video_offer = ja_rtp_description_parse (
+      ja_jingle_message_find_content (msg, JA_JINGLE_ROLE_INITIATOR, "1")->description, &error);
+  g_assert_no_error (error);
+  video_answer = ja_rtp_negotiate_answer (video_offer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (video_answer->payload_types->len, ==, 1);
+  vp8 = g_ptr_array_index (video_answer->payload_types, 0);
+  g_assert_cmpuint (vp8->id, ==, 96);
+  g_assert_cmpuint (vp8->feedback->len, ==, 3);
+}
+
+/* XEP-0167 Example 1 offers speex, G729, PCMU, L16, iSAC: we answer PCMU
+ * on id 0 alone. */
+static void
+test_answer_xep_0167 (void)
+{
+  g_autofree char *path = g_build_filename (JA_CORPUS_DIR, "rtp-description",
+      "xep-0167-ex01", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (JaXmlNode) iq = NULL;
+  g_autoptr (JaRtpDescription) offer = NULL;
+  g_autoptr (JaRtpDescription) answer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *said = NULL;
+  JaXmlNode *jingle, *content;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  iq = ja_xml_node_parse (text, -1, &error);
+  g_assert_no_error (error);
+  jingle = ja_xml_node_find (iq, "jingle", NULL);
+  content = ja_xml_node_find (jingle, "content", NULL);
+  offer = ja_rtp_description_parse (ja_xml_node_find (content, "description",
+          JA_NS_JINGLE_RTP), &error);
+  g_assert_no_error (error);
+  answer = ja_rtp_negotiate_answer (offer, &error);
+  g_assert_no_error (error);
+  said = describe (answer);
+  g_assert_cmpstr (said, ==, "0 PCMU/8000/1");
+}
+
+#define A "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='audio'>"
+#define V "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='video'>"
+#define E "</description>"
+
+static const struct {
+  const char *what;
+  const char *offer;
+  const char *answer;           /* NULL: NOT_ACCEPTABLE */
+} table[] = {
+  { "opus mono is refused (browsers need 48000/2)",
+    A "<payload-type id='111' name='opus' clockrate='48000'/>" E, NULL },
+  { "opus at 16000 is refused",
+    A "<payload-type id='111' name='opus' clockrate='16000' channels='2'/>" E,
+    NULL },
+  { "PCMU by static id without name, after a refused opus",
+    A "<payload-type id='109' name='opus' clockrate='48000'/>"
+    "<payload-type id='0'/>" E, "0 PCMU/8000/1" },
+  { "PCMA by static id without name",
+    A "<payload-type id='8'/><payload-type id='3'/>" E, "8 PCMA/8000/1" },
+  { "opus on another id keeps the offer's id; names are case-insensitive",
+    A "<payload-type id='96' name='OPUS' clockrate='48000' channels='2'/>" E,
+    "96 OPUS/48000/2" },
+  { "the offer's order wins over ours",
+    A "<payload-type id='8' name='PCMA' clockrate='8000'/>"
+    "<payload-type id='100' name='opus' clockrate='48000' channels='2'/>" E,
+    "8 PCMA/8000/1, 100 opus/48000/2" },
+  { "telephone-event at the chosen codec's rate",
+    A "<payload-type id='0' name='PCMU' clockrate='8000'/>"
+    "<payload-type id='126' name='telephone-event' clockrate='48000'/>"
+    "<payload-type id='101' name='telephone-event' clockrate='8000'/>" E,
+    "0 PCMU/8000/1, 101 telephone-event/8000/1" },
+  { "telephone-event at another rate when none matches",
+    A "<payload-type id='111' name='opus' clockrate='48000' channels='2'/>"
+    "<payload-type id='101' name='telephone-event' clockrate='8000'/>" E,
+    "111 opus/48000/2, 101 telephone-event/8000/1" },
+  { "telephone-event alone is nothing in common",
+    A "<payload-type id='101' name='telephone-event' clockrate='8000'/>" E,
+    NULL },
+  { "telephone-event at a rate we do not run is dropped",
+    A "<payload-type id='0'/>"
+    "<payload-type id='102' name='telephone-event' clockrate='16000'/>" E,
+    "0 PCMU/8000/1" },
+  { "no common codec",
+    A "<payload-type id='9' name='G722' clockrate='8000'/>"
+    "<payload-type id='97' name='speex' clockrate='8000'/>" E, NULL },
+  { "empty offer", A E, NULL },
+  { "video without VP8",
+    V "<payload-type id='102' name='H264' clockrate='90000'/>" E, NULL },
+  { "VP8 on another id",
+    V "<payload-type id='100' name='VP8' clockrate='90000'/>" E,
+    "100 VP8/90000/1" },
+  { "unknown media",
+    "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='application'>"
+    "<payload-type id='0'/>" E, NULL },
+};
+
+static void
+test_answer_table (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++) {
+    g_autoptr (JaRtpDescription) offer = parse_description (table[i].offer);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JaRtpDescription) answer = ja_rtp_negotiate_answer (offer,
+        &error);
+
+    g_test_message ("%s", table[i].what);
+    if (table[i].answer == NULL) {
+      g_assert_null (answer);
+      g_assert_error (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE);
+      g_assert_cmpuint (strlen (error->message), >, 0);
+    } else {
+      g_autofree char *said = NULL;
+
+      g_assert_no_error (error);
+      said = describe (answer);
+      g_assert_cmpstr (said, ==, table[i].answer);
+    }
+  }
+}
+
+/* The initiator sends the first codec of the responder's answer that it
+ * runs. */
+static void
+test_send_codec (void)
+{
+  g_autoptr (JaRtpDescription) answer = parse_description (A
+      "<payload-type id='126' name='telephone-event' clockrate='8000'/>"
+      "<payload-type id='9' name='G722' clockrate='8000'/>"
+      "<payload-type id='0'/>"
+      "<payload-type id='111' name='opus' clockrate='48000' channels='2'/>" E);
+  g_autoptr (JaRtpDescription) none = parse_description (A
+      "<payload-type id='9' name='G722' clockrate='8000'/>" E);
+  const JaRtpPayloadType *send = ja_rtp_negotiate_send_codec (answer);
+
+  g_assert_cmpuint (send->id, ==, 0);
+  g_assert_cmpstr (ja_rtp_payload_type_get_name (send), ==, "PCMU");
+  g_assert_null (ja_rtp_negotiate_send_codec (none));
+  g_assert_null (ja_rtp_negotiate_dtmf (none, 8000));
+  g_assert_cmpuint (ja_rtp_negotiate_dtmf (answer, 48000)->id, ==, 126);
+}
+
+/* Our offer answered by ourselves: everything matches, ids kept. */
+static void
+test_offer_answers_itself (void)
+{
+  g_autoptr (JaRtpDescription) offer = ja_rtp_negotiate_offer ("audio");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaRtpDescription) answer = ja_rtp_negotiate_answer (offer,
+      &error);
+  g_autofree char *said = NULL;
+
+  g_assert_no_error (error);
+  said = describe (answer);
+  /* one telephone-event only: the one at opus's 48000 */
+  g_assert_cmpstr (said, ==, "111 opus/48000/2, 0 PCMU/8000/1, "
+      "8 PCMA/8000/1, 126 telephone-event/48000/1");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+
+  g_test_add_func ("/rtp/negotiate/codec-table", test_codec_table);
+  g_test_add_func ("/rtp/negotiate/offer", test_offer);
+  g_test_add_func ("/rtp/negotiate/answer-browser", test_answer_browser);
+  g_test_add_func ("/rtp/negotiate/answer-xep-0167", test_answer_xep_0167);
+  g_test_add_func ("/rtp/negotiate/answer-table", test_answer_table);
+  g_test_add_func ("/rtp/negotiate/send-codec", test_send_codec);
+  g_test_add_func ("/rtp/negotiate/offer-answers-itself",
+      test_offer_answers_itself);
+  return g_test_run ();
+}
