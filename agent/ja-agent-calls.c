@@ -14,11 +14,11 @@
 #include "signalling/xmpp/jid.h"
 #include "signalling/xmpp/ns.h"
 
-#define NS_JMI "urn:xmpp:jingle-message:0"        /* XEP-0353 */
+#define NS_JMI JA_NS_JINGLE_MESSAGE
 #define NS_HINTS "urn:xmpp:hints"                 /* XEP-0334 */
 #define NS_CARBONS "urn:xmpp:carbons:2"           /* XEP-0280 */
 #define NS_FORWARD "urn:xmpp:forward:0"           /* XEP-0297 */
-#define NS_RTP_INFO "urn:xmpp:jingle:apps:rtp:info:1"
+#define NS_RTP_INFO JA_NS_JINGLE_RTP_INFO
 #define MAX_PROPOSALS 32
 #define PROCEEDED_TTL_US (60 * G_USEC_PER_SEC)
 

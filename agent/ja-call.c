@@ -16,7 +16,7 @@
 #include "signalling/xmpp/jid.h"
 #include "signalling/xmpp/ns.h"
 
-#define NS_JMI "urn:xmpp:jingle-message:0"        /* XEP-0353 */
+#define NS_JMI JA_NS_JINGLE_MESSAGE
 #define NS_HINTS "urn:xmpp:hints"                 /* XEP-0334 */
 #define FIND_TIMEOUT_MS 10000
 

@@ -16,7 +16,7 @@
 #include "signalling/xmpp/xmpp-error.h"
 
 #define OPTIONS_KEY "ja-rtp-media-options"
-#define NS_RTP_INFO "urn:xmpp:jingle:apps:rtp:info:1"   /* XEP-0167 §7 */
+#define NS_RTP_INFO JA_NS_JINGLE_RTP_INFO
 
 typedef struct {
   char *source;
@@ -202,6 +202,39 @@ ja_rtp_stream_get_content (JaRtpStream *self)
 
 /* ---- media callbacks ---------------------------------------------------- */
 
+/* Ends the session from an idle: the engines' callbacks must not see
+ * their own object freed under them (the end frees the content). */
+typedef struct {
+  JaJingleSession *session;
+  JaJingleReason reason;
+  char *text;
+} Terminate;
+
+static gboolean
+terminate_idle_cb (gpointer data)
+{
+  Terminate *t = data;
+
+  ja_jingle_session_terminate (t->session, t->reason, t->text);
+  g_object_unref (t->session);
+  g_free (t->text);
+  g_free (t);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+terminate_later (JaJingleSession *session, JaJingleReason reason,
+    const char *text)
+{
+  Terminate *t = g_new0 (Terminate, 1);
+
+  t->session = g_object_ref (session);
+  t->reason = reason;
+  t->text = g_strdup (text);
+  g_idle_add (terminate_idle_cb, t);
+}
+
+
 static void
 send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
     gpointer user_data)
@@ -249,7 +282,7 @@ error_cb (JaMediaAudio *audio, const GError *error, gpointer user_data)
 
   g_signal_emit (self, signals[SIG_MEDIA_ERROR], 0, error->message);
   if (c != NULL)
-    ja_jingle_session_terminate (ja_jingle_content_get_session (c),
+    terminate_later (ja_jingle_content_get_session (c),
         JA_JINGLE_REASON_MEDIA_ERROR, error->message);
 }
 
@@ -474,7 +507,7 @@ rtp_start (JaJingleApp *app, JaJingleChannel *channel)
   if (st->audio != NULL)
     return;   /* a transport restart: the pipeline goes on */
   if (!configure (self, &cfg, &error)) {
-    ja_jingle_session_terminate (ja_jingle_content_get_session (app->content),
+    terminate_later (ja_jingle_content_get_session (app->content),
         JA_JINGLE_REASON_FAILED_APPLICATION, error->message);
     return;
   }
@@ -489,7 +522,7 @@ rtp_start (JaJingleApp *app, JaJingleChannel *channel)
     g_autoptr (JaRtpStream) keep = g_object_ref (st);
 
     g_signal_emit (st, signals[SIG_MEDIA_ERROR], 0, error->message);
-    ja_jingle_session_terminate (ja_jingle_content_get_session (app->content),
+    terminate_later (ja_jingle_content_get_session (app->content),
         JA_JINGLE_REASON_MEDIA_ERROR, error->message);
     return;
   }
