@@ -62,6 +62,11 @@ send_cb (const guint8 *data, gsize len, gpointer user_data)
 
   end->n_sent++;
   g_ptr_array_add (end->sent, g_bytes_new (data, len));
+  if (end->drop_ccs > 0 && len > 0 && data[0] == 20) {
+    end->drop_ccs--;
+    end->n_dropped++;
+    return TRUE;
+  }
   if (end->n_sent <= end->drop_first) {
     end->n_dropped++;
     return TRUE;                  /* lost on the wire */

@@ -23,6 +23,7 @@ typedef struct {
   guint n_sent;             /* datagrams sent by this end, dropped included */
   guint n_dropped;
   guint drop_first;         /* drop this end's first N datagrams */
+  guint drop_ccs;           /* drop its first N ChangeCipherSpec datagrams */
   GPtrArray *sent;          /* of GBytes: every datagram this end sent */
 } DtlsPipeEnd;
 

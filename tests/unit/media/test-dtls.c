@@ -217,6 +217,25 @@ test_retransmit (void)
   dtls_pipe_free (pipe);
 }
 
+/* The server's last flight (ChangeCipherSpec, Finished) is lost after the
+ * server has finished: the client retransmits its flight and the server,
+ * already done, answers it again. */
+static void
+test_last_flight_lost (void)
+{
+  DtlsPipe *pipe = dtls_pipe_new (JA_DTLS_ROLE_CLIENT, TRUE);
+
+  pipe->end[1].drop_ccs = 1;
+  ja_dtls_set_timeouts (pipe->end[0].dtls, 20, RUN_MS);
+  ja_dtls_set_timeouts (pipe->end[1].dtls, 20, RUN_MS);
+  ja_dtls_start (pipe->end[0].dtls);
+  ja_dtls_start (pipe->end[1].dtls);
+  g_assert_true (dtls_pipe_run (pipe, RUN_MS));
+  assert_keys_agree (pipe);
+  g_assert_cmpuint (pipe->end[1].n_dropped, ==, 1);
+  dtls_pipe_free (pipe);
+}
+
 /* Random datagrams before every real one don't break the handshake. */
 static void
 test_garbage (void)
@@ -401,6 +420,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dtls/fingerprint/case", test_fingerprint_case);
   g_test_add_func ("/dtls/fingerprint/late", test_late_fingerprint);
   g_test_add_func ("/dtls/loss/retransmit", test_retransmit);
+  g_test_add_func ("/dtls/loss/last-flight", test_last_flight_lost);
   g_test_add_func ("/dtls/loss/garbage", test_garbage);
   g_test_add_func ("/dtls/timeout", test_timeout);
   g_test_add_func ("/dtls/queued-before-start", test_queued_before_start);
