@@ -1,6 +1,7 @@
 /* fuzz-srtp.c — libFuzzer target for SRTP/SRTCP input (media/srtp.c): the
  * input, as a received packet, goes through ja_srtp_unprotect() of fresh
- * contexts with fixed keys, for both DTLS-SRTP profiles. It may fail
+ * contexts with fixed keys, for both DTLS-SRTP profiles and the two
+ * AEAD-GCM ones. It may fail
  * (counted) but never crash or grow. Then the same bytes are protected as
  * if sent: what protects must unprotect back to the same bytes. */
 
@@ -20,9 +21,10 @@ fuzz_srtp_keys (JaSrtpKeys *keys, JaSrtpProfile profile)
 {
   memset (keys, 0, sizeof *keys);
   keys->profile = profile;
-  keys->key_len = 16;
-  keys->salt_len = 14;
-  for (guint i = 0; i < 16; i++) {
+  keys->key_len = profile == JA_SRTP_PROFILE_AEAD_AES_256_GCM ? 32 : 16;
+  keys->salt_len = profile == JA_SRTP_PROFILE_AEAD_AES_128_GCM
+      || profile == JA_SRTP_PROFILE_AEAD_AES_256_GCM ? 12 : 14;
+  for (guint i = 0; i < 32; i++) {
     keys->client_key[i] = (guint8) (0x10 + i);
     keys->server_key[i] = (guint8) (0x80 + i);
   }
@@ -77,5 +79,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     return 0;
   one_profile (JA_SRTP_PROFILE_AES128_CM_SHA1_80, data, size);
   one_profile (JA_SRTP_PROFILE_AES128_CM_SHA1_32, data, size);
+  one_profile (JA_SRTP_PROFILE_AEAD_AES_128_GCM, data, size);
+  one_profile (JA_SRTP_PROFILE_AEAD_AES_256_GCM, data, size);
   return 0;
 }

@@ -19,10 +19,12 @@ fixed_keys (JaSrtpProfile profile)
 {
   JaSrtpKeys *keys = g_new0 (JaSrtpKeys, 1);
   GRand *rand = g_rand_new_with_seed (3711);
+  gboolean gcm = profile == JA_SRTP_PROFILE_AEAD_AES_128_GCM
+      || profile == JA_SRTP_PROFILE_AEAD_AES_256_GCM;
 
   keys->profile = profile;
-  keys->key_len = 16;
-  keys->salt_len = 14;
+  keys->key_len = profile == JA_SRTP_PROFILE_AEAD_AES_256_GCM ? 32 : 16;
+  keys->salt_len = gcm ? 12 : 14;
   for (gsize i = 0; i < sizeof keys->client_key; i++) {
     keys->client_key[i] = (guint8) g_rand_int (rand);
     keys->server_key[i] = (guint8) g_rand_int (rand);
@@ -105,15 +107,31 @@ round_trip (JaSrtp *from, JaSrtp *to, guint8 *buf, gsize len)
   return protected_len;
 }
 
+typedef struct {
+  JaSrtpProfile profile;
+  const char *name;
+  gsize rtp_tag;          /* bytes SRTP appends */
+  gsize rtcp_tag;         /* bytes SRTCP appends after the 4-byte E+index */
+} ProfileCase;
+
+static const ProfileCase profile_cases[] = {
+  { JA_SRTP_PROFILE_AES128_CM_SHA1_80, "SRTP_AES128_CM_HMAC_SHA1_80", 10, 10 },
+  /* RFC 5764 §4.1.2: SRTCP keeps the 80-bit tag. */
+  { JA_SRTP_PROFILE_AES128_CM_SHA1_32, "SRTP_AES128_CM_HMAC_SHA1_32", 4, 10 },
+  /* RFC 7714: a 16-byte GCM tag on both. */
+  { JA_SRTP_PROFILE_AEAD_AES_128_GCM, "SRTP_AEAD_AES_128_GCM", 16, 16 },
+  { JA_SRTP_PROFILE_AEAD_AES_256_GCM, "SRTP_AEAD_AES_256_GCM", 16, 16 },
+};
+
 static void
 test_round_trip (gconstpointer data)
 {
-  JaSrtpProfile profile = GPOINTER_TO_INT (data);
-  g_autoptr (JaSrtpKeys) keys = fixed_keys (profile);
+  const ProfileCase *pc = data;
+  g_autoptr (JaSrtpKeys) keys = fixed_keys (pc->profile);
   g_autoptr (JaSrtp) client = NULL;
   g_autoptr (JaSrtp) server = NULL;
   guint8 buf[BUF];
-  gsize len, wire, tag = profile == JA_SRTP_PROFILE_AES128_CM_SHA1_80 ? 10 : 4;
+  gsize len, wire, tag = pc->rtp_tag;
   JaSrtpStats st;
 
   pair_new (keys, &client, &server);
@@ -126,12 +144,14 @@ test_round_trip (gconstpointer data)
     wire = round_trip (server, client, buf, len);
     g_assert_cmpuint (wire, ==, len + tag);
   }
-  /* SRTCP: E bit + index (4) and an 80-bit tag in both profiles. */
+  /* SRTCP: E bit + index (4), then the tag. */
   len = make_rtcp (buf);
   g_assert_true (ja_srtp_packet_is_rtcp (buf, len));
-  g_assert_cmpuint (round_trip (client, server, buf, len), ==, len + 4 + 10);
+  g_assert_cmpuint (round_trip (client, server, buf, len), ==,
+      len + 4 + pc->rtcp_tag);
   len = make_rtcp (buf);
-  g_assert_cmpuint (round_trip (server, client, buf, len), ==, len + 4 + 10);
+  g_assert_cmpuint (round_trip (server, client, buf, len), ==,
+      len + 4 + pc->rtcp_tag);
 
   ja_srtp_get_stats (client, &st);
   g_assert_cmpuint (st.protected_rtp, ==, 5);
@@ -139,9 +159,7 @@ test_round_trip (gconstpointer data)
   g_assert_cmpuint (st.protected_rtcp, ==, 1);
   g_assert_cmpuint (st.unprotected_rtcp, ==, 1);
   g_assert_cmpuint (st.auth_failures + st.replays + st.other_failures, ==, 0);
-  g_assert_cmpstr (ja_srtp_profile_to_string (profile), ==,
-      profile == JA_SRTP_PROFILE_AES128_CM_SHA1_80
-      ? "SRTP_AES128_CM_HMAC_SHA1_80" : "SRTP_AES128_CM_HMAC_SHA1_32");
+  g_assert_cmpstr (ja_srtp_profile_to_string (pc->profile), ==, pc->name);
 }
 
 /* Keys as a real handshake exports them, both role assignments. */
@@ -426,10 +444,11 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_data_func ("/srtp/round-trip/sha1-80",
-      GINT_TO_POINTER (JA_SRTP_PROFILE_AES128_CM_SHA1_80), test_round_trip);
-  g_test_add_data_func ("/srtp/round-trip/sha1-32",
-      GINT_TO_POINTER (JA_SRTP_PROFILE_AES128_CM_SHA1_32), test_round_trip);
+  for (gsize i = 0; i < G_N_ELEMENTS (profile_cases); i++) {
+    g_autofree char *path = g_strdup_printf ("/srtp/round-trip/%s",
+        profile_cases[i].name);
+    g_test_add_data_func (path, &profile_cases[i], test_round_trip);
+  }
   g_test_add_func ("/srtp/dtls-keys", test_dtls_keys);
   g_test_add_func ("/srtp/tamper", test_tamper);
   g_test_add_func ("/srtp/replay", test_replay);
