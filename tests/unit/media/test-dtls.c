@@ -278,7 +278,7 @@ test_timeout (void)
   g_assert_error (pipe->end[0].error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_DTLS);
   g_assert_null (pipe->end[0].keys);
   g_assert_cmpint (elapsed_ms, >=, 290);
-  g_assert_cmpint (elapsed_ms, <, 2000);
+  g_assert_cmpint (elapsed_ms, <, 3000);   /* generous: a loaded CI host */
   /* It retransmitted while waiting. */
   g_assert_cmpuint (pipe->end[0].n_sent, >=, 2);
   dtls_pipe_free (pipe);
