@@ -4,8 +4,8 @@
  * by gnutls_dtls_get_timeout() on a GSource of the thread-default main
  * context. The peer certificate must match the fingerprint signalled in
  * Jingle; a mismatch fails with JA_MEDIA_ERROR_FINGERPRINT. use_srtp offers
- * SRTP_AES128_CM_HMAC_SHA1_80 and _32 (and the AEAD-GCM profiles where the
- * GnuTLS in use knows them). */
+ * SRTP_AES128_CM_HMAC_SHA1_80 and _32 (GnuTLS 3.7.9 knows no AEAD-GCM
+ * DTLS-SRTP profile; srtp.c would take GCM keys). */
 #pragma once
 
 #include <glib.h>
