@@ -4,8 +4,8 @@
  * by gnutls_dtls_get_timeout() on a GSource of the thread-default main
  * context. The peer certificate must match the fingerprint signalled in
  * Jingle; a mismatch fails with JA_MEDIA_ERROR_FINGERPRINT. use_srtp offers
- * SRTP_AES128_CM_HMAC_SHA1_80 and _32 (and the AEAD-GCM profiles where the
- * GnuTLS in use knows them). */
+ * SRTP_AES128_CM_HMAC_SHA1_80 and _32 (GnuTLS 3.7.9 knows no AEAD-GCM
+ * DTLS-SRTP profile; srtp.c would take GCM keys). */
 #pragma once
 
 #include <glib.h>
@@ -38,6 +38,12 @@ JaDtls *ja_dtls_new (JaDtlsCert *cert, JaDtlsRole role,
     JaDtlsSendFunc send, JaDtlsDoneFunc done, gpointer user_data,
     GError **error);
 void ja_dtls_free (JaDtls *dtls);   /* cancels timers; no callback after */
+/* Before ja_dtls_start(): the initial retransmission timeout (default
+ * 1000 ms, doubled by GnuTLS at each retransmission) and the deadline for
+ * the whole handshake, fingerprint wait included (default 10000 ms; then
+ * JA_MEDIA_ERROR_DTLS). */
+void ja_dtls_set_timeouts (JaDtls *dtls, guint retransmit_ms,
+    guint handshake_ms);
 
 void ja_dtls_set_peer_fingerprint (JaDtls *dtls, const char *hash_name,
     const char *fingerprint);
@@ -48,8 +54,11 @@ void ja_dtls_start (JaDtls *dtls);
 void ja_dtls_receive (JaDtls *dtls, const guint8 *data, gsize len);
 gboolean ja_dtls_is_done (JaDtls *dtls);
 JaDtlsRole ja_dtls_get_role (JaDtls *dtls);
-/* Milliseconds from start to done (0 until done). */
+/* Milliseconds from start to the end of the handshake, rounded up (0
+ * until done). */
 guint ja_dtls_get_handshake_ms (JaDtls *dtls);
+/* The same in microseconds (0 until done). */
+guint64 ja_dtls_get_handshake_us (JaDtls *dtls);
 /* "DTLS1.2" etc. after the handshake (transfer none). */
 const char *ja_dtls_get_version_name (JaDtls *dtls);
 
