@@ -76,6 +76,9 @@ gboolean ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
     GError **error);
 void ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted);
 void ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats);
+/* (transfer none) The GstPipeline, for diagnostics and tests (a gpointer so
+ * that this header needs no GStreamer include). Valid until free. */
+gpointer ja_media_audio_peek_pipeline (JaMediaAudio *audio);
 /* Stop, finish the WAV file (header sizes written), free. */
 void ja_media_audio_free (JaMediaAudio *audio);
 

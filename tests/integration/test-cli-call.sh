@@ -68,9 +68,9 @@ peak() {
   python3 - "$2" "$out" <<'PY'
 import re, sys
 want = float(sys.argv[1]); out = sys.argv[2]
-hz = float(re.search(r"peak_hz=([0-9.]+)", out).group(1))
+hz = float(re.search(r"frequency=([0-9.]+)", out).group(1))
 share = float(re.search(r"share=([0-9.]+)", out).group(1))
-secs = float(re.search(r"seconds=([0-9.]+)", out).group(1))
+secs = float(re.search(r"duration=([0-9.]+)", out).group(1))
 sys.exit(0 if abs(hz - want) <= 5 and share >= 0.5 and secs >= 1.0 else 1)
 PY
 }

@@ -1,0 +1,1261 @@
+/* media-audio.c — the GStreamer audio engine of one RTP audio content
+ * (XEP-0167 media side, RTP per RFC 3550, rtcp-mux per RFC 5761 §4, DTMF per
+ * RFC 4733). One pipeline holds both directions around one rtpbin session:
+ *   send:    source → audioconvert → audioresample → volume (mute) → encoder
+ *            → payloader → [rtpdtmfmux ← rtpdtmfsrc] → rtpbin → appsinks
+ *   receive: appsrc (RTP) / appsrc (RTCP) → rtpbin (jitter buffer) →
+ *            depayloader → decoder → funnel → tee → sink, WAV recorder.
+ * Streaming threads never call the user: everything they report goes through
+ * one event queue drained by a GSource on the creator's thread-default
+ * context. Owns the pipeline; the caller owns the JaMediaAudio. */
+#include "media/media-audio.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <gst/gst.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+
+#include "media/media-error.h"
+
+#define JITTER_LATENCY_MS 60
+#define RTP_MTU 1200
+#define DTMF_TONE_MS 100
+#define DTMF_GAP_MS 60
+#define DTMF_PAUSE_MS 500
+#define RECORD_EOS_TIMEOUT_US (3 * G_TIME_SPAN_SECOND)
+#define MIX_RATE 48000
+
+/* Encoding name → elements (media/codecs.c owns negotiation; this table only
+ * says which GStreamer elements carry each name). */
+typedef struct {
+  const char *name;             /* as in XEP-0167 / SDP */
+  const char *caps_name;        /* encoding-name in application/x-rtp caps */
+  const char *encoder, *payloader, *depayloader, *decoder;
+  guint default_rate;
+} CodecElements;
+
+static const CodecElements codec_table[] = {
+  { "opus", "OPUS", "opusenc", "rtpopuspay", "rtpopusdepay", "opusdec", 48000 },
+  { "PCMU", "PCMU", "mulawenc", "rtppcmupay", "rtppcmudepay", "mulawdec", 8000 },
+  { "PCMA", "PCMA", "alawenc", "rtppcmapay", "rtppcmadepay", "alawdec", 8000 },
+};
+
+typedef enum {
+  EV_RTP,
+  EV_FIRST_MEDIA,
+  EV_DTMF,
+  EV_SOURCE_EOS,
+  EV_ERROR,
+} EventType;
+
+typedef struct {
+  EventType type;
+  GBytes *bytes;                /* EV_RTP */
+  char digit;                   /* EV_DTMF */
+  guint duration_ms;
+  GError *error;                /* EV_ERROR */
+} Event;
+
+typedef struct {
+  GSource source;
+  JaMediaAudio *audio;
+} EventSource;
+
+struct _JaMediaAudio {
+  JaMediaAudioConfig config;    /* strings owned (duplicated) */
+  JaMediaAudioCallbacks cb;
+  gpointer user_data;
+
+  GMainContext *context;        /* the creator's thread-default context */
+  GSource *event_source;
+  GAsyncQueue *events;          /* Event*, pushed by any thread */
+  gboolean in_dispatch;
+  gboolean freed;               /* free() ran inside a callback */
+
+  GstElement *pipeline;
+  GstElement *rtpbin;
+  GstElement *volume;
+  GstElement *rtp_in, *rtcp_in; /* appsrcs */
+  GstElement *dtmf_src;
+  GstElement *funnel;           /* NULL when not receiving */
+  GstElement *record_queue;
+  GPtrArray *jitterbuffers;     /* GstElement*, owned; under lock */
+  gboolean started;
+  guint32 ssrc;
+
+  GMutex lock;                  /* guards the fields below */
+  guint64 packets_sent, bytes_sent;
+  guint64 packets_received, bytes_received;
+  guint64 dtmf_sent, dtmf_received;
+  gboolean first_media;
+  gboolean error_reported;
+  gboolean record_eos;
+  GCond record_cond;
+  /* RFC 4733 receive state: the event being played. */
+  gboolean rx_event_valid, rx_event_reported;
+  guint32 rx_event_ts;
+  guint8 rx_event;
+  guint rx_event_duration;
+
+  /* DTMF send sequencer (main context only). */
+  GString *dtmf_pending;
+  GSource *dtmf_timer;
+  gboolean dtmf_tone_on;
+
+  /* kbps snapshot (get_stats). */
+  gint64 stats_time;
+  guint64 stats_bytes_sent, stats_bytes_received;
+  double send_kbps, recv_kbps;
+};
+
+/* --- events: streaming threads → creator's context --------------------- */
+
+static void
+event_free (Event *ev)
+{
+  g_clear_pointer (&ev->bytes, g_bytes_unref);
+  g_clear_error (&ev->error);
+  g_free (ev);
+}
+
+static void
+push_event (JaMediaAudio *self, Event *ev)
+{
+  g_async_queue_push (self->events, ev);
+  g_source_set_ready_time (self->event_source, 0);
+}
+
+static void
+push_simple_event (JaMediaAudio *self, EventType type)
+{
+  Event *ev = g_new0 (Event, 1);
+
+  ev->type = type;
+  push_event (self, ev);
+}
+
+static void
+deliver_event (JaMediaAudio *self, Event *ev)
+{
+  switch (ev->type) {
+    case EV_RTP:
+      if (self->cb.send_rtp != NULL) {
+        gsize len;
+        const guint8 *data = g_bytes_get_data (ev->bytes, &len);
+
+        self->cb.send_rtp (self, data, len, self->user_data);
+      }
+      break;
+    case EV_FIRST_MEDIA:
+      if (self->cb.first_media != NULL)
+        self->cb.first_media (self, self->user_data);
+      break;
+    case EV_DTMF:
+      if (self->cb.dtmf != NULL)
+        self->cb.dtmf (self, ev->digit, ev->duration_ms, self->user_data);
+      break;
+    case EV_SOURCE_EOS:
+      if (self->cb.source_eos != NULL)
+        self->cb.source_eos (self, self->user_data);
+      break;
+    case EV_ERROR:
+      if (self->cb.error != NULL)
+        self->cb.error (self, ev->error, self->user_data);
+      break;
+  }
+}
+
+static void free_memory (JaMediaAudio *self);
+
+static gboolean
+event_source_dispatch (GSource *source, GSourceFunc callback,
+    gpointer user_data)
+{
+  JaMediaAudio *self = ((EventSource *) source)->audio;
+  Event *ev;
+
+  g_source_set_ready_time (source, -1);
+  self->in_dispatch = TRUE;
+  /* One wake-up drains a whole batch: one context iteration per burst of
+   * RTP packets, not one per packet. */
+  while (!self->freed && (ev = g_async_queue_try_pop (self->events)) != NULL) {
+    deliver_event (self, ev);
+    event_free (ev);
+  }
+  self->in_dispatch = FALSE;
+  if (self->freed)
+    free_memory (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs event_source_funcs = {
+  .dispatch = event_source_dispatch,
+};
+
+/* --- helpers ------------------------------------------------------------ */
+
+static gboolean
+init_gstreamer (GError **error)
+{
+  static gsize once = 0;
+  static GError *init_error = NULL;
+
+  if (g_once_init_enter (&once)) {
+    if (!gst_init_check (NULL, NULL, &init_error))
+      g_prefix_error (&init_error, "GStreamer: ");
+    g_once_init_leave (&once, 1);
+  }
+  if (init_error != NULL) {
+    g_set_error_literal (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+        init_error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static const CodecElements *
+find_codec (const char *name)
+{
+  if (name == NULL)
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
+    if (g_ascii_strcasecmp (codec_table[i].name, name) == 0)
+      return &codec_table[i];
+  return NULL;
+}
+
+static GstElement *
+make_element (const char *factory, const char *name, GError **error)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+
+  if (e == NULL)
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
+        "GStreamer element %s is not installed", factory);
+  return e;
+}
+
+/* The one GStreamer → GError helper (STYLE.md §3.3). */
+static GError *
+error_from_message (GstMessage *msg)
+{
+  g_autoptr (GError) gst_error = NULL;
+  g_autofree char *debug = NULL;
+
+  gst_message_parse_error (msg, &gst_error, &debug);
+  return g_error_new (JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE, "%s: %s",
+      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), gst_error->message);
+}
+
+static GstElement *
+parse_bin (const char *desc, GError **error)
+{
+  g_autoptr (GError) parse_error = NULL;
+  GstElement *bin = gst_parse_bin_from_description (desc, TRUE, &parse_error);
+
+  if (bin == NULL) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+        "pipeline \"%s\": %s", desc, parse_error->message);
+    return NULL;
+  }
+  return bin;
+}
+
+static gboolean
+add_and_link (GstElement *pipeline, GError **error, GstElement *first, ...)
+{
+  va_list ap;
+  GstElement *prev = first, *next;
+
+  gst_bin_add (GST_BIN (pipeline), first);
+  va_start (ap, first);
+  while ((next = va_arg (ap, GstElement *)) != NULL) {
+    gst_bin_add (GST_BIN (pipeline), next);
+    if (!gst_element_link (prev, next)) {
+      g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+          "cannot link %s to %s", GST_ELEMENT_NAME (prev),
+          GST_ELEMENT_NAME (next));
+      va_end (ap);
+      return FALSE;
+    }
+    prev = next;
+  }
+  va_end (ap);
+  return TRUE;
+}
+
+static gboolean
+link_pads (GstElement *src, const char *src_pad, GstElement *sink,
+    const char *sink_pad, GError **error)
+{
+  if (!gst_element_link_pads (src, src_pad, sink, sink_pad)) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+        "cannot link %s:%s to %s:%s", GST_ELEMENT_NAME (src),
+        src_pad ? src_pad : "*", GST_ELEMENT_NAME (sink),
+        sink_pad ? sink_pad : "*");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* --- bus ---------------------------------------------------------------- */
+
+static GstBusSyncReply
+bus_sync_cb (GstBus *bus, GstMessage *msg, gpointer user_data)
+{
+  JaMediaAudio *self = user_data;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    gboolean first;
+
+    g_mutex_lock (&self->lock);
+    first = !self->error_reported;
+    self->error_reported = TRUE;
+    g_mutex_unlock (&self->lock);
+    if (first) {
+      Event *ev = g_new0 (Event, 1);
+
+      ev->type = EV_ERROR;
+      ev->error = error_from_message (msg);
+      g_debug ("audio %08x: %s", self->ssrc, ev->error->message);
+      push_event (self, ev);
+    }
+  }
+  /* No bus watch: nothing may pile up on the bus. A sync handler that
+   * drops a message owns it. */
+  gst_message_unref (msg);
+  return GST_BUS_DROP;
+}
+
+/* --- send side ---------------------------------------------------------- */
+
+static void
+decodebin_pad_added_cb (GstElement *decodebin, GstPad *pad, gpointer data)
+{
+  GstElement *next = data;
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (next, "sink");
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+
+  if (gst_pad_is_linked (sink))
+    return;
+  if (caps != NULL && !g_str_has_prefix (
+          gst_structure_get_name (gst_caps_get_structure (caps, 0)), "audio/"))
+    return;
+  gst_pad_link (pad, sink);
+}
+
+/* The source, ending in raw audio on `convert`'s sink. */
+static gboolean
+build_source (JaMediaAudio *self, GstElement *convert, guint rate,
+    GError **error)
+{
+  const char *spec = self->config.source ? self->config.source : "test";
+  GstElement *src;
+
+  if (g_str_equal (spec, "test") || g_str_has_prefix (spec, "test:")
+      || g_str_equal (spec, "silence")) {
+    double freq = 440;
+
+    if (g_str_has_prefix (spec, "test:")) {
+      char *end = NULL;
+
+      freq = g_ascii_strtod (spec + 5, &end);
+      if (end == spec + 5 || *end != '\0' || freq <= 0 || freq > 20000) {
+        g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+            "bad test source frequency in \"%s\"", spec);
+        return FALSE;
+      }
+    }
+    src = make_element ("audiotestsrc", "source", error);
+    if (src == NULL)
+      return FALSE;
+    /* 20 ms buffers at the rate it will negotiate (the encoder's). */
+    g_object_set (src, "is-live", TRUE, "samplesperbuffer", (int) rate / 50,
+        NULL);
+    if (g_str_equal (spec, "silence"))
+      gst_util_set_object_arg (G_OBJECT (src), "wave", "silence");
+    else
+      g_object_set (src, "freq", freq, NULL);
+  } else if (g_str_has_prefix (spec, "file:")) {
+    GstElement *filesrc = make_element ("filesrc", "file", error);
+    GstElement *decode, *sync;
+
+    if (filesrc == NULL)
+      return FALSE;
+    decode = make_element ("decodebin", "decode", error);
+    sync = decode ? make_element ("clocksync", "pace", error) : NULL;
+    if (sync == NULL) {
+      gst_object_unref (filesrc);
+      g_clear_object (&decode);
+      return FALSE;
+    }
+    g_object_set (filesrc, "location", spec + 5, NULL);
+    gst_bin_add_many (GST_BIN (self->pipeline), filesrc, decode, sync, NULL);
+    /* A file decodes faster than real time: pace it to the clock. */
+    g_signal_connect (decode, "pad-added",
+        G_CALLBACK (decodebin_pad_added_cb), sync);
+    return link_pads (filesrc, NULL, decode, NULL, error)
+        && link_pads (sync, NULL, convert, NULL, error);
+  } else if (g_str_equal (spec, "device") || g_str_has_prefix (spec, "device:")) {
+    if (spec[6] == ':') {
+      src = make_element ("pulsesrc", "source", error);
+      if (src != NULL)
+        g_object_set (src, "device", spec + 7, NULL);
+    } else {
+      src = make_element ("autoaudiosrc", "source", error);
+    }
+    if (src == NULL)
+      return FALSE;
+  } else if (g_str_has_prefix (spec, "pipeline:")) {
+    src = parse_bin (spec + 9, error);
+    if (src == NULL)
+      return FALSE;
+  } else {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+        "unknown audio source \"%s\"", spec);
+    return FALSE;
+  }
+  gst_bin_add (GST_BIN (self->pipeline), src);
+  return link_pads (src, NULL, convert, NULL, error);
+}
+
+static GstFlowReturn
+appsink_sample_cb (GstAppSink *sink, gpointer user_data, gboolean rtcp)
+{
+  JaMediaAudio *self = user_data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf;
+  GstMapInfo map;
+  Event *ev;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  buf = gst_sample_get_buffer (sample);
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
+  ev = g_new0 (Event, 1);
+  ev->type = EV_RTP;
+  ev->bytes = g_bytes_new (map.data, map.size);
+  if (!rtcp) {
+    g_mutex_lock (&self->lock);
+    self->packets_sent++;
+    self->bytes_sent += map.size;
+    g_mutex_unlock (&self->lock);
+  }
+  gst_buffer_unmap (buf, &map);
+  push_event (self, ev);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+rtp_sample_cb (GstAppSink *sink, gpointer user_data)
+{
+  return appsink_sample_cb (sink, user_data, FALSE);
+}
+
+static GstFlowReturn
+rtcp_sample_cb (GstAppSink *sink, gpointer user_data)
+{
+  return appsink_sample_cb (sink, user_data, TRUE);
+}
+
+static GstElement *
+make_appsink (JaMediaAudio *self, const char *name, gboolean rtcp,
+    GError **error)
+{
+  GstElement *sink = make_element ("appsink", name, error);
+  GstAppSinkCallbacks cbs = { 0 };
+
+  if (sink == NULL)
+    return NULL;
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 0,
+      "drop", FALSE, NULL);
+  cbs.new_sample = rtcp ? rtcp_sample_cb : rtp_sample_cb;
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cbs, self, NULL);
+  return sink;
+}
+
+static GstPadProbeReturn
+source_eos_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
+    push_simple_event (user_data, EV_SOURCE_EOS);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+build_send (JaMediaAudio *self, GError **error)
+{
+  const JaMediaAudioConfig *c = &self->config;
+  const CodecElements *codec = find_codec (c->send_codec);
+  GstElement *convert, *resample, *filter, *enc, *pay, *tail, *rtp_out,
+      *rtcp_out;
+  g_autoptr (GstCaps) caps = NULL;
+  g_autoptr (GstPad) pay_src = NULL;
+  guint rate;
+
+  if (codec == NULL) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
+        "no send codec \"%s\"", c->send_codec ? c->send_codec : "(none)");
+    return FALSE;
+  }
+  rate = c->send_clock_rate ? c->send_clock_rate : codec->default_rate;
+  if (!(convert = make_element ("audioconvert", "send-convert", error))
+      || !(resample = make_element ("audioresample", "send-resample", error))
+      || !(self->volume = make_element ("volume", "send-volume", error))
+      || !(filter = make_element ("capsfilter", "send-caps", error))
+      || !(enc = make_element (codec->encoder, "encoder", error))
+      || !(pay = make_element (codec->payloader, "payloader", error))
+      || !(rtp_out = make_appsink (self, "rtp-out", FALSE, error))
+      || !(rtcp_out = make_appsink (self, "rtcp-out", TRUE, error)))
+    return FALSE;   /* created elements leak only on a broken install */
+
+  /* Opus's RTP clock is always 48000 (RFC 7587 §4.1); we send mono. */
+  if (g_ascii_strcasecmp (codec->name, "opus") == 0)
+    rate = 48000;
+  caps = gst_caps_new_simple ("audio/x-raw", "rate", G_TYPE_INT, (int) rate,
+      "channels", G_TYPE_INT, 1, NULL);
+  g_object_set (filter, "caps", caps, NULL);
+  g_object_set (pay, "pt", (guint) c->send_pt, "ssrc", self->ssrc,
+      "mtu", (guint) RTP_MTU, NULL);
+  if (g_ascii_strcasecmp (codec->name, "opus") == 0)
+    gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "voice");
+  /* G.711: 20 ms per packet (RFC 3551 §4.5 default packetisation). */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (pay), "max-ptime"))
+    g_object_set (pay, "min-ptime", (gint64) 20 * GST_MSECOND,
+        "max-ptime", (gint64) 20 * GST_MSECOND, NULL);
+
+  if (!add_and_link (self->pipeline, error, convert, resample, self->volume,
+          filter, enc, pay, NULL)
+      || !build_source (self, convert, rate, error))
+    return FALSE;
+
+  pay_src = gst_element_get_static_pad (pay, "src");
+  gst_pad_add_probe (pay_src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      source_eos_probe_cb, self, NULL);
+
+  tail = pay;
+  if (c->dtmf_pt != 0) {
+    /* RFC 4733 events share our SSRC and sequence space: the mux rewrites
+     * both and mutes audio while an event is on. */
+    GstElement *mux = make_element ("rtpdtmfmux", "dtmf-mux", error);
+
+    if (mux == NULL)
+      return FALSE;
+    self->dtmf_src = make_element ("rtpdtmfsrc", "dtmf-src", error);
+    if (self->dtmf_src == NULL) {
+      gst_object_unref (mux);
+      return FALSE;
+    }
+    g_object_set (self->dtmf_src, "pt", (guint) c->dtmf_pt,
+        "clock-rate", c->dtmf_clock_rate ? c->dtmf_clock_rate : rate,
+        "ssrc", self->ssrc, NULL);
+    g_object_set (mux, "ssrc", self->ssrc, NULL);
+    gst_bin_add_many (GST_BIN (self->pipeline), mux, self->dtmf_src, NULL);
+    if (!link_pads (pay, "src", mux, "sink_%u", error)
+        || !link_pads (self->dtmf_src, "src", mux, "priority_sink_%u", error))
+      return FALSE;
+    tail = mux;
+  }
+  gst_bin_add_many (GST_BIN (self->pipeline), rtp_out, rtcp_out, NULL);
+  return link_pads (tail, "src", self->rtpbin, "send_rtp_sink_0", error)
+      && link_pads (self->rtpbin, "send_rtp_src_0", rtp_out, "sink", error)
+      && link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_out, "sink", error);
+}
+
+/* --- receive side ------------------------------------------------------- */
+
+static GstCaps *
+request_pt_map_cb (GstElement *rtpbin, guint session, guint pt,
+    gpointer user_data)
+{
+  JaMediaAudio *self = user_data;
+  const JaMediaAudioConfig *c = &self->config;
+
+  if (pt >= 128)
+    return NULL;
+  if (c->dtmf_pt != 0 && pt == c->dtmf_pt)
+    return gst_caps_new_simple ("application/x-rtp",
+        "media", G_TYPE_STRING, "audio",
+        "encoding-name", G_TYPE_STRING, "TELEPHONE-EVENT",
+        "clock-rate", G_TYPE_INT,
+        (int) (c->dtmf_clock_rate ? c->dtmf_clock_rate : 8000),
+        "payload", G_TYPE_INT, (int) pt, NULL);
+  {
+    const CodecElements *codec = find_codec (c->recv_codecs[pt]);
+
+    if (codec == NULL)
+      return NULL;   /* rtpbin drops payload types we did not offer */
+    return gst_caps_new_simple ("application/x-rtp",
+        "media", G_TYPE_STRING, "audio",
+        "encoding-name", G_TYPE_STRING, codec->caps_name,
+        "clock-rate", G_TYPE_INT, (int) (c->recv_clock_rates[pt]
+            ? c->recv_clock_rates[pt] : codec->default_rate),
+        "payload", G_TYPE_INT, (int) pt, NULL);
+  }
+}
+
+static GstPadProbeReturn
+first_media_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  JaMediaAudio *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->first_media = TRUE;
+  g_mutex_unlock (&self->lock);
+  push_simple_event (self, EV_FIRST_MEDIA);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* Adds a chain of elements (consumed) from `pad` to `sink_pad` (NULL: the
+ * last element is a sink) while the pipeline runs. */
+static void
+plug_chain (JaMediaAudio *self, GstPad *pad, GstPad *sink_pad,
+    GstElement **chain, guint n)
+{
+  g_autoptr (GstPad) first = NULL;
+
+  for (guint i = 0; i < n; i++) {
+    gst_bin_add (GST_BIN (self->pipeline), chain[i]);
+    if (i > 0)
+      gst_element_link (chain[i - 1], chain[i]);
+  }
+  if (sink_pad != NULL) {
+    g_autoptr (GstPad) last = gst_element_get_static_pad (chain[n - 1], "src");
+
+    gst_pad_link (last, sink_pad);
+  }
+  for (guint i = n; i > 0; i--)
+    gst_element_sync_state_with_parent (chain[i - 1]);
+  first = gst_element_get_static_pad (chain[0], "sink");
+  if (gst_pad_link (pad, first) != GST_PAD_LINK_OK)
+    g_debug ("audio %08x: cannot link %s", self->ssrc, GST_PAD_NAME (pad));
+}
+
+static void
+plug_fakesink (JaMediaAudio *self, GstPad *pad)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  plug_chain (self, pad, NULL, &sink, 1);
+}
+
+static void
+rtpbin_pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
+{
+  JaMediaAudio *self = user_data;
+  const JaMediaAudioConfig *c = &self->config;
+  guint session, ssrc, pt;
+  const CodecElements *codec;
+
+  if (sscanf (GST_PAD_NAME (pad), "recv_rtp_src_%u_%u_%u", &session, &ssrc,
+          &pt) != 3 || pt >= 128)
+    return;
+  g_debug ("audio %08x: receiving ssrc %08x pt %u", self->ssrc, ssrc, pt);
+  if (c->dtmf_pt != 0 && pt == c->dtmf_pt) {
+    /* Digits are reported from the RTP payload itself (see
+     * ja_media_audio_receive); the depayloader keeps the stream well-formed
+     * and turns events into tones we do not play. */
+    GstElement *chain[2] = {
+      gst_element_factory_make ("rtpdtmfdepay", NULL),
+      gst_element_factory_make ("fakesink", NULL),
+    };
+
+    if (chain[0] == NULL || chain[1] == NULL) {
+      g_clear_object (&chain[0]);
+      g_clear_object (&chain[1]);
+      return;
+    }
+    g_object_set (chain[1], "sync", FALSE, "async", FALSE, NULL);
+    plug_chain (self, pad, NULL, chain, 2);
+    return;
+  }
+  codec = find_codec (c->recv_codecs[pt]);
+  if (codec == NULL || self->funnel == NULL) {
+    plug_fakesink (self, pad);
+    return;
+  }
+  {
+    GstElement *chain[5] = {
+      gst_element_factory_make (codec->depayloader, NULL),
+      gst_element_factory_make (codec->decoder, NULL),
+      gst_element_factory_make ("audioconvert", NULL),
+      gst_element_factory_make ("audioresample", NULL),
+      gst_element_factory_make ("capsfilter", NULL),
+    };
+    g_autoptr (GstCaps) caps = NULL;
+    g_autoptr (GstPad) funnel_pad = NULL;
+
+    for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
+      if (chain[i] == NULL) {
+        for (guint j = 0; j < G_N_ELEMENTS (chain); j++)
+          g_clear_object (&chain[j]);
+        plug_fakesink (self, pad);
+        return;
+      }
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (chain[1]), "plc"))
+      g_object_set (chain[1], "plc", TRUE, NULL);
+    caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING,
+        "S16LE", "rate", G_TYPE_INT, MIX_RATE, "channels", G_TYPE_INT, 1,
+        "layout", G_TYPE_STRING, "interleaved", NULL);
+    g_object_set (chain[4], "caps", caps, NULL);
+    funnel_pad = gst_element_request_pad_simple (self->funnel, "sink_%u");
+    plug_chain (self, pad, funnel_pad, chain, G_N_ELEMENTS (chain));
+  }
+}
+
+static GstPadProbeReturn
+record_eos_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  JaMediaAudio *self = user_data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
+    g_mutex_lock (&self->lock);
+    self->record_eos = TRUE;
+    g_cond_broadcast (&self->record_cond);
+    g_mutex_unlock (&self->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static GstElement *
+build_sink (const char *spec, GError **error)
+{
+  GstElement *sink;
+
+  if (spec == NULL || g_str_equal (spec, "none")) {
+    sink = make_element ("fakesink", "sink", error);
+    if (sink != NULL)
+      g_object_set (sink, "sync", TRUE, "async", FALSE, NULL);
+  } else if (g_str_equal (spec, "device")) {
+    sink = make_element ("autoaudiosink", "sink", error);
+  } else if (g_str_has_prefix (spec, "device:")) {
+    sink = make_element ("pulsesink", "sink", error);
+    if (sink != NULL)
+      g_object_set (sink, "device", spec + 7, NULL);
+  } else if (g_str_has_prefix (spec, "pipeline:")) {
+    sink = parse_bin (spec + 9, error);
+  } else {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+        "unknown audio sink \"%s\"", spec);
+    sink = NULL;
+  }
+  return sink;
+}
+
+/* funnel → tee → queue → sink, and tee → queue → wavenc → filesink. */
+static gboolean
+build_playback (JaMediaAudio *self, GError **error)
+{
+  GstElement *tee, *queue, *sink;
+  g_autoptr (GstPad) funnel_src = NULL;
+
+  if (!(self->funnel = make_element ("funnel", "mix", error))
+      || !(tee = make_element ("tee", "split", error))
+      || !(queue = make_element ("queue", "play-queue", error))
+      || !(sink = build_sink (self->config.sink, error)))
+    return FALSE;
+  g_object_set (tee, "allow-not-linked", TRUE, NULL);
+  if (!add_and_link (self->pipeline, error, self->funnel, tee, queue, sink,
+          NULL))
+    return FALSE;
+  funnel_src = gst_element_get_static_pad (self->funnel, "src");
+  gst_pad_add_probe (funnel_src, GST_PAD_PROBE_TYPE_BUFFER,
+      first_media_probe_cb, self, NULL);
+
+  if (self->config.record_path != NULL) {
+    GstElement *convert, *wav, *file;
+    g_autoptr (GstPad) file_sink = NULL;
+
+    if (!(self->record_queue = make_element ("queue", "record-queue", error))
+        || !(convert = make_element ("audioconvert", "record-convert", error))
+        || !(wav = make_element ("wavenc", "record-wav", error))
+        || !(file = make_element ("filesink", "record-file", error)))
+      return FALSE;
+    g_object_set (file, "location", self->config.record_path,
+        "async", FALSE, "sync", FALSE, NULL);
+    if (!add_and_link (self->pipeline, error, self->record_queue, convert,
+            wav, file, NULL)
+        || !link_pads (tee, "src_%u", self->record_queue, "sink", error))
+      return FALSE;
+    file_sink = gst_element_get_static_pad (file, "sink");
+    gst_pad_add_probe (file_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        record_eos_probe_cb, self, NULL);
+  }
+  return TRUE;
+}
+
+static GstElement *
+make_appsrc (const char *name, const char *media_type, GError **error)
+{
+  GstElement *src = make_element ("appsrc", name, error);
+  g_autoptr (GstCaps) caps = NULL;
+
+  if (src == NULL)
+    return NULL;
+  caps = gst_caps_new_empty_simple (media_type);
+  /* Live, stamped on arrival: the jitter buffer needs arrival times. */
+  g_object_set (src, "is-live", TRUE, "do-timestamp", TRUE,
+      "format", GST_FORMAT_TIME, "caps", caps,
+      "max-bytes", (guint64) 1024 * 1024, NULL);
+  return src;
+}
+
+static void
+new_jitterbuffer_cb (GstElement *rtpbin, GstElement *jitterbuffer,
+    guint session, guint ssrc, gpointer user_data)
+{
+  JaMediaAudio *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->jitterbuffers, gst_object_ref (jitterbuffer));
+  g_mutex_unlock (&self->lock);
+}
+
+/* Packets the jitter buffers gave up on (RFC 3550's cumulative count from
+ * the session goes negative with duplicates and during probation; this
+ * one counts real gaps once the latency has passed). */
+static gint64
+jitterbuffer_packets_lost (JaMediaAudio *self)
+{
+  g_autoptr (GPtrArray) jbs = g_ptr_array_new_with_free_func (gst_object_unref);
+  gint64 lost = 0;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->jitterbuffers->len; i++)
+    g_ptr_array_add (jbs, gst_object_ref (self->jitterbuffers->pdata[i]));
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < jbs->len; i++) {
+    GstStructure *stats = NULL;
+    guint64 n = 0;
+
+    g_object_get (jbs->pdata[i], "stats", &stats, NULL);
+    if (stats != NULL && gst_structure_get_uint64 (stats, "num-lost", &n))
+      lost += (gint64) n;
+    g_clear_pointer (&stats, gst_structure_free);
+  }
+  return lost;
+}
+
+static gboolean
+build_receive (JaMediaAudio *self, GError **error)
+{
+  if (!(self->rtp_in = make_appsrc ("rtp-in", "application/x-rtp", error))
+      || !(self->rtcp_in = make_appsrc ("rtcp-in", "application/x-rtcp",
+              error)))
+    return FALSE;
+  gst_bin_add_many (GST_BIN (self->pipeline), self->rtp_in, self->rtcp_in,
+      NULL);
+  if (self->config.receive && !build_playback (self, error))
+    return FALSE;
+  g_signal_connect (self->rtpbin, "request-pt-map",
+      G_CALLBACK (request_pt_map_cb), self);
+  g_signal_connect (self->rtpbin, "new-jitterbuffer",
+      G_CALLBACK (new_jitterbuffer_cb), self);
+  g_signal_connect (self->rtpbin, "pad-added",
+      G_CALLBACK (rtpbin_pad_added_cb), self);
+  return link_pads (self->rtp_in, "src", self->rtpbin, "recv_rtp_sink_0",
+      error)
+      && link_pads (self->rtcp_in, "src", self->rtpbin, "recv_rtcp_sink_0",
+          error);
+}
+
+/* --- public API --------------------------------------------------------- */
+
+static void
+copy_config (JaMediaAudioConfig *dst, const JaMediaAudioConfig *src)
+{
+  *dst = *src;
+  dst->source = g_strdup (src->source);
+  dst->sink = g_strdup (src->sink);
+  dst->record_path = g_strdup (src->record_path);
+  dst->send_codec = g_strdup (src->send_codec);
+  for (guint i = 0; i < 128; i++)
+    dst->recv_codecs[i] = g_strdup (src->recv_codecs[i]);
+}
+
+static void
+free_memory (JaMediaAudio *self)
+{
+  g_free ((char *) self->config.source);
+  g_free ((char *) self->config.sink);
+  g_free ((char *) self->config.record_path);
+  g_free ((char *) self->config.send_codec);
+  for (guint i = 0; i < 128; i++)
+    g_free ((char *) self->config.recv_codecs[i]);
+  g_ptr_array_unref (self->jitterbuffers);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->record_cond);
+  g_free (self);
+}
+
+JaMediaAudio *
+ja_media_audio_new (const JaMediaAudioConfig *config,
+    const JaMediaAudioCallbacks *cb, gpointer user_data, GError **error)
+{
+  JaMediaAudio *self;
+  g_autoptr (GstBus) bus = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  if (!init_gstreamer (error))
+    return NULL;
+
+  self = g_new0 (JaMediaAudio, 1);
+  copy_config (&self->config, config);
+  if (cb != NULL)
+    self->cb = *cb;
+  self->user_data = user_data;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->record_cond);
+  self->ssrc = config->local_ssrc ? config->local_ssrc : g_random_int ();
+  self->context = g_main_context_ref_thread_default ();
+  self->events = g_async_queue_new_full ((GDestroyNotify) event_free);
+  self->event_source = g_source_new (&event_source_funcs,
+      sizeof (EventSource));
+  ((EventSource *) self->event_source)->audio = self;
+  g_source_set_name (self->event_source, "ja-media-audio");
+  g_source_attach (self->event_source, self->context);
+  self->dtmf_pending = g_string_new (NULL);
+  self->jitterbuffers = g_ptr_array_new_with_free_func (gst_object_unref);
+
+  self->pipeline = gst_pipeline_new (NULL);
+  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  gst_bus_set_sync_handler (bus, bus_sync_cb, self, NULL);
+  self->rtpbin = gst_element_factory_make ("rtpbin", "rtpbin");
+  if (self->rtpbin == NULL) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
+        "GStreamer element rtpbin is not installed");
+    ja_media_audio_free (self);
+    return NULL;
+  }
+  g_object_set (self->rtpbin, "latency", (guint) JITTER_LATENCY_MS,
+      "do-lost", TRUE, NULL);
+  gst_bin_add (GST_BIN (self->pipeline), self->rtpbin);
+
+  if ((config->send && !build_send (self, error))
+      || !build_receive (self, error)) {
+    g_prefix_error (error, "audio: ");
+    ja_media_audio_free (self);
+    return NULL;
+  }
+  return self;
+}
+
+gboolean
+ja_media_audio_start (JaMediaAudio *audio, GError **error)
+{
+  g_return_val_if_fail (audio != NULL, FALSE);
+
+  if (gst_element_set_state (audio->pipeline, GST_STATE_PLAYING)
+      == GST_STATE_CHANGE_FAILURE) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+        "audio: the pipeline failed to start (source or sink unavailable)");
+    return FALSE;
+  }
+  audio->started = TRUE;
+  return TRUE;
+}
+
+static char
+event_to_digit (guint8 event)
+{
+  static const char digits[] = "0123456789*#ABCD";
+
+  return event < 16 ? digits[event] : '\0';
+}
+
+static int
+digit_to_event (char digit)
+{
+  static const char digits[] = "0123456789*#ABCD";
+  const char *p = strchr (digits, g_ascii_toupper (digit));
+
+  return digit != '\0' && p != NULL ? (int) (p - digits) : -1;
+}
+
+/* Called with the lock held. */
+static void
+report_rx_event (JaMediaAudio *self)
+{
+  guint rate = self->config.dtmf_clock_rate ? self->config.dtmf_clock_rate
+      : 8000;
+  char digit = event_to_digit (self->rx_event);
+  Event *ev;
+
+  self->rx_event_reported = TRUE;
+  if (digit == '\0')
+    return;
+  self->dtmf_received++;
+  ev = g_new0 (Event, 1);
+  ev->type = EV_DTMF;
+  ev->digit = digit;
+  ev->duration_ms = (guint) ((guint64) self->rx_event_duration * 1000 / rate);
+  push_event (self, ev);
+}
+
+/* RFC 4733 §2.3: all packets of one event carry its start timestamp; the
+ * end bit is set (and repeated) in the last ones. An event whose end
+ * packets were lost is reported when the next one starts. */
+static void
+receive_telephone_event (JaMediaAudio *self, guint32 ts,
+    const guint8 *payload, gsize len)
+{
+  gboolean end;
+
+  if (len < 4)
+    return;
+  end = (payload[1] & 0x80) != 0;
+  g_mutex_lock (&self->lock);
+  if (!self->rx_event_valid || ts != self->rx_event_ts) {
+    if (self->rx_event_valid && !self->rx_event_reported)
+      report_rx_event (self);
+    self->rx_event_valid = TRUE;
+    self->rx_event_reported = FALSE;
+    self->rx_event_ts = ts;
+    self->rx_event = payload[0];
+  }
+  if (!self->rx_event_reported) {
+    self->rx_event_duration = (guint) payload[2] << 8 | payload[3];
+    if (end)
+      report_rx_event (self);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+void
+ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len)
+{
+  guint8 pt;
+  GstBuffer *buf;
+
+  g_return_if_fail (audio != NULL);
+  if (len < 8 || (data[0] >> 6) != 2)
+    return;   /* not RTP/RTCP version 2 */
+  pt = data[1] & 0x7f;
+  buf = gst_buffer_new_memdup (data, len);
+  /* RFC 5761 §4: second byte 192–223 (PT 64–95 without the marker) is RTCP. */
+  if (pt >= 64 && pt <= 95) {
+    gst_app_src_push_buffer (GST_APP_SRC (audio->rtcp_in), buf);
+    return;
+  }
+  if (len < 12) {
+    gst_buffer_unref (buf);
+    return;
+  }
+  g_mutex_lock (&audio->lock);
+  audio->packets_received++;
+  audio->bytes_received += len;
+  g_mutex_unlock (&audio->lock);
+  if (audio->config.dtmf_pt != 0 && pt == audio->config.dtmf_pt) {
+    gsize off = 12 + 4 * (gsize) (data[0] & 0x0f);
+    gsize end = len;
+
+    if ((data[0] & 0x10) && off + 4 <= len)
+      off += 4 + 4 * (gsize) (data[off + 2] << 8 | data[off + 3]);
+    if ((data[0] & 0x20) && data[len - 1] <= len)
+      end -= data[len - 1];
+    if (off < end)
+      receive_telephone_event (audio, GST_READ_UINT32_BE (data + 4),
+          data + off, end - off);
+  }
+  gst_app_src_push_buffer (GST_APP_SRC (audio->rtp_in), buf);
+}
+
+/* --- DTMF send ---------------------------------------------------------- */
+
+static void
+send_dtmf_event (JaMediaAudio *self, int number, gboolean start)
+{
+  GstStructure *s = gst_structure_new ("dtmf-event",
+      "type", G_TYPE_INT, 1, "method", G_TYPE_INT, 1,
+      "number", G_TYPE_INT, number, "volume", G_TYPE_INT, 10,
+      "start", G_TYPE_BOOLEAN, start, NULL);
+
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (self->dtmf_src, "src");
+
+  /* As if from downstream: rtpdtmfsrc takes its orders on its src pad. */
+  gst_pad_send_event (pad, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM, s));
+}
+
+static void schedule_dtmf (JaMediaAudio *self, guint delay_ms);
+
+static gboolean
+dtmf_step_cb (gpointer user_data)
+{
+  JaMediaAudio *self = user_data;
+  char digit;
+
+  g_clear_pointer (&self->dtmf_timer, g_source_unref);
+  if (self->dtmf_tone_on) {
+    send_dtmf_event (self, 0, FALSE);
+    self->dtmf_tone_on = FALSE;
+    schedule_dtmf (self, DTMF_GAP_MS);
+    return G_SOURCE_REMOVE;
+  }
+  if (self->dtmf_pending->len == 0)
+    return G_SOURCE_REMOVE;
+  digit = self->dtmf_pending->str[0];
+  g_string_erase (self->dtmf_pending, 0, 1);
+  if (digit == ',') {
+    schedule_dtmf (self, DTMF_PAUSE_MS);
+    return G_SOURCE_REMOVE;
+  }
+  send_dtmf_event (self, digit_to_event (digit), TRUE);
+  self->dtmf_tone_on = TRUE;
+  g_mutex_lock (&self->lock);
+  self->dtmf_sent++;
+  g_mutex_unlock (&self->lock);
+  schedule_dtmf (self, DTMF_TONE_MS);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_dtmf (JaMediaAudio *self, guint delay_ms)
+{
+  self->dtmf_timer = g_timeout_source_new (delay_ms);
+  g_source_set_callback (self->dtmf_timer, dtmf_step_cb, self, NULL);
+  g_source_attach (self->dtmf_timer, self->context);
+}
+
+gboolean
+ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
+    GError **error)
+{
+  g_return_val_if_fail (audio != NULL && digits != NULL, FALSE);
+
+  if (audio->dtmf_src == NULL) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
+        "audio: no telephone-event payload type negotiated for sending");
+    return FALSE;
+  }
+  for (const char *p = digits; *p != '\0'; p++)
+    if (*p != ',' && digit_to_event (*p) < 0) {
+      g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_FAILED,
+          "audio: '%c' is not a DTMF digit (0-9 * # A-D ,)", *p);
+      return FALSE;
+    }
+  g_string_append (audio->dtmf_pending, digits);
+  if (audio->dtmf_timer == NULL)
+    schedule_dtmf (audio, 0);
+  return TRUE;
+}
+
+/* --- mute, stats, free -------------------------------------------------- */
+
+void
+ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted)
+{
+  g_return_if_fail (audio != NULL);
+
+  /* Muted, we keep sending (silence) so RTCP and the peer's jitter buffer
+   * stay happy. */
+  if (audio->volume != NULL)
+    g_object_set (audio->volume, "mute", muted, NULL);
+}
+
+void
+ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_if_fail (audio != NULL && stats != NULL);
+  memset (stats, 0, sizeof *stats);
+  g_mutex_lock (&audio->lock);
+  stats->packets_sent = audio->packets_sent;
+  stats->bytes_sent = audio->bytes_sent;
+  stats->packets_received = audio->packets_received;
+  stats->bytes_received = audio->bytes_received;
+  stats->dtmf_sent = audio->dtmf_sent;
+  stats->dtmf_received = audio->dtmf_received;
+  g_mutex_unlock (&audio->lock);
+  stats->packets_lost = jitterbuffer_packets_lost (audio);
+
+  /* The interval is the time since the previous call (or start). */
+  if (audio->stats_time != 0 && now - audio->stats_time > 100000) {
+    double secs = (now - audio->stats_time) / 1e6;
+
+    audio->send_kbps = (stats->bytes_sent - audio->stats_bytes_sent) * 8
+        / 1000.0 / secs;
+    audio->recv_kbps = (stats->bytes_received - audio->stats_bytes_received)
+        * 8 / 1000.0 / secs;
+  }
+  if (audio->stats_time == 0 || now - audio->stats_time > 100000) {
+    audio->stats_time = now;
+    audio->stats_bytes_sent = stats->bytes_sent;
+    audio->stats_bytes_received = stats->bytes_received;
+  }
+  stats->send_kbps = audio->send_kbps;
+  stats->recv_kbps = audio->recv_kbps;
+}
+
+gpointer
+ja_media_audio_peek_pipeline (JaMediaAudio *audio)
+{
+  g_return_val_if_fail (audio != NULL, NULL);
+
+  return audio->pipeline;
+}
+
+/* wavenc writes the RIFF sizes on EOS: push EOS into the recording branch
+ * only and wait until the file sink has seen it. */
+static void
+finish_recording (JaMediaAudio *self)
+{
+  g_autoptr (GstPad) pad = NULL;
+  gint64 deadline = g_get_monotonic_time () + RECORD_EOS_TIMEOUT_US;
+
+  if (self->record_queue == NULL || !self->started)
+    return;
+  pad = gst_element_get_static_pad (self->record_queue, "sink");
+  {
+    /* Nothing decoded yet: wavenc has no format, there is nothing to
+     * finish (and an EOS before stream-start is a flow error). */
+    g_autoptr (GstEvent) caps = gst_pad_get_sticky_event (pad, GST_EVENT_CAPS,
+        0);
+
+    if (caps == NULL)
+      return;
+  }
+  gst_pad_send_event (pad, gst_event_new_eos ());
+  g_mutex_lock (&self->lock);
+  while (!self->record_eos)
+    if (!g_cond_wait_until (&self->record_cond, &self->lock, deadline))
+      break;
+  if (!self->record_eos)
+    g_debug ("audio %08x: the recording did not finish in time", self->ssrc);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+ja_media_audio_free (JaMediaAudio *audio)
+{
+  if (audio == NULL)
+    return;
+  if (audio->dtmf_timer != NULL) {
+    g_source_destroy (audio->dtmf_timer);
+    g_clear_pointer (&audio->dtmf_timer, g_source_unref);
+  }
+  g_string_free (audio->dtmf_pending, TRUE);
+  audio->dtmf_pending = NULL;
+  if (audio->pipeline != NULL) {
+    g_autoptr (GstBus) bus = NULL;
+
+    finish_recording (audio);
+    gst_element_set_state (audio->pipeline, GST_STATE_NULL);
+    bus = gst_pipeline_get_bus (GST_PIPELINE (audio->pipeline));
+    gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+    g_clear_object (&audio->pipeline);
+  }
+  /* The streaming threads are gone: nothing pushes events any more. */
+  g_source_destroy (audio->event_source);
+  g_source_unref (audio->event_source);
+  g_async_queue_unref (audio->events);
+  g_main_context_unref (audio->context);
+  if (audio->in_dispatch)
+    audio->freed = TRUE;   /* the dispatch frees the memory on return */
+  else
+    free_memory (audio);
+}

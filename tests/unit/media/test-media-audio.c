@@ -1,0 +1,519 @@
+/* test-media-audio.c — two JaMediaAudio engines in one process, wired back
+ * to back: A's send_rtp feeds B's receive (plaintext RTP + muxed RTCP, no
+ * network). What arrives is recorded to WAV and checked with the tone
+ * analyser of tests/support: the frequency a user would hear, DTMF digits in
+ * order, loss statistics, and a clean teardown mid-stream. */
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+
+#include "media/media-audio.h"
+#include "media/media-error.h"
+#include "tests/support/ja-test-tone.h"
+
+#define CALL_MS 2000
+
+typedef struct _Peer Peer;
+
+struct _Peer {
+  const char *name;
+  JaMediaAudio *audio;
+  Peer *remote;
+  char *record_path;
+  guint drop_every;             /* drop every Nth RTP packet towards remote */
+  guint rtp_seen, rtcp_seen, dropped;
+  gboolean first_media;
+  GString *digits;
+  GArray *durations;            /* guint ms per digit */
+  guint8 dtmf_pt;               /* what we send as telephone-event */
+  guint dtmf_rate;
+  GArray *sent_durations;       /* guint ms per event we put on the wire */
+  guint32 sent_event_ts;
+  guint errors;
+  guint free_after;             /* free self from send_rtp after N packets */
+  gboolean freed_in_callback;
+};
+
+/* Every callback must run on the creator's (here: the main) thread. */
+static GThread *main_thread;
+
+typedef struct {
+  char *dir;
+  Peer a, b;
+} Fixture;
+
+static void
+send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
+    gpointer user_data)
+{
+  Peer *p = user_data;
+  gboolean rtcp = len >= 2 && (data[1] & 0x7f) >= 64 && (data[1] & 0x7f) <= 95;
+
+  g_assert_true (g_thread_self () == main_thread);
+  if (rtcp) {
+    p->rtcp_seen++;
+  } else {
+    p->rtp_seen++;
+    if (p->drop_every != 0 && p->rtp_seen % p->drop_every == 0) {
+      p->dropped++;
+      return;
+    }
+  }
+  if (!rtcp && p->dtmf_pt != 0 && (data[1] & 0x7f) == p->dtmf_pt
+      && len >= 16) {
+    /* RFC 4733: one timestamp per event, the duration grows (no CSRCs or
+     * extensions from our sender). */
+    guint32 ts = (guint32) data[4] << 24 | data[5] << 16 | data[6] << 8
+        | data[7];
+    guint ms = (guint) (data[14] << 8 | data[15]) * 1000 / p->dtmf_rate;
+
+    if (p->sent_durations->len == 0 || ts != p->sent_event_ts)
+      g_array_append_val (p->sent_durations, ms);
+    else
+      g_array_index (p->sent_durations, guint,
+          p->sent_durations->len - 1) = ms;
+    p->sent_event_ts = ts;
+  }
+  if (p->remote->audio != NULL)
+    ja_media_audio_receive (p->remote->audio, data, len);
+  if (p->free_after != 0 && p->rtp_seen >= p->free_after && !rtcp) {
+    ja_media_audio_free (p->audio);
+    p->audio = NULL;
+    p->freed_in_callback = TRUE;
+    p->free_after = 0;
+  }
+}
+
+static void
+first_media_cb (JaMediaAudio *audio, gpointer user_data)
+{
+  Peer *p = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  p->first_media = TRUE;
+}
+
+static void
+dtmf_cb (JaMediaAudio *audio, char digit, guint duration_ms,
+    gpointer user_data)
+{
+  Peer *p = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_string_append_c (p->digits, digit);
+  g_array_append_val (p->durations, duration_ms);
+}
+
+static void
+error_cb (JaMediaAudio *audio, const GError *error, gpointer user_data)
+{
+  Peer *p = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_test_message ("%s: media error: %s", p->name, error->message);
+  p->errors++;
+}
+
+static const JaMediaAudioCallbacks callbacks = {
+  .send_rtp = send_rtp_cb,
+  .first_media = first_media_cb,
+  .dtmf = dtmf_cb,
+  .error = error_cb,
+};
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("ja-media-audio-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->a.name = "A";
+  f->b.name = "B";
+  f->a.remote = &f->b;
+  f->b.remote = &f->a;
+  f->a.record_path = g_build_filename (f->dir, "a.wav", NULL);
+  f->b.record_path = g_build_filename (f->dir, "b.wav", NULL);
+  f->a.digits = g_string_new (NULL);
+  f->b.digits = g_string_new (NULL);
+  f->a.durations = g_array_new (FALSE, FALSE, sizeof (guint));
+  f->b.durations = g_array_new (FALSE, FALSE, sizeof (guint));
+  f->a.sent_durations = g_array_new (FALSE, FALSE, sizeof (guint));
+  f->b.sent_durations = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+static void
+peer_clear (Peer *p)
+{
+  g_clear_pointer (&p->audio, ja_media_audio_free);
+  g_unlink (p->record_path);
+  g_free (p->record_path);
+  g_string_free (p->digits, TRUE);
+  g_array_unref (p->durations);
+  g_array_unref (p->sent_durations);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  /* Free both before clearing either: a callback may still refer to the
+   * other peer. */
+  g_clear_pointer (&f->a.audio, ja_media_audio_free);
+  g_clear_pointer (&f->b.audio, ja_media_audio_free);
+  g_assert_cmpuint (f->a.errors, ==, 0);
+  g_assert_cmpuint (f->b.errors, ==, 0);
+  peer_clear (&f->a);
+  peer_clear (&f->b);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+typedef struct {
+  const char *codec;
+  guint8 pt;
+  guint rate;
+  const char *source;
+  gboolean send, receive;
+  guint8 dtmf_pt;
+} PeerSetup;
+
+static void
+peer_create (Peer *p, const PeerSetup *s)
+{
+  JaMediaAudioConfig cfg = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  cfg.source = s->source;
+  cfg.sink = "none";
+  cfg.record_path = s->receive ? p->record_path : NULL;
+  cfg.send_codec = s->codec;
+  cfg.send_pt = s->pt;
+  cfg.send_clock_rate = s->rate;
+  cfg.send_channels = g_str_equal (s->codec, "opus") ? 2 : 1;
+  cfg.recv_codecs[s->pt] = s->codec;
+  cfg.recv_clock_rates[s->pt] = s->rate;
+  cfg.dtmf_pt = s->dtmf_pt;
+  cfg.dtmf_clock_rate = s->rate;
+  p->dtmf_pt = s->dtmf_pt;
+  p->dtmf_rate = s->rate;
+  cfg.send = s->send;
+  cfg.receive = s->receive;
+  p->audio = ja_media_audio_new (&cfg, &callbacks, p, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p->audio);
+}
+
+static void
+start_both (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (ja_media_audio_start (f->b.audio, &error));
+  g_assert_no_error (error);
+  g_assert_true (ja_media_audio_start (f->a.audio, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the default context for ms milliseconds (the engines run in
+ * real time, so a call of N seconds takes N seconds). */
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+run_until_digits (Peer *p, guint n, guint timeout_ms)
+{
+  gboolean done = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &done);
+
+  while (!done && p->digits->len < n)
+    g_main_context_iteration (NULL, TRUE);
+  if (!done)
+    g_source_remove (id);
+}
+
+static void
+assert_recording (Peer *p, double freq, double min_share)
+{
+  g_autoptr (GError) error = NULL;
+  JaTestTone tone;
+
+  g_assert_true (ja_test_tone_analyse_wav (p->record_path, &tone, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s recorded %.1f Hz, share %.3f, %.2f s, rms %.3f",
+      p->name, tone.peak_hz, tone.peak_share, tone.duration_s, tone.rms);
+  g_assert_cmpfloat_with_epsilon (tone.peak_hz, freq, 5.0);
+  g_assert_cmpfloat (tone.peak_share, >, min_share);
+  /* ~CALL_MS minus start-up and the jitter buffer's latency. */
+  g_assert_cmpfloat (tone.duration_s, >, CALL_MS / 1000.0 - 0.6);
+  g_assert_cmpfloat (tone.duration_s, <, CALL_MS / 1000.0 + 0.5);
+}
+
+static void
+check_one_way (Fixture *f, const char *codec, guint8 pt, guint rate,
+    const char *source, double freq)
+{
+  PeerSetup sa = { codec, pt, rate, source, TRUE, FALSE, 0 };
+  PeerSetup sb = { codec, pt, rate, "silence", FALSE, TRUE, 0 };
+  JaMediaAudioStats st_a, st_b;
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  start_both (f);
+  ja_media_audio_get_stats (f->b.audio, &st_b);
+  run_for (CALL_MS);
+
+  ja_media_audio_get_stats (f->a.audio, &st_a);
+  ja_media_audio_get_stats (f->b.audio, &st_b);
+  /* 20 ms packets: ~50 a second. */
+  g_assert_cmpuint (st_a.packets_sent, >=, CALL_MS / 20 * 8 / 10);
+  g_assert_cmpuint (st_a.packets_sent, <=, CALL_MS / 20 + 10);
+  g_assert_cmpuint (st_a.packets_sent, ==, f->a.rtp_seen);
+  g_assert_cmpuint (st_b.packets_received, ==, st_a.packets_sent);
+  g_assert_cmpuint (st_b.bytes_received, ==, st_a.bytes_sent);
+  g_assert_cmpuint (st_a.bytes_sent, >, st_a.packets_sent * 12);
+  g_assert_cmpint (st_b.packets_lost, ==, 0);
+  g_assert_cmpfloat (st_b.recv_kbps, >, 8);
+  g_assert_true (f->b.first_media);
+  /* B sends nothing: no RTP towards A, only RTCP receiver reports. */
+  g_assert_cmpuint (f->b.rtp_seen, ==, 0);
+
+  g_clear_pointer (&f->b.audio, ja_media_audio_free);   /* finishes the WAV */
+  assert_recording (&f->b, freq, 0.7);
+}
+
+static void
+test_opus_440 (Fixture *f, gconstpointer data)
+{
+  check_one_way (f, "opus", 111, 48000, "test:440", 440);
+}
+
+static void
+test_pcmu_1000 (Fixture *f, gconstpointer data)
+{
+  check_one_way (f, "PCMU", 0, 8000, "test:1000", 1000);
+}
+
+static void
+test_pcma_default_source (Fixture *f, gconstpointer data)
+{
+  /* NULL source = test = 440 Hz. */
+  check_one_way (f, "PCMA", 8, 8000, NULL, 440);
+}
+
+static void
+test_both_directions (Fixture *f, gconstpointer data)
+{
+  PeerSetup sa = { "opus", 111, 48000, "test:440", TRUE, TRUE, 0 };
+  PeerSetup sb = { "opus", 111, 48000, "test:1000", TRUE, TRUE, 0 };
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  start_both (f);
+  run_for (CALL_MS);
+  g_assert_true (f->a.first_media);
+  g_assert_true (f->b.first_media);
+  g_clear_pointer (&f->a.audio, ja_media_audio_free);
+  g_clear_pointer (&f->b.audio, ja_media_audio_free);
+  assert_recording (&f->a, 1000, 0.7);
+  assert_recording (&f->b, 440, 0.7);
+}
+
+static void
+test_dtmf (Fixture *f, gconstpointer data)
+{
+  PeerSetup sa = { "opus", 111, 48000, "test:440", TRUE, FALSE, 101 };
+  PeerSetup sb = { "opus", 111, 48000, "silence", FALSE, TRUE, 101 };
+  g_autoptr (GError) error = NULL;
+  JaMediaAudioStats st_a, st_b;
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  start_both (f);
+  run_for (300);
+  g_assert_true (ja_media_audio_send_dtmf (f->a.audio, "159#", &error));
+  g_assert_no_error (error);
+  /* Four digits of ~100 ms with gaps: well under two seconds. */
+  run_until_digits (&f->b, 4, 3000);
+  g_assert_cmpstr (f->b.digits->str, ==, "159#");
+  /* B reports the durations A put on the wire. We ask for 100 ms tones;
+   * rtpdtmfsrc stretches every event to at least 250 ms. */
+  g_assert_cmpuint (f->a.sent_durations->len, ==, 4);
+  for (guint i = 0; i < f->b.durations->len; i++) {
+    guint ms = g_array_index (f->b.durations, guint, i);
+
+    g_test_message ("digit %c lasted %u ms", f->b.digits->str[i], ms);
+    g_assert_cmpuint (ms, ==, g_array_index (f->a.sent_durations, guint, i));
+    g_assert_cmpuint (ms, >=, 100);
+    g_assert_cmpuint (ms, <=, 400);
+  }
+  ja_media_audio_get_stats (f->a.audio, &st_a);
+  ja_media_audio_get_stats (f->b.audio, &st_b);
+  g_assert_cmpuint (st_a.dtmf_sent, ==, 4);
+  g_assert_cmpuint (st_b.dtmf_received, ==, 4);
+  /* Audio resumes after the events, in the same sequence space. */
+  run_for (300);
+  ja_media_audio_get_stats (f->b.audio, &st_b);
+  g_assert_cmpint (st_b.packets_lost, ==, 0);
+  g_assert_true (f->b.first_media);
+
+  /* Not a digit / no telephone-event negotiated: errors, nothing sent. */
+  g_assert_false (ja_media_audio_send_dtmf (f->a.audio, "12x", &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (ja_media_audio_send_dtmf (f->b.audio, "1", &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC);
+  ja_media_audio_get_stats (f->a.audio, &st_a);
+  g_assert_cmpuint (st_a.dtmf_sent, ==, 4);
+}
+
+static void
+test_loss (Fixture *f, gconstpointer data)
+{
+  PeerSetup sa = { "opus", 111, 48000, "test:440", TRUE, FALSE, 0 };
+  PeerSetup sb = { "opus", 111, 48000, "silence", FALSE, TRUE, 0 };
+  JaMediaAudioStats st;
+
+  f->a.drop_every = 10;
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  start_both (f);
+  run_for (CALL_MS);
+  ja_media_audio_get_stats (f->b.audio, &st);
+  g_test_message ("dropped %u, B counts %" G_GINT64_FORMAT " lost of %"
+      G_GUINT64_FORMAT " received", f->a.dropped, st.packets_lost,
+      st.packets_received);
+  g_assert_cmpuint (f->a.dropped, >=, 7);
+  g_assert_cmpint (st.packets_lost, >, 0);
+  /* The last drop may still be inside the jitter window. */
+  g_assert_cmpint (st.packets_lost, <=, f->a.dropped);
+  g_assert_cmpint (st.packets_lost, >=, f->a.dropped - 1);
+  g_assert_cmpuint (st.packets_received, ==, f->a.rtp_seen - f->a.dropped);
+  g_clear_pointer (&f->b.audio, ja_media_audio_free);
+  /* Concealment fills the gaps: the tone is still what one hears. */
+  assert_recording (&f->b, 440, 0.6);
+}
+
+static void
+test_mute (Fixture *f, gconstpointer data)
+{
+  PeerSetup sa = { "PCMU", 0, 8000, "test:440", TRUE, FALSE, 0 };
+  PeerSetup sb = { "PCMU", 0, 8000, "silence", FALSE, TRUE, 0 };
+  JaMediaAudioStats st;
+  g_autoptr (GError) error = NULL;
+  JaTestTone tone;
+  guint64 before;
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  ja_media_audio_set_muted (f->a.audio, TRUE);
+  start_both (f);
+  run_for (1000);
+  ja_media_audio_get_stats (f->a.audio, &st);
+  before = st.packets_sent;
+  /* Muted still sends (silence), so RTP keeps flowing. */
+  g_assert_cmpuint (before, >, 30);
+  g_clear_pointer (&f->b.audio, ja_media_audio_free);
+  g_assert_true (ja_test_tone_analyse_wav (f->b.record_path, &tone, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (tone.duration_s, >, 0.5);
+  g_assert_cmpfloat (tone.rms, <, 0.001);
+}
+
+static void
+test_free_mid_stream (Fixture *f, gconstpointer data)
+{
+  PeerSetup sa = { "opus", 111, 48000, "test:440", TRUE, TRUE, 101 };
+  PeerSetup sb = { "opus", 111, 48000, "test:1000", TRUE, TRUE, 101 };
+  g_autoptr (GError) error = NULL;
+
+  /* A frees itself from inside its own send_rtp callback, mid-batch, while
+   * a DTMF sequence is still queued; B keeps running, then is freed while
+   * its pipeline streams. */
+  gpointer pipeline_a, pipeline_b;
+  JaMediaAudioStats st;
+  guint rtp_seen, rtcp_seen;
+
+  f->a.free_after = 20;
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  pipeline_a = ja_media_audio_peek_pipeline (f->a.audio);
+  pipeline_b = ja_media_audio_peek_pipeline (f->b.audio);
+  g_assert_true (GST_IS_PIPELINE (pipeline_a));
+  g_assert_true (GST_IS_PIPELINE (pipeline_b));
+  g_object_add_weak_pointer (pipeline_a, &pipeline_a);
+  g_object_add_weak_pointer (pipeline_b, &pipeline_b);
+  start_both (f);
+  g_assert_true (ja_media_audio_send_dtmf (f->a.audio, "123456789", &error));
+  run_for (1500);
+  g_assert_true (f->a.freed_in_callback);
+  g_assert_null (f->a.audio);
+  /* The pipeline (and with it every element) is gone, not just stopped. */
+  g_assert_null (pipeline_a);
+  g_assert_nonnull (pipeline_b);
+  ja_media_audio_get_stats (f->b.audio, &st);
+  g_assert_cmpuint (st.packets_received, ==, f->a.rtp_seen);
+  g_assert_cmpuint (f->a.rtp_seen, ==, 20);
+  g_clear_pointer (&f->b.audio, ja_media_audio_free);
+  g_assert_null (pipeline_b);
+  /* Nothing fires after free. */
+  rtp_seen = f->b.rtp_seen;
+  rtcp_seen = f->b.rtcp_seen;
+  run_for (200);
+  g_assert_cmpuint (f->b.rtp_seen, ==, rtp_seen);
+  g_assert_cmpuint (f->b.rtcp_seen, ==, rtcp_seen);
+}
+
+static void
+test_bad_config (void)
+{
+  JaMediaAudioConfig cfg = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  cfg.send = TRUE;
+  cfg.send_codec = "G729";
+  g_assert_null (ja_media_audio_new (&cfg, &callbacks, NULL, &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC);
+  g_clear_error (&error);
+  cfg.send_codec = "opus";
+  cfg.send_pt = 111;
+  cfg.source = "test:loud";
+  g_assert_null (ja_media_audio_new (&cfg, &callbacks, NULL, &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE);
+  g_clear_error (&error);
+  cfg.source = "pipeline:nosuchelement ! fakesink";
+  g_assert_null (ja_media_audio_new (&cfg, &callbacks, NULL, &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  main_thread = g_thread_self ();
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, \
+    fixture_tear_down)
+  ADD ("/media/audio/opus-440", test_opus_440);
+  ADD ("/media/audio/pcmu-1000", test_pcmu_1000);
+  ADD ("/media/audio/pcma-default-source", test_pcma_default_source);
+  ADD ("/media/audio/both-directions", test_both_directions);
+  ADD ("/media/audio/dtmf", test_dtmf);
+  ADD ("/media/audio/loss", test_loss);
+  ADD ("/media/audio/mute", test_mute);
+  ADD ("/media/audio/free-mid-stream", test_free_mid_stream);
+#undef ADD
+  g_test_add_func ("/media/audio/bad-config", test_bad_config);
+  return g_test_run ();
+}
