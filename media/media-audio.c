@@ -18,6 +18,7 @@
 #include <gst/gst.h>
 
 #include "media/media-error.h"
+#include "media/rtp-event.h"
 
 #define JITTER_LATENCY_MS 60
 #define RTP_MTU 1200
@@ -955,30 +956,13 @@ ja_media_audio_start (JaMediaAudio *audio, GError **error)
   return TRUE;
 }
 
-static char
-event_to_digit (guint8 event)
-{
-  static const char digits[] = "0123456789*#ABCD";
-
-  return event < 16 ? digits[event] : '\0';
-}
-
-static int
-digit_to_event (char digit)
-{
-  static const char digits[] = "0123456789*#ABCD";
-  const char *p = strchr (digits, g_ascii_toupper (digit));
-
-  return digit != '\0' && p != NULL ? (int)(p - digits) : -1;
-}
-
 /* Called with the lock held. */
 static void
 report_rx_event (JaMediaAudio *self)
 {
   guint rate
       = self->config.dtmf_clock_rate ? self->config.dtmf_clock_rate : 8000;
-  char digit = event_to_digit (self->rx_event);
+  char digit = ja_rtp_event_to_digit (self->rx_event);
   Event *ev;
 
   self->rx_event_reported = TRUE;
@@ -996,14 +980,8 @@ report_rx_event (JaMediaAudio *self)
  * end bit is set (and repeated) in the last ones. An event whose end
  * packets were lost is reported when the next one starts. */
 static void
-receive_telephone_event (JaMediaAudio *self, guint32 ts, const guint8 *payload,
-                         gsize len)
+receive_telephone_event (JaMediaAudio *self, guint32 ts, const JaRtpEvent *ev)
 {
-  gboolean end;
-
-  if (len < 4)
-    return;
-  end = (payload[1] & 0x80) != 0;
   g_mutex_lock (&self->lock);
   if (!self->rx_event_valid || ts != self->rx_event_ts) {
     if (self->rx_event_valid && !self->rx_event_reported)
@@ -1011,11 +989,11 @@ receive_telephone_event (JaMediaAudio *self, guint32 ts, const guint8 *payload,
     self->rx_event_valid = TRUE;
     self->rx_event_reported = FALSE;
     self->rx_event_ts = ts;
-    self->rx_event = payload[0];
+    self->rx_event = ev->event;
   }
   if (!self->rx_event_reported) {
-    self->rx_event_duration = (guint)payload[2] << 8 | payload[3];
-    if (end)
+    self->rx_event_duration = ev->duration;
+    if (ev->end)
       report_rx_event (self);
   }
   g_mutex_unlock (&self->lock);
@@ -1024,40 +1002,27 @@ receive_telephone_event (JaMediaAudio *self, guint32 ts, const guint8 *payload,
 void
 ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len)
 {
-  guint8 pt;
-  GstBuffer *buf;
+  JaRtpHeader hdr;
+  JaRtpEvent ev;
 
   g_return_if_fail (audio != NULL);
-  if (len < 8 || (data[0] >> 6) != 2)
-    return; /* not RTP/RTCP version 2 */
-  pt = data[1] & 0x7f;
-  buf = gst_buffer_new_memdup (data, len);
-  /* RFC 5761 §4: second byte 192–223 (PT 64–95 without the marker) is RTCP. */
-  if (pt >= 64 && pt <= 95) {
-    gst_app_src_push_buffer (GST_APP_SRC (audio->rtcp_in), buf);
+  if (ja_rtp_is_rtcp (data, len)) {
+    if (len >= 8)
+      gst_app_src_push_buffer (GST_APP_SRC (audio->rtcp_in),
+                               gst_buffer_new_memdup (data, len));
     return;
   }
-  if (len < 12) {
-    gst_buffer_unref (buf);
-    return;
-  }
+  if (!ja_rtp_header_parse (data, len, &hdr))
+    return; /* not RTP: the peer's problem, not worth a log line */
   g_mutex_lock (&audio->lock);
   audio->packets_received++;
   audio->bytes_received += len;
   g_mutex_unlock (&audio->lock);
-  if (audio->config.dtmf_pt != 0 && pt == audio->config.dtmf_pt) {
-    gsize off = 12 + 4 * (gsize)(data[0] & 0x0f);
-    gsize end = len;
-
-    if ((data[0] & 0x10) && off + 4 <= len)
-      off += 4 + 4 * (gsize)(data[off + 2] << 8 | data[off + 3]);
-    if ((data[0] & 0x20) && data[len - 1] <= len)
-      end -= data[len - 1];
-    if (off < end)
-      receive_telephone_event (audio, GST_READ_UINT32_BE (data + 4), data + off,
-                               end - off);
-  }
-  gst_app_src_push_buffer (GST_APP_SRC (audio->rtp_in), buf);
+  if (audio->config.dtmf_pt != 0 && hdr.pt == audio->config.dtmf_pt
+      && ja_rtp_event_parse (data + hdr.payload_offset, hdr.payload_len, &ev))
+    receive_telephone_event (audio, hdr.timestamp, &ev);
+  gst_app_src_push_buffer (GST_APP_SRC (audio->rtp_in),
+                           gst_buffer_new_memdup (data, len));
 }
 
 /* --- DTMF send ---------------------------------------------------------- */
@@ -1099,7 +1064,7 @@ dtmf_step_cb (gpointer user_data)
     schedule_dtmf (self, DTMF_PAUSE_MS);
     return G_SOURCE_REMOVE;
   }
-  send_dtmf_event (self, digit_to_event (digit), TRUE);
+  send_dtmf_event (self, ja_rtp_event_from_digit (digit), TRUE);
   self->dtmf_tone_on = TRUE;
   g_mutex_lock (&self->lock);
   self->dtmf_sent++;
@@ -1129,7 +1094,7 @@ ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
     return FALSE;
   }
   for (const char *p = digits; *p != '\0'; p++)
-    if (*p != ',' && digit_to_event (*p) < 0) {
+    if (*p != ',' && ja_rtp_event_from_digit (*p) < 0) {
       g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_FAILED,
                    "audio: '%c' is not a DTMF digit (0-9 * # A-D ,)", *p);
       return FALSE;
