@@ -492,8 +492,7 @@ build_send (JaMediaAudio *self, GError **error)
 {
   const JaMediaAudioConfig *c = &self->config;
   const CodecElements *codec = find_codec (c->send_codec);
-  GstElement *convert, *resample, *filter, *enc, *pay, *tail, *rtp_out,
-      *rtcp_out;
+  GstElement *convert, *resample, *filter, *enc, *pay, *tail, *rtp_out;
   g_autoptr (GstCaps) caps = NULL;
   g_autoptr (GstPad) pay_src = NULL;
   guint rate;
@@ -512,8 +511,7 @@ build_send (JaMediaAudio *self, GError **error)
       || !(filter = make_element (self, "capsfilter", "send-caps", error))
       || !(enc = make_element (self, codec->encoder, "encoder", error))
       || !(pay = make_element (self, codec->payloader, "payloader", error))
-      || !(rtp_out = make_appsink (self, "rtp-out", FALSE, error))
-      || !(rtcp_out = make_appsink (self, "rtcp-out", TRUE, error)))
+      || !(rtp_out = make_appsink (self, "rtp-out", FALSE, error)))
     return FALSE;
 
   /* Opus's RTP clock is always 48000 (RFC 7587 §4.1); we send mono. */
@@ -560,7 +558,17 @@ build_send (JaMediaAudio *self, GError **error)
     tail = mux;
   }
   return link_pads (tail, "src", self->rtpbin, "send_rtp_sink_0", error)
-         && link_pads (self->rtpbin, "send_rtp_src_0", rtp_out, "sink", error)
+         && link_pads (self->rtpbin, "send_rtp_src_0", rtp_out, "sink", error);
+}
+
+/* RTCP goes out whether or not we send media: a receive-only party still
+ * owes the sender its receiver reports (RFC 3550 §6). */
+static gboolean
+build_rtcp (JaMediaAudio *self, GError **error)
+{
+  GstElement *rtcp_out = make_appsink (self, "rtcp-out", TRUE, error);
+
+  return rtcp_out != NULL
          && link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_out, "sink",
                        error);
 }
@@ -932,7 +940,7 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
                 TRUE, NULL);
 
   if ((config->send && !build_send (self, error))
-      || !build_receive (self, error)) {
+      || !build_receive (self, error) || !build_rtcp (self, error)) {
     g_prefix_error (error, "audio: ");
     ja_media_audio_free (self);
     return NULL;

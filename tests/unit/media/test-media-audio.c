@@ -24,6 +24,7 @@ struct _Peer {
   char *record_path;
   guint drop_every; /* drop every Nth RTP packet towards remote */
   guint rtp_seen, rtcp_seen, dropped;
+  guint8 first_rtcp_pt; /* of the first compound packet's first part */
   gboolean first_media;
   GString *digits;
   GArray *durations; /* guint ms per digit */
@@ -54,6 +55,8 @@ send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
 
   g_assert_true (g_thread_self () == main_thread);
   if (rtcp) {
+    if (p->rtcp_seen == 0)
+      p->first_rtcp_pt = data[1];
     p->rtcp_seen++;
   } else {
     p->rtp_seen++;
@@ -296,8 +299,10 @@ check_one_way (Fixture *f, const char *codec, guint8 pt, guint rate,
   g_assert_cmpint (st_b.packets_lost, ==, 0);
   g_assert_cmpfloat (st_b.recv_kbps, >, 8);
   g_assert_true (f->b.first_media);
-  /* B sends nothing: no RTP towards A, only RTCP receiver reports. */
+  /* B sends no RTP towards A. */
   g_assert_cmpuint (f->b.rtp_seen, ==, 0);
+  g_test_message ("RTCP packets: A sent %u, B sent %u", f->a.rtcp_seen,
+                  f->b.rtcp_seen);
 
   g_clear_pointer (&f->b.audio, ja_media_audio_free); /* finishes the WAV */
   assert_recording (&f->b, freq, 0.7);
@@ -527,6 +532,39 @@ test_file_source (Fixture *f, gconstpointer data)
   g_unlink (path);
 }
 
+static gboolean
+both_sent_rtcp (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->a.rtcp_seen > 0 && f->b.rtcp_seen > 0;
+}
+
+static void
+test_rtcp (Fixture *f, gconstpointer data)
+{
+  /* rtcp-mux: RTCP leaves through send_rtp like RTP. RFC 3550 §6.2: the
+   * first report goes out within 0.5-1.5 x 2.5 s / (e - 1.5) of the start. */
+  PeerSetup sa = { "opus", 111, 48000, "test:440", TRUE, FALSE, 0 };
+  PeerSetup sb = { "opus", 111, 48000, "silence", FALSE, TRUE, 0 };
+  gboolean timed_out = FALSE;
+  guint id;
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  start_both (f);
+  id = g_timeout_add (8000, timeout_cb, &timed_out);
+  while (!both_sent_rtcp (f) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_cmpuint (f->a.rtcp_seen, >, 0);
+  g_assert_cmpuint (f->b.rtcp_seen, >, 0);
+  /* The sender reports with an SR, the receive-only party with an RR. */
+  g_assert_cmpuint (f->a.first_rtcp_pt, ==, 200);
+  g_assert_cmpuint (f->b.first_rtcp_pt, ==, 201);
+}
+
 static void
 test_bad_config (void)
 {
@@ -564,6 +602,7 @@ main (int argc, char **argv)
   ADD ("/media/audio/loss", test_loss);
   ADD ("/media/audio/mute", test_mute);
   ADD ("/media/audio/file-source", test_file_source);
+  ADD ("/media/audio/rtcp", test_rtcp);
   ADD ("/media/audio/free-mid-stream", test_free_mid_stream);
 #undef ADD
   g_test_add_func ("/media/audio/bad-config", test_bad_config);
