@@ -411,9 +411,10 @@ test_loss (Fixture *f, gconstpointer data)
                   f->a.dropped, st.packets_lost, st.packets_received);
   g_assert_cmpuint (f->a.dropped, >=, 7);
   g_assert_cmpint (st.packets_lost, >, 0);
-  /* The last drop may still be inside the jitter window. */
-  g_assert_cmpint (st.packets_lost, <=, f->a.dropped);
+  /* The last drop may still be inside the jitter window; on a loaded
+   * machine a packet delivered after the latency can count as well. */
   g_assert_cmpint (st.packets_lost, >=, f->a.dropped - 1);
+  g_assert_cmpint (st.packets_lost, <=, f->a.dropped + 2);
   g_assert_cmpuint (st.packets_received, ==, f->a.rtp_seen - f->a.dropped);
   g_clear_pointer (&f->b.audio, ja_media_audio_free);
   /* Concealment fills the gaps: the tone is still what one hears. */
