@@ -176,8 +176,10 @@ initiate (JaCall *self, const char *full_jid, const char *sid)
   g_autoptr (GError) error = NULL;
   JaJingleAppOptions opts = { .params = "audio" };
 
-  g_free (self->peer);
-  self->peer = g_strdup (full_jid);
+  if (full_jid != self->peer) {
+    g_free (self->peer);
+    self->peer = g_strdup (full_jid);
+  }
   session = ja_jingle_manager_new_session_with_sid (manager, full_jid, sid,
       &error);
   if (session == NULL

@@ -13,11 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <gst/gst.h>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
 
 #include "media/media-error.h"
+#include "media/rtp-event.h"
 
 #define JITTER_LATENCY_MS 60
 #define RTP_MTU 1200
@@ -30,15 +31,16 @@
 /* Encoding name → elements (media/codecs.c owns negotiation; this table only
  * says which GStreamer elements carry each name). */
 typedef struct {
-  const char *name;             /* as in XEP-0167 / SDP */
-  const char *caps_name;        /* encoding-name in application/x-rtp caps */
+  const char *name;      /* as in XEP-0167 / SDP */
+  const char *caps_name; /* encoding-name in application/x-rtp caps */
   const char *encoder, *payloader, *depayloader, *decoder;
   guint default_rate;
 } CodecElements;
 
 static const CodecElements codec_table[] = {
   { "opus", "OPUS", "opusenc", "rtpopuspay", "rtpopusdepay", "opusdec", 48000 },
-  { "PCMU", "PCMU", "mulawenc", "rtppcmupay", "rtppcmudepay", "mulawdec", 8000 },
+  { "PCMU", "PCMU", "mulawenc", "rtppcmupay", "rtppcmudepay", "mulawdec",
+    8000 },
   { "PCMA", "PCMA", "alawenc", "rtppcmapay", "rtppcmadepay", "alawdec", 8000 },
 };
 
@@ -52,10 +54,10 @@ typedef enum {
 
 typedef struct {
   EventType type;
-  GBytes *bytes;                /* EV_RTP */
-  char digit;                   /* EV_DTMF */
+  GBytes *bytes; /* EV_RTP */
+  char digit;    /* EV_DTMF */
   guint duration_ms;
-  GError *error;                /* EV_ERROR */
+  GError *error; /* EV_ERROR */
 } Event;
 
 typedef struct {
@@ -64,28 +66,28 @@ typedef struct {
 } EventSource;
 
 struct _JaMediaAudio {
-  JaMediaAudioConfig config;    /* strings owned (duplicated) */
+  JaMediaAudioConfig config; /* strings owned (duplicated) */
   JaMediaAudioCallbacks cb;
   gpointer user_data;
 
-  GMainContext *context;        /* the creator's thread-default context */
+  GMainContext *context; /* the creator's thread-default context */
   GSource *event_source;
-  GAsyncQueue *events;          /* Event*, pushed by any thread */
+  GAsyncQueue *events; /* Event*, pushed by any thread */
   gboolean in_dispatch;
-  gboolean freed;               /* free() ran inside a callback */
+  gboolean freed; /* free() ran inside a callback */
 
   GstElement *pipeline;
   GstElement *rtpbin;
   GstElement *volume;
   GstElement *rtp_in, *rtcp_in; /* appsrcs */
   GstElement *dtmf_src;
-  GstElement *funnel;           /* NULL when not receiving */
+  GstElement *funnel; /* NULL when not receiving */
   GstElement *record_queue;
-  GPtrArray *jitterbuffers;     /* GstElement*, owned; under lock */
+  GPtrArray *jitterbuffers; /* GstElement*, owned; under lock */
   gboolean started;
   guint32 ssrc;
 
-  GMutex lock;                  /* guards the fields below */
+  GMutex lock; /* guards the fields below */
   guint64 packets_sent, bytes_sent;
   guint64 packets_received, bytes_received;
   guint64 dtmf_sent, dtmf_received;
@@ -140,30 +142,30 @@ static void
 deliver_event (JaMediaAudio *self, Event *ev)
 {
   switch (ev->type) {
-    case EV_RTP:
-      if (self->cb.send_rtp != NULL) {
-        gsize len;
-        const guint8 *data = g_bytes_get_data (ev->bytes, &len);
+  case EV_RTP:
+    if (self->cb.send_rtp != NULL) {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (ev->bytes, &len);
 
-        self->cb.send_rtp (self, data, len, self->user_data);
-      }
-      break;
-    case EV_FIRST_MEDIA:
-      if (self->cb.first_media != NULL)
-        self->cb.first_media (self, self->user_data);
-      break;
-    case EV_DTMF:
-      if (self->cb.dtmf != NULL)
-        self->cb.dtmf (self, ev->digit, ev->duration_ms, self->user_data);
-      break;
-    case EV_SOURCE_EOS:
-      if (self->cb.source_eos != NULL)
-        self->cb.source_eos (self, self->user_data);
-      break;
-    case EV_ERROR:
-      if (self->cb.error != NULL)
-        self->cb.error (self, ev->error, self->user_data);
-      break;
+      self->cb.send_rtp (self, data, len, self->user_data);
+    }
+    break;
+  case EV_FIRST_MEDIA:
+    if (self->cb.first_media != NULL)
+      self->cb.first_media (self, self->user_data);
+    break;
+  case EV_DTMF:
+    if (self->cb.dtmf != NULL)
+      self->cb.dtmf (self, ev->digit, ev->duration_ms, self->user_data);
+    break;
+  case EV_SOURCE_EOS:
+    if (self->cb.source_eos != NULL)
+      self->cb.source_eos (self, self->user_data);
+    break;
+  case EV_ERROR:
+    if (self->cb.error != NULL)
+      self->cb.error (self, ev->error, self->user_data);
+    break;
   }
 }
 
@@ -171,9 +173,9 @@ static void free_memory (JaMediaAudio *self);
 
 static gboolean
 event_source_dispatch (GSource *source, GSourceFunc callback,
-    gpointer user_data)
+                       gpointer user_data)
 {
-  JaMediaAudio *self = ((EventSource *) source)->audio;
+  JaMediaAudio *self = ((EventSource *)source)->audio;
   Event *ev;
 
   g_source_set_ready_time (source, -1);
@@ -209,7 +211,7 @@ init_gstreamer (GError **error)
   }
   if (init_error != NULL) {
     g_set_error_literal (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-        init_error->message);
+                         init_error->message);
     return FALSE;
   }
   return TRUE;
@@ -226,14 +228,20 @@ find_codec (const char *name)
   return NULL;
 }
 
+/* Creates an element inside the pipeline (which owns it from then on, so
+ * that a failure half-way through building leaks nothing). */
 static GstElement *
-make_element (const char *factory, const char *name, GError **error)
+make_element (JaMediaAudio *self, const char *factory, const char *name,
+              GError **error)
 {
   GstElement *e = gst_element_factory_make (factory, name);
 
-  if (e == NULL)
+  if (e == NULL) {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
-        "GStreamer element %s is not installed", factory);
+                 "GStreamer element %s is not installed", factory);
+    return NULL;
+  }
+  gst_bin_add (GST_BIN (self->pipeline), e);
   return e;
 }
 
@@ -246,37 +254,37 @@ error_from_message (GstMessage *msg)
 
   gst_message_parse_error (msg, &gst_error, &debug);
   return g_error_new (JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE, "%s: %s",
-      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), gst_error->message);
+                      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+                      gst_error->message);
 }
 
 static GstElement *
-parse_bin (const char *desc, GError **error)
+parse_bin (JaMediaAudio *self, const char *desc, GError **error)
 {
   g_autoptr (GError) parse_error = NULL;
   GstElement *bin = gst_parse_bin_from_description (desc, TRUE, &parse_error);
 
   if (bin == NULL) {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-        "pipeline \"%s\": %s", desc, parse_error->message);
+                 "pipeline \"%s\": %s", desc, parse_error->message);
     return NULL;
   }
+  gst_bin_add (GST_BIN (self->pipeline), bin);
   return bin;
 }
 
 static gboolean
-add_and_link (GstElement *pipeline, GError **error, GstElement *first, ...)
+link_chain (GError **error, GstElement *first, ...)
 {
   va_list ap;
   GstElement *prev = first, *next;
 
-  gst_bin_add (GST_BIN (pipeline), first);
   va_start (ap, first);
   while ((next = va_arg (ap, GstElement *)) != NULL) {
-    gst_bin_add (GST_BIN (pipeline), next);
     if (!gst_element_link (prev, next)) {
       g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-          "cannot link %s to %s", GST_ELEMENT_NAME (prev),
-          GST_ELEMENT_NAME (next));
+                   "cannot link %s to %s", GST_ELEMENT_NAME (prev),
+                   GST_ELEMENT_NAME (next));
       va_end (ap);
       return FALSE;
     }
@@ -288,13 +296,13 @@ add_and_link (GstElement *pipeline, GError **error, GstElement *first, ...)
 
 static gboolean
 link_pads (GstElement *src, const char *src_pad, GstElement *sink,
-    const char *sink_pad, GError **error)
+           const char *sink_pad, GError **error)
 {
   if (!gst_element_link_pads (src, src_pad, sink, sink_pad)) {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-        "cannot link %s:%s to %s:%s", GST_ELEMENT_NAME (src),
-        src_pad ? src_pad : "*", GST_ELEMENT_NAME (sink),
-        sink_pad ? sink_pad : "*");
+                 "cannot link %s:%s to %s:%s", GST_ELEMENT_NAME (src),
+                 src_pad ? src_pad : "*", GST_ELEMENT_NAME (sink),
+                 sink_pad ? sink_pad : "*");
     return FALSE;
   }
   return TRUE;
@@ -340,7 +348,8 @@ decodebin_pad_added_cb (GstElement *decodebin, GstPad *pad, gpointer data)
 
   if (gst_pad_is_linked (sink))
     return;
-  if (caps != NULL && !g_str_has_prefix (
+  if (caps != NULL
+      && !g_str_has_prefix (
           gst_structure_get_name (gst_caps_get_structure (caps, 0)), "audio/"))
     return;
   gst_pad_link (pad, sink);
@@ -349,7 +358,7 @@ decodebin_pad_added_cb (GstElement *decodebin, GstPad *pad, gpointer data)
 /* The source, ending in raw audio on `convert`'s sink. */
 static gboolean
 build_source (JaMediaAudio *self, GstElement *convert, guint rate,
-    GError **error)
+              GError **error)
 {
   const char *spec = self->config.source ? self->config.source : "test";
   GstElement *src;
@@ -364,60 +373,53 @@ build_source (JaMediaAudio *self, GstElement *convert, guint rate,
       freq = g_ascii_strtod (spec + 5, &end);
       if (end == spec + 5 || *end != '\0' || freq <= 0 || freq > 20000) {
         g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-            "bad test source frequency in \"%s\"", spec);
+                     "bad test source frequency in \"%s\"", spec);
         return FALSE;
       }
     }
-    src = make_element ("audiotestsrc", "source", error);
+    src = make_element (self, "audiotestsrc", "source", error);
     if (src == NULL)
       return FALSE;
     /* 20 ms buffers at the rate it will negotiate (the encoder's). */
-    g_object_set (src, "is-live", TRUE, "samplesperbuffer", (int) rate / 50,
-        NULL);
+    g_object_set (src, "is-live", TRUE, "samplesperbuffer", (int)rate / 50,
+                  NULL);
     if (g_str_equal (spec, "silence"))
       gst_util_set_object_arg (G_OBJECT (src), "wave", "silence");
     else
       g_object_set (src, "freq", freq, NULL);
   } else if (g_str_has_prefix (spec, "file:")) {
-    GstElement *filesrc = make_element ("filesrc", "file", error);
-    GstElement *decode, *sync;
+    GstElement *filesrc, *decode, *sync;
 
-    if (filesrc == NULL)
+    if (!(filesrc = make_element (self, "filesrc", "file", error))
+        || !(decode = make_element (self, "decodebin", "decode", error))
+        || !(sync = make_element (self, "clocksync", "pace", error)))
       return FALSE;
-    decode = make_element ("decodebin", "decode", error);
-    sync = decode ? make_element ("clocksync", "pace", error) : NULL;
-    if (sync == NULL) {
-      gst_object_unref (filesrc);
-      g_clear_object (&decode);
-      return FALSE;
-    }
     g_object_set (filesrc, "location", spec + 5, NULL);
-    gst_bin_add_many (GST_BIN (self->pipeline), filesrc, decode, sync, NULL);
     /* A file decodes faster than real time: pace it to the clock. */
-    g_signal_connect (decode, "pad-added",
-        G_CALLBACK (decodebin_pad_added_cb), sync);
+    g_signal_connect (decode, "pad-added", G_CALLBACK (decodebin_pad_added_cb),
+                      sync);
     return link_pads (filesrc, NULL, decode, NULL, error)
-        && link_pads (sync, NULL, convert, NULL, error);
-  } else if (g_str_equal (spec, "device") || g_str_has_prefix (spec, "device:")) {
+           && link_pads (sync, NULL, convert, NULL, error);
+  } else if (g_str_equal (spec, "device")
+             || g_str_has_prefix (spec, "device:")) {
     if (spec[6] == ':') {
-      src = make_element ("pulsesrc", "source", error);
+      src = make_element (self, "pulsesrc", "source", error);
       if (src != NULL)
         g_object_set (src, "device", spec + 7, NULL);
     } else {
-      src = make_element ("autoaudiosrc", "source", error);
+      src = make_element (self, "autoaudiosrc", "source", error);
     }
     if (src == NULL)
       return FALSE;
   } else if (g_str_has_prefix (spec, "pipeline:")) {
-    src = parse_bin (spec + 9, error);
+    src = parse_bin (self, spec + 9, error);
     if (src == NULL)
       return FALSE;
   } else {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-        "unknown audio source \"%s\"", spec);
+                 "unknown audio source \"%s\"", spec);
     return FALSE;
   }
-  gst_bin_add (GST_BIN (self->pipeline), src);
   return link_pads (src, NULL, convert, NULL, error);
 }
 
@@ -463,15 +465,15 @@ rtcp_sample_cb (GstAppSink *sink, gpointer user_data)
 
 static GstElement *
 make_appsink (JaMediaAudio *self, const char *name, gboolean rtcp,
-    GError **error)
+              GError **error)
 {
-  GstElement *sink = make_element ("appsink", name, error);
+  GstElement *sink = make_element (self, "appsink", name, error);
   GstAppSinkCallbacks cbs = { 0 };
 
   if (sink == NULL)
     return NULL;
-  g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 0,
-      "drop", FALSE, NULL);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 0, "drop",
+                FALSE, NULL);
   cbs.new_sample = rtcp ? rtcp_sample_cb : rtp_sample_cb;
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cbs, self, NULL);
   return sink;
@@ -490,86 +492,92 @@ build_send (JaMediaAudio *self, GError **error)
 {
   const JaMediaAudioConfig *c = &self->config;
   const CodecElements *codec = find_codec (c->send_codec);
-  GstElement *convert, *resample, *filter, *enc, *pay, *tail, *rtp_out,
-      *rtcp_out;
+  GstElement *convert, *resample, *filter, *enc, *pay, *tail, *rtp_out;
   g_autoptr (GstCaps) caps = NULL;
   g_autoptr (GstPad) pay_src = NULL;
   guint rate;
 
   if (codec == NULL) {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
-        "no send codec \"%s\"", c->send_codec ? c->send_codec : "(none)");
+                 "no send codec \"%s\"",
+                 c->send_codec ? c->send_codec : "(none)");
     return FALSE;
   }
   rate = c->send_clock_rate ? c->send_clock_rate : codec->default_rate;
-  if (!(convert = make_element ("audioconvert", "send-convert", error))
-      || !(resample = make_element ("audioresample", "send-resample", error))
-      || !(self->volume = make_element ("volume", "send-volume", error))
-      || !(filter = make_element ("capsfilter", "send-caps", error))
-      || !(enc = make_element (codec->encoder, "encoder", error))
-      || !(pay = make_element (codec->payloader, "payloader", error))
-      || !(rtp_out = make_appsink (self, "rtp-out", FALSE, error))
-      || !(rtcp_out = make_appsink (self, "rtcp-out", TRUE, error)))
-    return FALSE;   /* created elements leak only on a broken install */
+  if (!(convert = make_element (self, "audioconvert", "send-convert", error))
+      || !(resample
+           = make_element (self, "audioresample", "send-resample", error))
+      || !(self->volume = make_element (self, "volume", "send-volume", error))
+      || !(filter = make_element (self, "capsfilter", "send-caps", error))
+      || !(enc = make_element (self, codec->encoder, "encoder", error))
+      || !(pay = make_element (self, codec->payloader, "payloader", error))
+      || !(rtp_out = make_appsink (self, "rtp-out", FALSE, error)))
+    return FALSE;
 
   /* Opus's RTP clock is always 48000 (RFC 7587 §4.1); we send mono. */
   if (g_ascii_strcasecmp (codec->name, "opus") == 0)
     rate = 48000;
-  caps = gst_caps_new_simple ("audio/x-raw", "rate", G_TYPE_INT, (int) rate,
-      "channels", G_TYPE_INT, 1, NULL);
+  caps = gst_caps_new_simple ("audio/x-raw", "rate", G_TYPE_INT, (int)rate,
+                              "channels", G_TYPE_INT, 1, NULL);
   g_object_set (filter, "caps", caps, NULL);
-  g_object_set (pay, "pt", (guint) c->send_pt, "ssrc", self->ssrc,
-      "mtu", (guint) RTP_MTU, NULL);
+  g_object_set (pay, "pt", (guint)c->send_pt, "ssrc", self->ssrc, "mtu",
+                (guint)RTP_MTU, NULL);
   if (g_ascii_strcasecmp (codec->name, "opus") == 0)
     gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "voice");
   /* G.711: 20 ms per packet (RFC 3551 §4.5 default packetisation). */
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (pay), "max-ptime"))
-    g_object_set (pay, "min-ptime", (gint64) 20 * GST_MSECOND,
-        "max-ptime", (gint64) 20 * GST_MSECOND, NULL);
+    g_object_set (pay, "min-ptime", (gint64)20 * GST_MSECOND, "max-ptime",
+                  (gint64)20 * GST_MSECOND, NULL);
 
-  if (!add_and_link (self->pipeline, error, convert, resample, self->volume,
-          filter, enc, pay, NULL)
+  if (!link_chain (error, convert, resample, self->volume, filter, enc, pay,
+                   NULL)
       || !build_source (self, convert, rate, error))
     return FALSE;
 
   pay_src = gst_element_get_static_pad (pay, "src");
   gst_pad_add_probe (pay_src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-      source_eos_probe_cb, self, NULL);
+                     source_eos_probe_cb, self, NULL);
 
   tail = pay;
   if (c->dtmf_pt != 0) {
     /* RFC 4733 events share our SSRC and sequence space: the mux rewrites
      * both and mutes audio while an event is on. */
-    GstElement *mux = make_element ("rtpdtmfmux", "dtmf-mux", error);
+    GstElement *mux = make_element (self, "rtpdtmfmux", "dtmf-mux", error);
 
-    if (mux == NULL)
+    if (mux == NULL
+        || !(self->dtmf_src
+             = make_element (self, "rtpdtmfsrc", "dtmf-src", error)))
       return FALSE;
-    self->dtmf_src = make_element ("rtpdtmfsrc", "dtmf-src", error);
-    if (self->dtmf_src == NULL) {
-      gst_object_unref (mux);
-      return FALSE;
-    }
-    g_object_set (self->dtmf_src, "pt", (guint) c->dtmf_pt,
-        "clock-rate", c->dtmf_clock_rate ? c->dtmf_clock_rate : rate,
-        "ssrc", self->ssrc, NULL);
+    g_object_set (self->dtmf_src, "pt", (guint)c->dtmf_pt, "clock-rate",
+                  c->dtmf_clock_rate ? c->dtmf_clock_rate : rate, "ssrc",
+                  self->ssrc, NULL);
     g_object_set (mux, "ssrc", self->ssrc, NULL);
-    gst_bin_add_many (GST_BIN (self->pipeline), mux, self->dtmf_src, NULL);
     if (!link_pads (pay, "src", mux, "sink_%u", error)
         || !link_pads (self->dtmf_src, "src", mux, "priority_sink_%u", error))
       return FALSE;
     tail = mux;
   }
-  gst_bin_add_many (GST_BIN (self->pipeline), rtp_out, rtcp_out, NULL);
   return link_pads (tail, "src", self->rtpbin, "send_rtp_sink_0", error)
-      && link_pads (self->rtpbin, "send_rtp_src_0", rtp_out, "sink", error)
-      && link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_out, "sink", error);
+         && link_pads (self->rtpbin, "send_rtp_src_0", rtp_out, "sink", error);
+}
+
+/* RTCP goes out whether or not we send media: a receive-only party still
+ * owes the sender its receiver reports (RFC 3550 §6). */
+static gboolean
+build_rtcp (JaMediaAudio *self, GError **error)
+{
+  GstElement *rtcp_out = make_appsink (self, "rtcp-out", TRUE, error);
+
+  return rtcp_out != NULL
+         && link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_out, "sink",
+                       error);
 }
 
 /* --- receive side ------------------------------------------------------- */
 
 static GstCaps *
 request_pt_map_cb (GstElement *rtpbin, guint session, guint pt,
-    gpointer user_data)
+                   gpointer user_data)
 {
   JaMediaAudio *self = user_data;
   const JaMediaAudioConfig *c = &self->config;
@@ -577,23 +585,22 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt,
   if (pt >= 128)
     return NULL;
   if (c->dtmf_pt != 0 && pt == c->dtmf_pt)
-    return gst_caps_new_simple ("application/x-rtp",
-        "media", G_TYPE_STRING, "audio",
-        "encoding-name", G_TYPE_STRING, "TELEPHONE-EVENT",
-        "clock-rate", G_TYPE_INT,
-        (int) (c->dtmf_clock_rate ? c->dtmf_clock_rate : 8000),
-        "payload", G_TYPE_INT, (int) pt, NULL);
+    return gst_caps_new_simple (
+        "application/x-rtp", "media", G_TYPE_STRING, "audio", "encoding-name",
+        G_TYPE_STRING, "TELEPHONE-EVENT", "clock-rate", G_TYPE_INT,
+        (int)(c->dtmf_clock_rate ? c->dtmf_clock_rate : 8000), "payload",
+        G_TYPE_INT, (int)pt, NULL);
   {
     const CodecElements *codec = find_codec (c->recv_codecs[pt]);
 
     if (codec == NULL)
-      return NULL;   /* rtpbin drops payload types we did not offer */
-    return gst_caps_new_simple ("application/x-rtp",
-        "media", G_TYPE_STRING, "audio",
-        "encoding-name", G_TYPE_STRING, codec->caps_name,
-        "clock-rate", G_TYPE_INT, (int) (c->recv_clock_rates[pt]
-            ? c->recv_clock_rates[pt] : codec->default_rate),
-        "payload", G_TYPE_INT, (int) pt, NULL);
+      return NULL; /* rtpbin drops payload types we did not offer */
+    return gst_caps_new_simple (
+        "application/x-rtp", "media", G_TYPE_STRING, "audio", "encoding-name",
+        G_TYPE_STRING, codec->caps_name, "clock-rate", G_TYPE_INT,
+        (int)(c->recv_clock_rates[pt] ? c->recv_clock_rates[pt]
+                                      : codec->default_rate),
+        "payload", G_TYPE_INT, (int)pt, NULL);
   }
 }
 
@@ -613,7 +620,7 @@ first_media_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
  * last element is a sink) while the pipeline runs. */
 static void
 plug_chain (JaMediaAudio *self, GstPad *pad, GstPad *sink_pad,
-    GstElement **chain, guint n)
+            GstElement **chain, guint n)
 {
   g_autoptr (GstPad) first = NULL;
 
@@ -651,8 +658,9 @@ rtpbin_pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
   guint session, ssrc, pt;
   const CodecElements *codec;
 
-  if (sscanf (GST_PAD_NAME (pad), "recv_rtp_src_%u_%u_%u", &session, &ssrc,
-          &pt) != 3 || pt >= 128)
+  if (sscanf (GST_PAD_NAME (pad), "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt)
+          != 3
+      || pt >= 128)
     return;
   g_debug ("audio %08x: receiving ssrc %08x pt %u", self->ssrc, ssrc, pt);
   if (c->dtmf_pt != 0 && pt == c->dtmf_pt) {
@@ -698,9 +706,10 @@ rtpbin_pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
       }
     if (g_object_class_find_property (G_OBJECT_GET_CLASS (chain[1]), "plc"))
       g_object_set (chain[1], "plc", TRUE, NULL);
-    caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING,
-        "S16LE", "rate", G_TYPE_INT, MIX_RATE, "channels", G_TYPE_INT, 1,
-        "layout", G_TYPE_STRING, "interleaved", NULL);
+    caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, "S16LE",
+                                "rate", G_TYPE_INT, MIX_RATE, "channels",
+                                G_TYPE_INT, 1, "layout", G_TYPE_STRING,
+                                "interleaved", NULL);
     g_object_set (chain[4], "caps", caps, NULL);
     funnel_pad = gst_element_request_pad_simple (self->funnel, "sink_%u");
     plug_chain (self, pad, funnel_pad, chain, G_N_ELEMENTS (chain));
@@ -722,25 +731,25 @@ record_eos_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 }
 
 static GstElement *
-build_sink (const char *spec, GError **error)
+build_sink (JaMediaAudio *self, const char *spec, GError **error)
 {
   GstElement *sink;
 
   if (spec == NULL || g_str_equal (spec, "none")) {
-    sink = make_element ("fakesink", "sink", error);
+    sink = make_element (self, "fakesink", "sink", error);
     if (sink != NULL)
       g_object_set (sink, "sync", TRUE, "async", FALSE, NULL);
   } else if (g_str_equal (spec, "device")) {
-    sink = make_element ("autoaudiosink", "sink", error);
+    sink = make_element (self, "autoaudiosink", "sink", error);
   } else if (g_str_has_prefix (spec, "device:")) {
-    sink = make_element ("pulsesink", "sink", error);
+    sink = make_element (self, "pulsesink", "sink", error);
     if (sink != NULL)
       g_object_set (sink, "device", spec + 7, NULL);
   } else if (g_str_has_prefix (spec, "pipeline:")) {
-    sink = parse_bin (spec + 9, error);
+    sink = parse_bin (self, spec + 9, error);
   } else {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-        "unknown audio sink \"%s\"", spec);
+                 "unknown audio sink \"%s\"", spec);
     sink = NULL;
   }
   return sink;
@@ -753,60 +762,61 @@ build_playback (JaMediaAudio *self, GError **error)
   GstElement *tee, *queue, *sink;
   g_autoptr (GstPad) funnel_src = NULL;
 
-  if (!(self->funnel = make_element ("funnel", "mix", error))
-      || !(tee = make_element ("tee", "split", error))
-      || !(queue = make_element ("queue", "play-queue", error))
-      || !(sink = build_sink (self->config.sink, error)))
+  if (!(self->funnel = make_element (self, "funnel", "mix", error))
+      || !(tee = make_element (self, "tee", "split", error))
+      || !(queue = make_element (self, "queue", "play-queue", error))
+      || !(sink = build_sink (self, self->config.sink, error)))
     return FALSE;
   g_object_set (tee, "allow-not-linked", TRUE, NULL);
-  if (!add_and_link (self->pipeline, error, self->funnel, tee, queue, sink,
-          NULL))
+  if (!link_chain (error, self->funnel, tee, queue, sink, NULL))
     return FALSE;
   funnel_src = gst_element_get_static_pad (self->funnel, "src");
   gst_pad_add_probe (funnel_src, GST_PAD_PROBE_TYPE_BUFFER,
-      first_media_probe_cb, self, NULL);
+                     first_media_probe_cb, self, NULL);
 
   if (self->config.record_path != NULL) {
     GstElement *convert, *wav, *file;
     g_autoptr (GstPad) file_sink = NULL;
 
-    if (!(self->record_queue = make_element ("queue", "record-queue", error))
-        || !(convert = make_element ("audioconvert", "record-convert", error))
-        || !(wav = make_element ("wavenc", "record-wav", error))
-        || !(file = make_element ("filesink", "record-file", error)))
+    if (!(self->record_queue
+          = make_element (self, "queue", "record-queue", error))
+        || !(convert
+             = make_element (self, "audioconvert", "record-convert", error))
+        || !(wav = make_element (self, "wavenc", "record-wav", error))
+        || !(file = make_element (self, "filesink", "record-file", error)))
       return FALSE;
-    g_object_set (file, "location", self->config.record_path,
-        "async", FALSE, "sync", FALSE, NULL);
-    if (!add_and_link (self->pipeline, error, self->record_queue, convert,
-            wav, file, NULL)
+    g_object_set (file, "location", self->config.record_path, "async", FALSE,
+                  "sync", FALSE, NULL);
+    if (!link_chain (error, self->record_queue, convert, wav, file, NULL)
         || !link_pads (tee, "src_%u", self->record_queue, "sink", error))
       return FALSE;
     file_sink = gst_element_get_static_pad (file, "sink");
     gst_pad_add_probe (file_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-        record_eos_probe_cb, self, NULL);
+                       record_eos_probe_cb, self, NULL);
   }
   return TRUE;
 }
 
 static GstElement *
-make_appsrc (const char *name, const char *media_type, GError **error)
+make_appsrc (JaMediaAudio *self, const char *name, const char *media_type,
+             GError **error)
 {
-  GstElement *src = make_element ("appsrc", name, error);
+  GstElement *src = make_element (self, "appsrc", name, error);
   g_autoptr (GstCaps) caps = NULL;
 
   if (src == NULL)
     return NULL;
   caps = gst_caps_new_empty_simple (media_type);
   /* Live, stamped on arrival: the jitter buffer needs arrival times. */
-  g_object_set (src, "is-live", TRUE, "do-timestamp", TRUE,
-      "format", GST_FORMAT_TIME, "caps", caps,
-      "max-bytes", (guint64) 1024 * 1024, NULL);
+  g_object_set (src, "is-live", TRUE, "do-timestamp", TRUE, "format",
+                GST_FORMAT_TIME, "caps", caps, "max-bytes",
+                (guint64)1024 * 1024, NULL);
   return src;
 }
 
 static void
 new_jitterbuffer_cb (GstElement *rtpbin, GstElement *jitterbuffer,
-    guint session, guint ssrc, gpointer user_data)
+                     guint session, guint ssrc, gpointer user_data)
 {
   JaMediaAudio *self = user_data;
 
@@ -834,7 +844,7 @@ jitterbuffer_packets_lost (JaMediaAudio *self)
 
     g_object_get (jbs->pdata[i], "stats", &stats, NULL);
     if (stats != NULL && gst_structure_get_uint64 (stats, "num-lost", &n))
-      lost += (gint64) n;
+      lost += (gint64)n;
     g_clear_pointer (&stats, gst_structure_free);
   }
   return lost;
@@ -843,24 +853,21 @@ jitterbuffer_packets_lost (JaMediaAudio *self)
 static gboolean
 build_receive (JaMediaAudio *self, GError **error)
 {
-  if (!(self->rtp_in = make_appsrc ("rtp-in", "application/x-rtp", error))
-      || !(self->rtcp_in = make_appsrc ("rtcp-in", "application/x-rtcp",
-              error)))
+  if (!(self->rtp_in = make_appsrc (self, "rtp-in", "application/x-rtp", error))
+      || !(self->rtcp_in
+           = make_appsrc (self, "rtcp-in", "application/x-rtcp", error)))
     return FALSE;
-  gst_bin_add_many (GST_BIN (self->pipeline), self->rtp_in, self->rtcp_in,
-      NULL);
   if (self->config.receive && !build_playback (self, error))
     return FALSE;
   g_signal_connect (self->rtpbin, "request-pt-map",
-      G_CALLBACK (request_pt_map_cb), self);
+                    G_CALLBACK (request_pt_map_cb), self);
   g_signal_connect (self->rtpbin, "new-jitterbuffer",
-      G_CALLBACK (new_jitterbuffer_cb), self);
-  g_signal_connect (self->rtpbin, "pad-added",
-      G_CALLBACK (rtpbin_pad_added_cb), self);
-  return link_pads (self->rtp_in, "src", self->rtpbin, "recv_rtp_sink_0",
-      error)
-      && link_pads (self->rtcp_in, "src", self->rtpbin, "recv_rtcp_sink_0",
-          error);
+                    G_CALLBACK (new_jitterbuffer_cb), self);
+  g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (rtpbin_pad_added_cb),
+                    self);
+  return link_pads (self->rtp_in, "src", self->rtpbin, "recv_rtp_sink_0", error)
+         && link_pads (self->rtcp_in, "src", self->rtpbin, "recv_rtcp_sink_0",
+                       error);
 }
 
 /* --- public API --------------------------------------------------------- */
@@ -880,12 +887,12 @@ copy_config (JaMediaAudioConfig *dst, const JaMediaAudioConfig *src)
 static void
 free_memory (JaMediaAudio *self)
 {
-  g_free ((char *) self->config.source);
-  g_free ((char *) self->config.sink);
-  g_free ((char *) self->config.record_path);
-  g_free ((char *) self->config.send_codec);
+  g_free ((char *)self->config.source);
+  g_free ((char *)self->config.sink);
+  g_free ((char *)self->config.record_path);
+  g_free ((char *)self->config.send_codec);
   for (guint i = 0; i < 128; i++)
-    g_free ((char *) self->config.recv_codecs[i]);
+    g_free ((char *)self->config.recv_codecs[i]);
   g_ptr_array_unref (self->jitterbuffers);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->record_cond);
@@ -894,7 +901,8 @@ free_memory (JaMediaAudio *self)
 
 JaMediaAudio *
 ja_media_audio_new (const JaMediaAudioConfig *config,
-    const JaMediaAudioCallbacks *cb, gpointer user_data, GError **error)
+                    const JaMediaAudioCallbacks *cb, gpointer user_data,
+                    GError **error)
 {
   JaMediaAudio *self;
   g_autoptr (GstBus) bus = NULL;
@@ -912,10 +920,9 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
   g_cond_init (&self->record_cond);
   self->ssrc = config->local_ssrc ? config->local_ssrc : g_random_int ();
   self->context = g_main_context_ref_thread_default ();
-  self->events = g_async_queue_new_full ((GDestroyNotify) event_free);
-  self->event_source = g_source_new (&event_source_funcs,
-      sizeof (EventSource));
-  ((EventSource *) self->event_source)->audio = self;
+  self->events = g_async_queue_new_full ((GDestroyNotify)event_free);
+  self->event_source = g_source_new (&event_source_funcs, sizeof (EventSource));
+  ((EventSource *)self->event_source)->audio = self;
   g_source_set_name (self->event_source, "ja-media-audio");
   g_source_attach (self->event_source, self->context);
   self->dtmf_pending = g_string_new (NULL);
@@ -924,19 +931,16 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
   self->pipeline = gst_pipeline_new (NULL);
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   gst_bus_set_sync_handler (bus, bus_sync_cb, self, NULL);
-  self->rtpbin = gst_element_factory_make ("rtpbin", "rtpbin");
+  self->rtpbin = make_element (self, "rtpbin", "rtpbin", error);
   if (self->rtpbin == NULL) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
-        "GStreamer element rtpbin is not installed");
     ja_media_audio_free (self);
     return NULL;
   }
-  g_object_set (self->rtpbin, "latency", (guint) JITTER_LATENCY_MS,
-      "do-lost", TRUE, NULL);
-  gst_bin_add (GST_BIN (self->pipeline), self->rtpbin);
+  g_object_set (self->rtpbin, "latency", (guint)JITTER_LATENCY_MS, "do-lost",
+                TRUE, NULL);
 
   if ((config->send && !build_send (self, error))
-      || !build_receive (self, error)) {
+      || !build_receive (self, error) || !build_rtcp (self, error)) {
     g_prefix_error (error, "audio: ");
     ja_media_audio_free (self);
     return NULL;
@@ -951,7 +955,8 @@ ja_media_audio_start (JaMediaAudio *audio, GError **error)
 
   if (gst_element_set_state (audio->pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+    g_set_error (
+        error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
         "audio: the pipeline failed to start (source or sink unavailable)");
     return FALSE;
   }
@@ -959,30 +964,13 @@ ja_media_audio_start (JaMediaAudio *audio, GError **error)
   return TRUE;
 }
 
-static char
-event_to_digit (guint8 event)
-{
-  static const char digits[] = "0123456789*#ABCD";
-
-  return event < 16 ? digits[event] : '\0';
-}
-
-static int
-digit_to_event (char digit)
-{
-  static const char digits[] = "0123456789*#ABCD";
-  const char *p = strchr (digits, g_ascii_toupper (digit));
-
-  return digit != '\0' && p != NULL ? (int) (p - digits) : -1;
-}
-
 /* Called with the lock held. */
 static void
 report_rx_event (JaMediaAudio *self)
 {
-  guint rate = self->config.dtmf_clock_rate ? self->config.dtmf_clock_rate
-      : 8000;
-  char digit = event_to_digit (self->rx_event);
+  guint rate
+      = self->config.dtmf_clock_rate ? self->config.dtmf_clock_rate : 8000;
+  char digit = ja_rtp_event_to_digit (self->rx_event);
   Event *ev;
 
   self->rx_event_reported = TRUE;
@@ -992,7 +980,7 @@ report_rx_event (JaMediaAudio *self)
   ev = g_new0 (Event, 1);
   ev->type = EV_DTMF;
   ev->digit = digit;
-  ev->duration_ms = (guint) ((guint64) self->rx_event_duration * 1000 / rate);
+  ev->duration_ms = (guint)((guint64)self->rx_event_duration * 1000 / rate);
   push_event (self, ev);
 }
 
@@ -1000,14 +988,8 @@ report_rx_event (JaMediaAudio *self)
  * end bit is set (and repeated) in the last ones. An event whose end
  * packets were lost is reported when the next one starts. */
 static void
-receive_telephone_event (JaMediaAudio *self, guint32 ts,
-    const guint8 *payload, gsize len)
+receive_telephone_event (JaMediaAudio *self, guint32 ts, const JaRtpEvent *ev)
 {
-  gboolean end;
-
-  if (len < 4)
-    return;
-  end = (payload[1] & 0x80) != 0;
   g_mutex_lock (&self->lock);
   if (!self->rx_event_valid || ts != self->rx_event_ts) {
     if (self->rx_event_valid && !self->rx_event_reported)
@@ -1015,11 +997,11 @@ receive_telephone_event (JaMediaAudio *self, guint32 ts,
     self->rx_event_valid = TRUE;
     self->rx_event_reported = FALSE;
     self->rx_event_ts = ts;
-    self->rx_event = payload[0];
+    self->rx_event = ev->event;
   }
   if (!self->rx_event_reported) {
-    self->rx_event_duration = (guint) payload[2] << 8 | payload[3];
-    if (end)
+    self->rx_event_duration = ev->duration;
+    if (ev->end)
       report_rx_event (self);
   }
   g_mutex_unlock (&self->lock);
@@ -1028,40 +1010,27 @@ receive_telephone_event (JaMediaAudio *self, guint32 ts,
 void
 ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len)
 {
-  guint8 pt;
-  GstBuffer *buf;
+  JaRtpHeader hdr;
+  JaRtpEvent ev;
 
   g_return_if_fail (audio != NULL);
-  if (len < 8 || (data[0] >> 6) != 2)
-    return;   /* not RTP/RTCP version 2 */
-  pt = data[1] & 0x7f;
-  buf = gst_buffer_new_memdup (data, len);
-  /* RFC 5761 §4: second byte 192–223 (PT 64–95 without the marker) is RTCP. */
-  if (pt >= 64 && pt <= 95) {
-    gst_app_src_push_buffer (GST_APP_SRC (audio->rtcp_in), buf);
+  if (ja_rtp_is_rtcp (data, len)) {
+    if (len >= 8)
+      gst_app_src_push_buffer (GST_APP_SRC (audio->rtcp_in),
+                               gst_buffer_new_memdup (data, len));
     return;
   }
-  if (len < 12) {
-    gst_buffer_unref (buf);
-    return;
-  }
+  if (!ja_rtp_header_parse (data, len, &hdr))
+    return; /* not RTP: the peer's problem, not worth a log line */
   g_mutex_lock (&audio->lock);
   audio->packets_received++;
   audio->bytes_received += len;
   g_mutex_unlock (&audio->lock);
-  if (audio->config.dtmf_pt != 0 && pt == audio->config.dtmf_pt) {
-    gsize off = 12 + 4 * (gsize) (data[0] & 0x0f);
-    gsize end = len;
-
-    if ((data[0] & 0x10) && off + 4 <= len)
-      off += 4 + 4 * (gsize) (data[off + 2] << 8 | data[off + 3]);
-    if ((data[0] & 0x20) && data[len - 1] <= len)
-      end -= data[len - 1];
-    if (off < end)
-      receive_telephone_event (audio, GST_READ_UINT32_BE (data + 4),
-          data + off, end - off);
-  }
-  gst_app_src_push_buffer (GST_APP_SRC (audio->rtp_in), buf);
+  if (audio->config.dtmf_pt != 0 && hdr.pt == audio->config.dtmf_pt
+      && ja_rtp_event_parse (data + hdr.payload_offset, hdr.payload_len, &ev))
+    receive_telephone_event (audio, hdr.timestamp, &ev);
+  gst_app_src_push_buffer (GST_APP_SRC (audio->rtp_in),
+                           gst_buffer_new_memdup (data, len));
 }
 
 /* --- DTMF send ---------------------------------------------------------- */
@@ -1069,10 +1038,10 @@ ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len)
 static void
 send_dtmf_event (JaMediaAudio *self, int number, gboolean start)
 {
-  GstStructure *s = gst_structure_new ("dtmf-event",
-      "type", G_TYPE_INT, 1, "method", G_TYPE_INT, 1,
-      "number", G_TYPE_INT, number, "volume", G_TYPE_INT, 10,
-      "start", G_TYPE_BOOLEAN, start, NULL);
+  GstStructure *s = gst_structure_new (
+      "dtmf-event", "type", G_TYPE_INT, 1, "method", G_TYPE_INT, 1, "number",
+      G_TYPE_INT, number, "volume", G_TYPE_INT, 10, "start", G_TYPE_BOOLEAN,
+      start, NULL);
 
   g_autoptr (GstPad) pad = gst_element_get_static_pad (self->dtmf_src, "src");
 
@@ -1103,7 +1072,7 @@ dtmf_step_cb (gpointer user_data)
     schedule_dtmf (self, DTMF_PAUSE_MS);
     return G_SOURCE_REMOVE;
   }
-  send_dtmf_event (self, digit_to_event (digit), TRUE);
+  send_dtmf_event (self, ja_rtp_event_from_digit (digit), TRUE);
   self->dtmf_tone_on = TRUE;
   g_mutex_lock (&self->lock);
   self->dtmf_sent++;
@@ -1122,19 +1091,20 @@ schedule_dtmf (JaMediaAudio *self, guint delay_ms)
 
 gboolean
 ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
-    GError **error)
+                          GError **error)
 {
   g_return_val_if_fail (audio != NULL && digits != NULL, FALSE);
 
   if (audio->dtmf_src == NULL) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
+    g_set_error (
+        error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
         "audio: no telephone-event payload type negotiated for sending");
     return FALSE;
   }
   for (const char *p = digits; *p != '\0'; p++)
-    if (*p != ',' && digit_to_event (*p) < 0) {
+    if (*p != ',' && ja_rtp_event_from_digit (*p) < 0) {
       g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_FAILED,
-          "audio: '%c' is not a DTMF digit (0-9 * # A-D ,)", *p);
+                   "audio: '%c' is not a DTMF digit (0-9 * # A-D ,)", *p);
       return FALSE;
     }
   g_string_append (audio->dtmf_pending, digits);
@@ -1177,10 +1147,10 @@ ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats)
   if (audio->stats_time != 0 && now - audio->stats_time > 100000) {
     double secs = (now - audio->stats_time) / 1e6;
 
-    audio->send_kbps = (stats->bytes_sent - audio->stats_bytes_sent) * 8
-        / 1000.0 / secs;
-    audio->recv_kbps = (stats->bytes_received - audio->stats_bytes_received)
-        * 8 / 1000.0 / secs;
+    audio->send_kbps
+        = (stats->bytes_sent - audio->stats_bytes_sent) * 8 / 1000.0 / secs;
+    audio->recv_kbps = (stats->bytes_received - audio->stats_bytes_received) * 8
+                       / 1000.0 / secs;
   }
   if (audio->stats_time == 0 || now - audio->stats_time > 100000) {
     audio->stats_time = now;
@@ -1213,8 +1183,8 @@ finish_recording (JaMediaAudio *self)
   {
     /* Nothing decoded yet: wavenc has no format, there is nothing to
      * finish (and an EOS before stream-start is a flow error). */
-    g_autoptr (GstEvent) caps = gst_pad_get_sticky_event (pad, GST_EVENT_CAPS,
-        0);
+    g_autoptr (GstEvent) caps
+        = gst_pad_get_sticky_event (pad, GST_EVENT_CAPS, 0);
 
     if (caps == NULL)
       return;
@@ -1255,7 +1225,7 @@ ja_media_audio_free (JaMediaAudio *audio)
   g_async_queue_unref (audio->events);
   g_main_context_unref (audio->context);
   if (audio->in_dispatch)
-    audio->freed = TRUE;   /* the dispatch frees the memory on return */
+    audio->freed = TRUE; /* the dispatch frees the memory on return */
   else
     free_memory (audio);
 }

@@ -61,7 +61,8 @@ typedef struct {
   guint64 packets_received, bytes_received;
   gint64 packets_lost;          /* from the jitter buffer / RTCP */
   guint64 dtmf_sent, dtmf_received;
-  double send_kbps, recv_kbps;  /* over the last stats interval */
+  double send_kbps, recv_kbps;  /* over the last stats interval: since the
+                                 * previous get_stats call (≥ 100 ms ago) */
 } JaMediaAudioStats;
 
 /* (transfer full); the config is copied. */
@@ -71,7 +72,9 @@ JaMediaAudio *ja_media_audio_new (const JaMediaAudioConfig *config,
 gboolean ja_media_audio_start (JaMediaAudio *audio, GError **error);
 /* One received RTP/RTCP packet (plaintext). Any thread. */
 void ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len);
-/* Queue RFC 4733 events for digits (0-9 * # A-D; ',' = 500 ms pause). */
+/* Queue RFC 4733 events for digits (0-9 * # A-D; ',' = 500 ms pause).
+ * Each digit is pressed for 100 ms with 60 ms gaps; rtpdtmfsrc keeps every
+ * event at least 250 ms on the wire. Needs dtmf_pt and send. */
 gboolean ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
     GError **error);
 void ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted);

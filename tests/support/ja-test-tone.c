@@ -58,7 +58,7 @@ fft (double *re, double *im, gsize n)
 
 void
 ja_test_tone_analyse (const gint16 *samples, gsize n_frames, guint channels,
-    guint rate, JaTestTone *out)
+                      guint rate, JaTestTone *out)
 {
   gsize n = 1, used, start;
   g_autofree double *re = NULL;
@@ -72,7 +72,7 @@ ja_test_tone_analyse (const gint16 *samples, gsize n_frames, guint channels,
   out->channels = channels;
   if (rate == 0 || channels == 0)
     return;
-  out->duration_s = (double) n_frames / rate;
+  out->duration_s = (double)n_frames / rate;
   if (n_frames < 2)
     return;
 
@@ -96,7 +96,7 @@ ja_test_tone_analyse (const gint16 *samples, gsize n_frames, guint channels,
   fft (re, im, n);
 
   half = n / 2;
-  bin_hz = (double) rate / n;
+  bin_hz = (double)rate / n;
   power = g_new0 (double, half + 1);
   /* Skip DC and the first bins its window lobe spreads into. */
   for (gsize k = 3; k <= half; k++) {
@@ -106,11 +106,11 @@ ja_test_tone_analyse (const gint16 *samples, gsize n_frames, guint channels,
       peak = k;
   }
   if (peak == 0 || total < 1e-12)
-    return;   /* silence */
+    return; /* silence */
 
   {
     double shift = 0;
-    gsize band_bins = (gsize) ceil (JA_TEST_TONE_BAND_HZ / bin_hz);
+    gsize band_bins = (gsize)ceil (JA_TEST_TONE_BAND_HZ / bin_hz);
     gsize lo = peak > band_bins ? peak - band_bins : 0;
     gsize hi = MIN (half, peak + band_bins);
 
@@ -135,21 +135,21 @@ ja_test_tone_analyse (const gint16 *samples, gsize n_frames, guint channels,
 static guint32
 read_le32 (const guint8 *p)
 {
-  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16
-      | (guint32) p[3] << 24;
+  return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16
+         | (guint32)p[3] << 24;
 }
 
 static guint16
 read_le16 (const guint8 *p)
 {
-  return (guint16) (p[0] | p[1] << 8);
+  return (guint16)(p[0] | p[1] << 8);
 }
 
 static gboolean
 wav_error (GError **error, const char *path, const char *what)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-      "%s: not a 16-bit PCM WAV file (%s)", path, what);
+               "%s: not a 16-bit PCM WAV file (%s)", path, what);
   return FALSE;
 }
 
@@ -161,7 +161,7 @@ ja_test_tone_analyse_wav (const char *path, JaTestTone *out, GError **error)
   guint channels = 0, rate = 0, bits = 0, format = 0;
   gboolean have_fmt = FALSE;
 
-  if (!g_file_get_contents (path, (char **) &data, &len, error))
+  if (!g_file_get_contents (path, (char **)&data, &len, error))
     return FALSE;
   if (len < 12 || memcmp (data, "RIFF", 4) != 0
       || memcmp (data + 8, "WAVE", 4) != 0)
@@ -193,19 +193,18 @@ ja_test_tone_analyse_wav (const char *path, JaTestTone *out, GError **error)
       bytes -= bytes % (2 * channels);
       samples = g_malloc (bytes + 2);
       for (gsize i = 0; i < bytes / 2; i++)
-        samples[i] = (gint16) read_le16 (body + 2 * i);
-      ja_test_tone_analyse (samples, bytes / 2 / channels, channels, rate,
-          out);
+        samples[i] = (gint16)read_le16 (body + 2 * i);
+      ja_test_tone_analyse (samples, bytes / 2 / channels, channels, rate, out);
       return TRUE;
     }
-    off += 8 + (gsize) size + (size & 1);
+    off += 8 + (gsize)size + (size & 1);
   }
   return wav_error (error, path, "no data chunk");
 }
 
 gboolean
-ja_test_tone_write_wav (const char *path, const gint16 *samples,
-    gsize n_frames, guint channels, guint rate, GError **error)
+ja_test_tone_write_wav (const char *path, const gint16 *samples, gsize n_frames,
+                        guint channels, guint rate, GError **error)
 {
   gsize bytes = n_frames * channels * 2;
   g_autofree guint8 *buf = g_malloc (44 + bytes);
@@ -229,8 +228,8 @@ ja_test_tone_write_wav (const char *path, const gint16 *samples,
 #undef PUT32
 #undef PUT16
   for (gsize i = 0; i < n_frames * channels; i++) {
-    u16 = GUINT16_TO_LE ((guint16) samples[i]);
+    u16 = GUINT16_TO_LE ((guint16)samples[i]);
     memcpy (buf + 44 + 2 * i, &u16, 2);
   }
-  return g_file_set_contents (path, (const char *) buf, 44 + bytes, error);
+  return g_file_set_contents (path, (const char *)buf, 44 + bytes, error);
 }

@@ -13,24 +13,25 @@ G_BEGIN_DECLS
 #define JA_TEST_TONE_BAND_HZ 15.0
 
 typedef struct {
-  double peak_hz;       /* dominant frequency; 0 for silence */
-  double peak_share;    /* 0..1: energy near peak_hz / all energy (DC excluded) */
-  double duration_s;    /* frames / rate */
-  double rms;           /* of the mono mix, full scale = 1.0 */
+  double peak_hz;    /* dominant frequency; 0 for silence */
+  double peak_share; /* 0..1: energy near peak_hz / all energy (DC excluded) */
+  double duration_s; /* frames / rate */
+  double rms;        /* of the mono mix, full scale = 1.0 */
   guint rate;
   guint channels;
 } JaTestTone;
 
 /* Analyses interleaved 16-bit samples (channels are mixed down). */
 void ja_test_tone_analyse (const gint16 *samples, gsize n_frames,
-    guint channels, guint rate, JaTestTone *out);
+                           guint channels, guint rate, JaTestTone *out);
 
 /* Reads a RIFF/WAVE PCM16 file and analyses it. */
 gboolean ja_test_tone_analyse_wav (const char *path, JaTestTone *out,
-    GError **error);
+                                   GError **error);
 
 /* Writes interleaved 16-bit samples as a RIFF/WAVE file (for tests). */
 gboolean ja_test_tone_write_wav (const char *path, const gint16 *samples,
-    gsize n_frames, guint channels, guint rate, GError **error);
+                                 gsize n_frames, guint channels, guint rate,
+                                 GError **error);
 
 G_END_DECLS

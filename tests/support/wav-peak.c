@@ -23,6 +23,6 @@ main (int argc, char **argv)
     return 1;
   }
   printf ("frequency=%.1f share=%.3f duration=%.3f rms=%.4f\n", tone.peak_hz,
-      tone.peak_share, tone.duration_s, tone.rms);
+          tone.peak_share, tone.duration_s, tone.rms);
   return 0;
 }

@@ -3,6 +3,7 @@
  * network). What arrives is recorded to WAV and checked with the tone
  * analyser of tests/support: the frequency a user would hear, DTMF digits in
  * order, loss statistics, and a clean teardown mid-stream. */
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -21,17 +22,19 @@ struct _Peer {
   JaMediaAudio *audio;
   Peer *remote;
   char *record_path;
-  guint drop_every;             /* drop every Nth RTP packet towards remote */
+  guint drop_every; /* drop every Nth RTP packet towards remote */
   guint rtp_seen, rtcp_seen, dropped;
+  guint8 first_rtcp_pt; /* of the first compound packet's first part */
   gboolean first_media;
   GString *digits;
-  GArray *durations;            /* guint ms per digit */
-  guint8 dtmf_pt;               /* what we send as telephone-event */
+  GArray *durations; /* guint ms per digit */
+  guint8 dtmf_pt;    /* what we send as telephone-event */
   guint dtmf_rate;
-  GArray *sent_durations;       /* guint ms per event we put on the wire */
+  GArray *sent_durations; /* guint ms per event we put on the wire */
   guint32 sent_event_ts;
   guint errors;
-  guint free_after;             /* free self from send_rtp after N packets */
+  guint source_eos;
+  guint free_after; /* free self from send_rtp after N packets */
   gboolean freed_in_callback;
 };
 
@@ -45,13 +48,15 @@ typedef struct {
 
 static void
 send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
-    gpointer user_data)
+             gpointer user_data)
 {
   Peer *p = user_data;
   gboolean rtcp = len >= 2 && (data[1] & 0x7f) >= 64 && (data[1] & 0x7f) <= 95;
 
   g_assert_true (g_thread_self () == main_thread);
   if (rtcp) {
+    if (p->rtcp_seen == 0)
+      p->first_rtcp_pt = data[1];
     p->rtcp_seen++;
   } else {
     p->rtp_seen++;
@@ -60,19 +65,17 @@ send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
       return;
     }
   }
-  if (!rtcp && p->dtmf_pt != 0 && (data[1] & 0x7f) == p->dtmf_pt
-      && len >= 16) {
+  if (!rtcp && p->dtmf_pt != 0 && (data[1] & 0x7f) == p->dtmf_pt && len >= 16) {
     /* RFC 4733: one timestamp per event, the duration grows (no CSRCs or
      * extensions from our sender). */
-    guint32 ts = (guint32) data[4] << 24 | data[5] << 16 | data[6] << 8
-        | data[7];
-    guint ms = (guint) (data[14] << 8 | data[15]) * 1000 / p->dtmf_rate;
+    guint32 ts
+        = (guint32)data[4] << 24 | data[5] << 16 | data[6] << 8 | data[7];
+    guint ms = (guint)(data[14] << 8 | data[15]) * 1000 / p->dtmf_rate;
 
     if (p->sent_durations->len == 0 || ts != p->sent_event_ts)
       g_array_append_val (p->sent_durations, ms);
     else
-      g_array_index (p->sent_durations, guint,
-          p->sent_durations->len - 1) = ms;
+      g_array_index (p->sent_durations, guint, p->sent_durations->len - 1) = ms;
     p->sent_event_ts = ts;
   }
   if (p->remote->audio != NULL)
@@ -95,8 +98,7 @@ first_media_cb (JaMediaAudio *audio, gpointer user_data)
 }
 
 static void
-dtmf_cb (JaMediaAudio *audio, char digit, guint duration_ms,
-    gpointer user_data)
+dtmf_cb (JaMediaAudio *audio, char digit, guint duration_ms, gpointer user_data)
 {
   Peer *p = user_data;
 
@@ -115,11 +117,21 @@ error_cb (JaMediaAudio *audio, const GError *error, gpointer user_data)
   p->errors++;
 }
 
+static void
+source_eos_cb (JaMediaAudio *audio, gpointer user_data)
+{
+  Peer *p = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  p->source_eos++;
+}
+
 static const JaMediaAudioCallbacks callbacks = {
   .send_rtp = send_rtp_cb,
   .first_media = first_media_cb,
   .dtmf = dtmf_cb,
   .error = error_cb,
+  .source_eos = source_eos_cb,
 };
 
 static void
@@ -216,7 +228,7 @@ start_both (Fixture *f)
 static gboolean
 timeout_cb (gpointer data)
 {
-  *(gboolean *) data = TRUE;
+  *(gboolean *)data = TRUE;
   return G_SOURCE_REMOVE;
 }
 
@@ -252,8 +264,8 @@ assert_recording (Peer *p, double freq, double min_share)
 
   g_assert_true (ja_test_tone_analyse_wav (p->record_path, &tone, &error));
   g_assert_no_error (error);
-  g_test_message ("%s recorded %.1f Hz, share %.3f, %.2f s, rms %.3f",
-      p->name, tone.peak_hz, tone.peak_share, tone.duration_s, tone.rms);
+  g_test_message ("%s recorded %.1f Hz, share %.3f, %.2f s, rms %.3f", p->name,
+                  tone.peak_hz, tone.peak_share, tone.duration_s, tone.rms);
   g_assert_cmpfloat_with_epsilon (tone.peak_hz, freq, 5.0);
   g_assert_cmpfloat (tone.peak_share, >, min_share);
   /* ~CALL_MS minus start-up and the jitter buffer's latency. */
@@ -263,7 +275,7 @@ assert_recording (Peer *p, double freq, double min_share)
 
 static void
 check_one_way (Fixture *f, const char *codec, guint8 pt, guint rate,
-    const char *source, double freq)
+               const char *source, double freq)
 {
   PeerSetup sa = { codec, pt, rate, source, TRUE, FALSE, 0 };
   PeerSetup sb = { codec, pt, rate, "silence", FALSE, TRUE, 0 };
@@ -287,10 +299,12 @@ check_one_way (Fixture *f, const char *codec, guint8 pt, guint rate,
   g_assert_cmpint (st_b.packets_lost, ==, 0);
   g_assert_cmpfloat (st_b.recv_kbps, >, 8);
   g_assert_true (f->b.first_media);
-  /* B sends nothing: no RTP towards A, only RTCP receiver reports. */
+  /* B sends no RTP towards A. */
   g_assert_cmpuint (f->b.rtp_seen, ==, 0);
+  g_test_message ("RTCP packets: A sent %u, B sent %u", f->a.rtcp_seen,
+                  f->b.rtcp_seen);
 
-  g_clear_pointer (&f->b.audio, ja_media_audio_free);   /* finishes the WAV */
+  g_clear_pointer (&f->b.audio, ja_media_audio_free); /* finishes the WAV */
   assert_recording (&f->b, freq, 0.7);
 }
 
@@ -392,14 +406,15 @@ test_loss (Fixture *f, gconstpointer data)
   start_both (f);
   run_for (CALL_MS);
   ja_media_audio_get_stats (f->b.audio, &st);
-  g_test_message ("dropped %u, B counts %" G_GINT64_FORMAT " lost of %"
-      G_GUINT64_FORMAT " received", f->a.dropped, st.packets_lost,
-      st.packets_received);
+  g_test_message ("dropped %u, B counts %" G_GINT64_FORMAT
+                  " lost of %" G_GUINT64_FORMAT " received",
+                  f->a.dropped, st.packets_lost, st.packets_received);
   g_assert_cmpuint (f->a.dropped, >=, 7);
   g_assert_cmpint (st.packets_lost, >, 0);
-  /* The last drop may still be inside the jitter window. */
-  g_assert_cmpint (st.packets_lost, <=, f->a.dropped);
+  /* The last drop may still be inside the jitter window; on a loaded
+   * machine a packet delivered after the latency can count as well. */
   g_assert_cmpint (st.packets_lost, >=, f->a.dropped - 1);
+  g_assert_cmpint (st.packets_lost, <=, f->a.dropped + 2);
   g_assert_cmpuint (st.packets_received, ==, f->a.rtp_seen - f->a.dropped);
   g_clear_pointer (&f->b.audio, ja_media_audio_free);
   /* Concealment fills the gaps: the tone is still what one hears. */
@@ -477,6 +492,81 @@ test_free_mid_stream (Fixture *f, gconstpointer data)
 }
 
 static void
+test_file_source (Fixture *f, gconstpointer data)
+{
+  /* A 1.5 s WAV file at 660 Hz (a rate the encoder must resample) as A's
+   * source: paced in real time, then source_eos. */
+  g_autofree char *path = g_build_filename (f->dir, "in.wav", NULL);
+  g_autofree char *spec = g_strconcat ("file:", path, NULL);
+  PeerSetup sa = { "opus", 111, 48000, spec, TRUE, FALSE, 0 };
+  PeerSetup sb = { "opus", 111, 48000, "silence", FALSE, TRUE, 0 };
+  double freq = 660, amp = 0.5;
+  gsize n = 44100 * 3 / 2;
+  g_autofree gint16 *samples = g_new (gint16, n);
+  g_autoptr (GError) error = NULL;
+  JaTestTone tone;
+  gint64 t0;
+
+  for (gsize i = 0; i < n; i++)
+    samples[i] = (gint16)(amp * 32767 * sin (2 * G_PI * freq * i / 44100));
+  g_assert_true (ja_test_tone_write_wav (path, samples, n, 1, 44100, &error));
+  g_assert_no_error (error);
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  t0 = g_get_monotonic_time ();
+  start_both (f);
+  while (f->a.source_eos == 0 && g_get_monotonic_time () - t0 < 5000000)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (f->a.source_eos, ==, 1);
+  /* Real time, not as fast as the file decodes. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, >, 1300000);
+  run_for (200); /* the jitter buffer's tail */
+  g_clear_pointer (&f->b.audio, ja_media_audio_free);
+  g_assert_true (ja_test_tone_analyse_wav (f->b.record_path, &tone, &error));
+  g_assert_no_error (error);
+  g_test_message ("B recorded %.1f Hz, share %.3f, %.2f s", tone.peak_hz,
+                  tone.peak_share, tone.duration_s);
+  g_assert_cmpfloat_with_epsilon (tone.peak_hz, freq, 5.0);
+  g_assert_cmpfloat (tone.peak_share, >, 0.7);
+  g_assert_cmpfloat_with_epsilon (tone.duration_s, 1.5, 0.3);
+  g_unlink (path);
+}
+
+static gboolean
+both_sent_rtcp (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->a.rtcp_seen > 0 && f->b.rtcp_seen > 0;
+}
+
+static void
+test_rtcp (Fixture *f, gconstpointer data)
+{
+  /* rtcp-mux: RTCP leaves through send_rtp like RTP. RFC 3550 §6.2: the
+   * first report goes out within 0.5-1.5 x 2.5 s / (e - 1.5) of the start. */
+  PeerSetup sa = { "opus", 111, 48000, "test:440", TRUE, FALSE, 0 };
+  PeerSetup sb = { "opus", 111, 48000, "silence", FALSE, TRUE, 0 };
+  gboolean timed_out = FALSE;
+  guint id;
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  start_both (f);
+  id = g_timeout_add (8000, timeout_cb, &timed_out);
+  while (!both_sent_rtcp (f) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_cmpuint (f->a.rtcp_seen, >, 0);
+  g_assert_cmpuint (f->b.rtcp_seen, >, 0);
+  /* The sender reports with an SR, the receive-only party with an RR. */
+  g_assert_cmpuint (f->a.first_rtcp_pt, ==, 200);
+  g_assert_cmpuint (f->b.first_rtcp_pt, ==, 201);
+}
+
+static void
 test_bad_config (void)
 {
   JaMediaAudioConfig cfg = { 0 };
@@ -503,8 +593,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   main_thread = g_thread_self ();
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, \
-    fixture_tear_down)
+#define ADD(path, fn)                                                          \
+  g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/media/audio/opus-440", test_opus_440);
   ADD ("/media/audio/pcmu-1000", test_pcmu_1000);
   ADD ("/media/audio/pcma-default-source", test_pcma_default_source);
@@ -512,6 +602,8 @@ main (int argc, char **argv)
   ADD ("/media/audio/dtmf", test_dtmf);
   ADD ("/media/audio/loss", test_loss);
   ADD ("/media/audio/mute", test_mute);
+  ADD ("/media/audio/file-source", test_file_source);
+  ADD ("/media/audio/rtcp", test_rtcp);
   ADD ("/media/audio/free-mid-stream", test_free_mid_stream);
 #undef ADD
   g_test_add_func ("/media/audio/bad-config", test_bad_config);

@@ -10,9 +10,9 @@
 
 static gint16 *
 make_tones (guint rate, double seconds, guint channels, const double *freqs,
-    const double *amps, guint n_tones, gsize *n_frames)
+            const double *amps, guint n_tones, gsize *n_frames)
 {
-  gsize n = (gsize) (rate * seconds);
+  gsize n = (gsize)(rate * seconds);
   gint16 *s = g_new0 (gint16, n * channels);
 
   for (gsize i = 0; i < n; i++) {
@@ -21,7 +21,7 @@ make_tones (guint rate, double seconds, guint channels, const double *freqs,
     for (guint t = 0; t < n_tones; t++)
       v += amps[t] * sin (2 * G_PI * freqs[t] * i / rate);
     for (guint c = 0; c < channels; c++)
-      s[i * channels + c] = (gint16) lrint (v * 32767);
+      s[i * channels + c] = (gint16)lrint (v * 32767);
   }
   *n_frames = n;
   return s;
@@ -30,15 +30,21 @@ make_tones (guint rate, double seconds, guint channels, const double *freqs,
 static void
 test_single_tones (void)
 {
-  static const struct { guint rate; double freq; } cases[] = {
-    { 48000, 440 }, { 8000, 1000 }, { 16000, 697 }, { 44100, 3150.5 },
+  static const struct {
+    guint rate;
+    double freq;
+  } cases[] = {
+    { 48000, 440 },
+    { 8000, 1000 },
+    { 16000, 697 },
+    { 44100, 3150.5 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     double amp = 0.5;
     gsize n;
-    g_autofree gint16 *s = make_tones (cases[i].rate, 1.5, 1, &cases[i].freq,
-        &amp, 1, &n);
+    g_autofree gint16 *s
+        = make_tones (cases[i].rate, 1.5, 1, &cases[i].freq, &amp, 1, &n);
     JaTestTone tone;
 
     ja_test_tone_analyse (s, n, 1, cases[i].rate, &tone);
@@ -96,7 +102,7 @@ test_noise_has_no_dominant_tone (void)
   JaTestTone tone;
 
   for (guint i = 0; i < 96000; i++)
-    s[i] = (gint16) g_rand_int_range (rand, -8000, 8000);
+    s[i] = (gint16)g_rand_int_range (rand, -8000, 8000);
   ja_test_tone_analyse (s, 96000, 1, 48000, &tone);
   /* White noise spreads evenly: a 30 Hz band holds ~0.1 % of 24 kHz. */
   g_assert_cmpfloat (tone.peak_share, <, 0.01);
