@@ -474,12 +474,11 @@ ja_call_get_times (JaCall *self, JaCallTimes *t)
   if (ja_call_get_transport_info (self, &info)) {
     t->ice_ms = info.ice_ms;
     t->dtls_ms = info.dtls_ms;
+    t->accept_to_secure_ms = ms_between (self->t_accept, info.secured_at);
     ja_ice_udp_info_clear (&info);
   }
-  if (self->t_connected != 0) {
-    t->accept_to_secure_ms = ms_between (self->t_accept, self->t_connected);
+  if (self->t_connected != 0)
     t->setup_ms = ms_between (self->t_initiate, self->t_connected);
-  }
   if (self->t_first_media != 0)
     t->first_media_ms = ms_between (self->t_initiate, self->t_first_media);
 }

@@ -83,7 +83,8 @@ typedef struct {
   guint ice_ms;                 /* remote candidates → ICE connected */
   guint dtls_ms;                /* the DTLS handshake */
   guint accept_to_secure_ms;    /* session-accept → SRTP keyed */
-  guint setup_ms;               /* session-initiate → SRTP keyed */
+  guint setup_ms;               /* session-initiate → SRTP keyed and the
+                                 * pipeline playing ("connected") */
   guint first_media_ms;         /* session-initiate → first decoded audio */
 } JaCallTimes;
 

@@ -288,6 +288,11 @@ connected_cb (JaCall *call, gpointer user_data)
   JaIceUdpInfo info;
 
   w->t_connected = g_get_monotonic_time ();
+  {
+    JaMediaAudioStats prime;   /* starts the first rate interval */
+
+    ja_call_get_media_stats (call, &prime);
+  }
   ja_call_get_times (call, &t);
   ja_call_get_transport_info (call, &info);
   if (w->cli->json) {

@@ -60,6 +60,7 @@ typedef struct {
   FILE *tap_plain;
   FILE *tap_wire;
   guint64 dropped_before_keys;
+  gint64 secured_at;
 } IceUdpTransport;
 
 /* ---- options ------------------------------------------------------------ */
@@ -273,6 +274,7 @@ dtls_done_cb (JaDtls *dtls, JaSrtpKeys *keys, const GError *error,
     return;
   }
   self->keys = keys;
+  self->secured_at = g_get_monotonic_time ();
   self->srtp = ja_srtp_new (keys, self->dtls_role == JA_DTLS_ROLE_CLIENT,
       &local);
   if (self->srtp == NULL) {
@@ -746,6 +748,7 @@ ja_ice_udp_transport_get_info (JaJingleTransport *tp, JaIceUdpInfo *info)
     return FALSE;
   info->ice_connected = self->ice_connected;
   info->secured = self->srtp != NULL;
+  info->secured_at = self->secured_at;
   info->ice_ms = self->ice_ms;
   info->dtls_ms = self->dtls != NULL ? ja_dtls_get_handshake_ms (self->dtls)
       : 0;

@@ -49,6 +49,7 @@ typedef struct {
   const char *local_type;       /* "host", "srflx", "relay", … nullable */
   const char *srtp_profile;     /* nullable */
   const char *dtls_role;        /* "client" / "server", nullable */
+  gint64 secured_at;            /* g_get_monotonic_time() when SRTP was keyed, 0 before */
   JaSrtpStats srtp;
 } JaIceUdpInfo;
 

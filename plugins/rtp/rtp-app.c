@@ -34,6 +34,8 @@ struct _JaRtpStream {
   gint64 t_start;
   guint first_media_ms;
   gboolean started;
+  gboolean have_final;
+  JaMediaAudioStats final;     /* the counters when the pipeline stopped */
 };
 
 G_DEFINE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, G_TYPE_OBJECT)
@@ -164,8 +166,11 @@ gboolean
 ja_rtp_stream_get_stats (JaRtpStream *self, JaMediaAudioStats *stats)
 {
   memset (stats, 0, sizeof *stats);
-  if (self->audio == NULL)
-    return FALSE;
+  if (self->audio == NULL) {
+    if (self->have_final)
+      *stats = self->final;
+    return self->have_final;
+  }
   ja_media_audio_get_stats (self->audio, stats);
   return TRUE;
 }
@@ -535,7 +540,12 @@ rtp_stop (JaJingleApp *app, JaJingleReason reason)
 {
   RtpApp *self = (RtpApp *) app;
 
-  /* Finishes the recording now, while the session ends. */
+  /* Finishes the recording now, while the session ends; the counters
+   * stay readable for the final report. */
+  if (self->stream->audio != NULL) {
+    ja_media_audio_get_stats (self->stream->audio, &self->stream->final);
+    self->stream->have_final = TRUE;
+  }
   g_clear_pointer (&self->stream->audio, ja_media_audio_free);
   if (self->stream->channel != NULL)
     ja_jingle_channel_set_receive_func (self->stream->channel, NULL, NULL);

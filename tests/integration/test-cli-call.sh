@@ -40,7 +40,7 @@ start_answer() {
 # call NAME ARGS...: frank calls in the foreground; sets crc.
 call() {
   local name=$1; shift
-  run_agent call frank --json --no-server-services "$@" \
+  run_agent call frank --json ${CALL_SERVICES---no-server-services} "$@" \
     >"$tmp/$name.json" 2>"$tmp/$name.err"; crc=$?
 }
 
@@ -119,10 +119,22 @@ JINGLE_AGENT_TEST_BAD_FINGERPRINT=1 call c2 --to "grace@localhost/$RES" \
   --duration 2
 wait_rc "$gpid" 30; grc=$?
 check "a wrong DTLS fingerprint: the caller exits 7 (rc=$crc)" test "$crc" -eq 7
-check "the call ended with security-error" \
-  json_has "$tmp/c2.json" 'of("ended")[0]["reason"] == "security-error" and not of("connected")'
-check "the callee's side ended with security-error too (rc=$grc)" \
-  json_has "$tmp/g2.json" 'of("ended")[0]["reason"] == "security-error"'
+check "the call ended with security-error, from the callee's check" \
+  json_has "$tmp/c2.json" 'of("ended")[0]["reason"] == "security-error" and of("ended")[0]["by_peer"] and "fingerprint" in of("ended")[0]["text"]'
+check "the callee refused the certificate: security-error, no audio (rc=$grc)" \
+  json_has "$tmp/g2.json" 'of("ended")[0]["reason"] == "security-error" and not of("ended")[0]["by_peer"] and not of("first-media")'
+check "the callee exits 7 (rc=$grc)" test "$grc" -eq 7
+
+# ---- only a TURN relay allowed (coturn, credentials from XEP-0215) -------
+start_answer grace "$RES" g5 --from frank@localhost --count 1 || exit 1
+gpid=$apid
+# The caller takes its TURN server and credentials from Prosody (XEP-0215).
+CALL_SERVICES="" call c6 --to "grace@localhost/$RES" --duration 2 --relay-only
+wait_rc "$gpid" 30; grc=$?
+check "a relay-only call connects (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "the relay-only call went through coturn: relay candidates" \
+  json_has "$tmp/c6.json" 'of("connected")[0]["candidate_type"] == "relay" and of("ended")[0]["packets_received"] > 20'
 
 # ---- the callee hangs up ------------------------------------------------
 start_answer grace "$RES" g3 --from frank@localhost --count 1 --duration 2 \
