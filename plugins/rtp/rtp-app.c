@@ -337,19 +337,14 @@ random_ssrc (void)
 static void
 add_source (JaRtpDescription *d)
 {
-  JaRtpSource *src = g_new0 (JaRtpSource, 1);
-  JaRtpParam *cname = g_new0 (JaRtpParam, 1);
-  g_autofree char *id = g_strdup_printf ("%08x%08x", g_random_int (),
+  g_autofree char *cname = g_strdup_printf ("%08x%08x", g_random_int (),
       g_random_int ());
+  JaRtpSource *src;
 
   d->ssrc = random_ssrc ();
   d->has_ssrc = TRUE;
-  src->ssrc = d->ssrc;
-  src->params = g_ptr_array_new ();
-  cname->name = g_strdup ("cname");
-  cname->value = g_strdup (id);
-  g_ptr_array_add (src->params, cname);
-  g_ptr_array_add (d->sources, src);
+  src = ja_rtp_description_add_source (d, d->ssrc);
+  ja_rtp_source_add_param (src, "cname", cname);
 }
 
 static JaJingleApp *
