@@ -33,6 +33,7 @@
 
 #include "plugins/file-transfer/ft-error.h"
 #include "plugins/file-transfer/ft-name.h"
+#include "plugins/file-transfer/ft-pump.h"
 #include "plugins/file-transfer/ft-writer.h"
 #include "signalling/jingle/jingle-error.h"
 #include "signalling/xmpp/jid.h"
@@ -82,6 +83,13 @@ struct _JaFtTransfer {
   gboolean writer_ended;        /* receiver: the writer is finished/aborted */
   gboolean has_sidecar;         /* receiver: the part's offer identity is on disk */
   gint64 last_io;               /* receiver: when bytes last arrived */
+
+  /* A socket channel's data path runs in a thread (ft-pump.h). */
+  JaFtPump *pump;
+  gboolean pump_running;        /* the pump owns the stream and the writer */
+  guint tick_id;                /* polls its byte count */
+  gboolean writer_end_pending;  /* writer_end asked while the pump ran */
+  gboolean writer_end_keep;
 };
 
 G_DEFINE_FINAL_TYPE (JaFtTransfer, ja_ft_transfer, G_TYPE_OBJECT)
@@ -316,6 +324,14 @@ writer_end (JaFtTransfer *self, gboolean keep)
 {
   if (self->writer == NULL || self->writer_ended)
     return;
+  if (self->pump_running) {
+    /* The pump's thread still writes: the first word stands until then. */
+    if (!self->writer_end_pending) {
+      self->writer_end_pending = TRUE;
+      self->writer_end_keep = keep;
+    }
+    return;
+  }
   self->writer_ended = TRUE;
   keep = keep && self->has_sidecar && self->file->has_size
       && ja_ft_writer_get_offset (self->writer) > 0;
@@ -625,12 +641,17 @@ sender_read_next (JaFtTransfer *self)
       self->cancellable, sender_read_cb, g_object_ref (self));
 }
 
+static gboolean sender_start_pump (JaFtTransfer *self);
+
 static void
 sender_start (JaFtTransfer *self)
 {
-  g_autoptr (GFile) f = g_file_new_for_path (self->path);
+  g_autoptr (GFile) f = NULL;
   g_autoptr (GError) error = NULL;
 
+  if (G_IS_SOCKET_CONNECTION (self->stream) && sender_start_pump (self))
+    return;
+  f = g_file_new_for_path (self->path);
   self->source = G_INPUT_STREAM (g_file_read (f, self->cancellable, &error));
   if (self->source == NULL) {
     fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
@@ -654,6 +675,9 @@ sender_start (JaFtTransfer *self)
 /* ---- receiver ----------------------------------------------------------- */
 
 static void receiver_read_next (JaFtTransfer *self);
+static void pump_run (JaFtTransfer *self, GAsyncReadyCallback callback);
+static void receiver_pumped_cb (GObject *source, GAsyncResult *res,
+    gpointer user_data);
 
 static char *
 hex (const JaFtHash *h)
@@ -844,7 +868,146 @@ receiver_start (JaFtTransfer *self)
     return;
   }
   self->bytes = self->offset;
+  if (G_IS_SOCKET_CONNECTION (self->stream)) {
+    self->pump = ja_ft_pump_new_receiver (g_socket_connection_get_socket (
+            G_SOCKET_CONNECTION (self->stream)), self->writer);
+    pump_run (self, receiver_pumped_cb);
+    return;
+  }
   receiver_read_next (self);
+}
+
+/* ---- the threaded data path (socket channels) --------------------------- */
+
+/* How often the main context reads the pump's byte count. */
+#define PUMP_TICK_MS 100
+
+static gboolean
+pump_tick_cb (gpointer user_data)
+{
+  JaFtTransfer *self = user_data;
+  guint64 now_bytes = self->offset + ja_ft_pump_get_bytes (self->pump);
+  gint64 now = g_get_monotonic_time ();
+
+  if (now_bytes != self->bytes) {
+    self->bytes = now_bytes;
+    self->last_io = now;
+    progress (self);
+  } else if (!self->sender
+      && now - self->last_io >= (gint64) JA_FT_IDLE_TIMEOUT_MS * 1000) {
+    self->tick_id = 0;
+    verdict_timeout (self, "data");
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* The pump is back: the stream and the writer are ours again. FALSE when
+ * the transfer stopped meanwhile (what it deferred is done now). */
+static gboolean
+pump_returned (JaFtTransfer *self)
+{
+  self->pump_running = FALSE;
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->bytes = self->offset + ja_ft_pump_get_bytes (self->pump);
+  self->last_io = g_get_monotonic_time ();
+  if (self->writer_end_pending) {
+    self->writer_end_pending = FALSE;
+    writer_end (self, self->writer_end_keep);
+  }
+  if (!self->stopped && !self->done)
+    return TRUE;
+  if (self->stream != NULL && !g_io_stream_is_closed (self->stream))
+    g_io_stream_close (self->stream, NULL, NULL);
+  return FALSE;
+}
+
+static void
+pump_run (JaFtTransfer *self, GAsyncReadyCallback callback)
+{
+  self->pump_running = TRUE;
+  self->last_io = g_get_monotonic_time ();
+  self->tick_id = g_timeout_add (PUMP_TICK_MS, pump_tick_cb, self);
+  ja_ft_pump_run_async (self->pump, self->cancellable, callback,
+      g_object_ref (self));
+}
+
+static void
+sender_pumped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (JaFtTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = ja_ft_pump_run_finish (self->pump, res, &error);
+
+  if (!pump_returned (self))
+    return;
+  if (!ok) {
+    g_prefix_error (&error, "sending %s: ", self->path);
+    fail_and_terminate (self, error, JA_JINGLE_REASON_CONNECTIVITY_ERROR);
+    return;
+  }
+  progress (self);
+  self->sent_all = TRUE;
+  g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
+      sender_closed_cb, g_object_ref (self));
+}
+
+/* Sender on a socket: sendfile(2) in a thread. FALSE: not possible here
+ * (the caller goes the GIO way). */
+static gboolean
+sender_start_pump (JaFtTransfer *self)
+{
+  g_autoptr (GError) error = NULL;
+  GSocket *sock = g_socket_connection_get_socket (
+      G_SOCKET_CONNECTION (self->stream));
+  int fd = open (self->path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0) {
+    int errsv = errno;
+
+    error = g_error_new (G_IO_ERROR, g_io_error_from_errno (errsv),
+        "cannot open %s: %s", self->path, g_strerror (errsv));
+    fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+    return TRUE;
+  }
+  self->pump = ja_ft_pump_new_sender (sock, fd, self->offset,
+      self->file->size - self->offset, self->corrupt_offset, &error);
+  close (fd);
+  if (self->pump == NULL) {
+    fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+    return TRUE;
+  }
+  if (self->offset > 0)
+    g_info ("content %s: resuming at byte %" G_GUINT64_FORMAT,
+        self->content_name, self->offset);
+  self->bytes = self->offset;
+  pump_run (self, sender_pumped_cb);
+  return TRUE;
+}
+
+static void
+receiver_pumped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (JaFtTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = ja_ft_pump_run_finish (self->pump, res, &error);
+
+  if (!pump_returned (self))
+    return;
+  progress (self);
+  if (!ok) {
+    JaJingleReason reason = JA_JINGLE_REASON_CONNECTIVITY_ERROR;
+
+    if (error->domain == JA_TRANSFER_ERROR)
+      reason = JA_JINGLE_REASON_MEDIA_ERROR;
+    else if (!ja_ft_pump_failed_on_socket (self->pump))
+      reason = JA_JINGLE_REASON_FAILED_APPLICATION;
+    else
+      g_prefix_error (&error, "receiving: ");
+    fail_and_terminate (self, error, reason);
+    return;
+  }
+  receiver_eof (self);
 }
 
 /* ---- the application kind's side ---------------------------------------- */
@@ -1083,7 +1246,8 @@ ja_ft_transfer_start (JaFtTransfer *self, JaJingleChannel *channel)
   self->started = TRUE;
   self->stream = g_object_ref (stream);
   self->transport_ns = g_strdup (tp ? tp->kind->ns : NULL);
-  self->buf = g_malloc (JA_FT_CHUNK_SIZE);
+  if (!G_IS_SOCKET_CONNECTION (stream))
+    self->buf = g_malloc (JA_FT_CHUNK_SIZE);
   self->t_start = g_get_monotonic_time ();
   if (self->sender)
     sender_start (self);
@@ -1100,7 +1264,8 @@ ja_ft_transfer_stop (JaFtTransfer *self, JaJingleReason reason)
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   /* An unfinished bytestream is aborted (IBB: <close/> without waiting). */
-  if (self->stream != NULL && !g_io_stream_is_closed (self->stream))
+  if (self->stream != NULL && !self->pump_running
+      && !g_io_stream_is_closed (self->stream))
     g_io_stream_close (self->stream, NULL, NULL);
   /* The writer waits for the session's end, which tells whether the part
    * is worth keeping (session_terminated_cb); a part that cannot be resumed
@@ -1247,6 +1412,7 @@ ja_ft_transfer_dispose (GObject *object)
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->accepted_idle_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   /* Freed without the session's end (our own connection went, the engine
    * was dropped): a connection loss, so a resumable part stays. */
   if (self->writer != NULL)
@@ -1275,6 +1441,7 @@ ja_ft_transfer_finalize (GObject *object)
   g_free (self->dir);
   g_free (self->transport_ns);
   g_free (self->buf);
+  ja_ft_pump_free (self->pump);
   g_free (self->sha256_hex);
   g_free (self->resume_part);
   g_free (self->part_key);
