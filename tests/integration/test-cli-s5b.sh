@@ -3,7 +3,9 @@
 # between real processes through the real Prosody (env from
 # tests/integration/servers.sh, with its proxy65 component): 1 MiB direct
 # (--transport s5b, JSON names s5b/direct), 1 MiB through proxy65
-# (--no-direct, s5b/proxy), direct candidates on a dead port with
+# (--no-direct, s5b/proxy), a blackhole as the best direct candidate on
+# both sides not delaying the transfer (candidates tried at once), direct
+# candidates on a dead port with
 # --no-proxy falling back to IBB (transport-replace, the file verified),
 # the same with --transport s5b failing without fallback, a receiver that
 # does not advertise SOCKS5 (JINGLE_AGENT_TEST_NO_S5B=1: auto sends over
@@ -83,6 +85,47 @@ if [ -n "${JA_TEST_PROXY65_JID:-}" ]; then
 else
   ok "proxy: # SKIP no proxy65 (JA_TEST_PROXY65_JID unset)"
 fi
+
+# 2b. Both sides offer first a direct candidate that never answers (a
+# listening socket nobody accepts on) and a connect/handshake timeout of
+# 60 s: the candidates are tried at once, so the transfer goes over the
+# next direct candidate at once; one after the other it would wait 60 s on
+# each side first. The bound (20 s for the whole send) only catches that.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True); time.sleep(300)' >"$tmp/blackhole.port" &
+bhpid=$!; pids+=("$bhpid")
+for _ in $(seq 50); do [ -s "$tmp/blackhole.port" ] && break; sleep 0.1; done
+export JINGLE_AGENT_TEST_S5B_EXTRA_CANDIDATE="127.0.0.1:$(cat "$tmp/blackhole.port")"
+export JINGLE_AGENT_TEST_S5B_HANDSHAKE_TIMEOUT_S=60
+RARGS="--log-xmpp=jingle"
+t0=$(date +%s.%N)
+if run_case blackhole --transport s5b --no-proxy --log-xmpp=jingle; then
+  t1=$(date +%s.%N)
+  check "blackhole first: send exits 0" test "$src" -eq 0
+  check "blackhole first: receive exits 0" test "$rrc" -eq 0
+  check "blackhole first: the file arrived identical" cmp -s "$tmp/src/mib.bin" "$tmp/blackhole/mib.bin"
+  if check_json blackhole s5b direct; then ok "blackhole first: JSON says s5b/direct, sha256 verified"
+  else nok "blackhole first: JSON says s5b/direct, sha256 verified" "$(tail -5 "$tmp/s-blackhole.err" "$tmp/r-blackhole.err")"; fi
+  check "blackhole first: both offers put the blackhole first" python3 - "$tmp/s-blackhole.err" "$tmp/r-blackhole.err" "$JINGLE_AGENT_TEST_S5B_EXTRA_CANDIDATE" <<'PY'
+import re, sys
+host, port = sys.argv[3].rsplit(":", 1)
+for path, action in ((sys.argv[1], "session-initiate"), (sys.argv[2], "session-accept")):
+    log = open(path).read().replace('"', "'")
+    m = re.search(r"<jingle[^>]*action='%s'.*?</jingle>" % action, log, re.S)
+    assert m, (path, log[-2000:])
+    cands = re.findall(r"<candidate [^>]*>", m.group(0))
+    prio = lambda c: int(re.search(r"priority='(\d+)'", c).group(1))
+    best = max(cands, key=prio)
+    assert len(cands) >= 2 and "port='%s'" % port in best, cands
+PY
+  check "blackhole first: done well before one handshake timeout (60 s)" python3 -c "
+import sys; t = $t1 - $t0; print('# send took %.2f s' % t); sys.exit(0 if t < 20 else 1)"
+fi
+kill "$bhpid" 2>/dev/null
+unset JINGLE_AGENT_TEST_S5B_EXTRA_CANDIDATE JINGLE_AGENT_TEST_S5B_HANDSHAKE_TIMEOUT_S
+RARGS=""
 
 # 3. Direct candidates unreachable on both sides, no proxy: IBB takes over.
 export JINGLE_AGENT_TEST_S5B_UNREACHABLE=1
