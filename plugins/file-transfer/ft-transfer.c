@@ -90,12 +90,136 @@ struct _JaFtTransfer {
   guint tick_id;                /* polls its byte count */
   gboolean writer_end_pending;  /* writer_end asked while the pump ran */
   gboolean writer_end_keep;
+
+  /* Several files in one session (ja_ft_transfer_set_parallel). */
+  gboolean queued;              /* sender: waiting for a slot */
+  gboolean holds_slot;          /* sender: counted as running */
 };
 
 G_DEFINE_FINAL_TYPE (JaFtTransfer, ja_ft_transfer, G_TYPE_OBJECT)
 
 enum { ACCEPTED, PROGRESS, VERIFIED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+/* ---- several files in one session ---------------------------------------- *
+ * Each content has its own bytestream; a sender sends at most `limit` of a
+ * session's files at once, the others wait (transport up, no data) in
+ * order. A receiver whose file waits is not idle while another file of the
+ * same session moves: the session's last_io counts. */
+
+#define SLOTS_KEY "ja-ft-slots"
+
+typedef struct {
+  guint limit;                  /* 0: no limit */
+  guint running;
+  GQueue waiting;               /* JaFtTransfer* (owned refs) */
+  gint64 last_io;               /* bytes of any content of the session */
+} Slots;
+
+static void
+slots_free (gpointer data)
+{
+  Slots *sl = data;
+
+  g_queue_clear_full (&sl->waiting, g_object_unref);
+  g_free (sl);
+}
+
+static Slots *
+session_slots (JaJingleSession *session, gboolean create)
+{
+  Slots *sl;
+
+  if (session == NULL)
+    return NULL;
+  sl = g_object_get_data (G_OBJECT (session), SLOTS_KEY);
+  if (sl == NULL && create) {
+    sl = g_new0 (Slots, 1);
+    g_queue_init (&sl->waiting);
+    g_object_set_data_full (G_OBJECT (session), SLOTS_KEY, sl, slots_free);
+  }
+  return sl;
+}
+
+void
+ja_ft_transfer_set_parallel (JaJingleSession *session, guint limit)
+{
+  g_return_if_fail (JA_IS_JINGLE_SESSION (session));
+  session_slots (session, TRUE)->limit = limit;
+}
+
+/* Bytes moved on self: the session is alive. */
+static void
+touch (JaFtTransfer *self)
+{
+  Slots *sl = session_slots (self->session, TRUE);
+
+  self->last_io = g_get_monotonic_time ();
+  if (sl != NULL)
+    sl->last_io = self->last_io;
+}
+
+/* When bytes last moved on self or on another file of its session. */
+static gint64
+last_activity (JaFtTransfer *self)
+{
+  Slots *sl = session_slots (self->session, FALSE);
+
+  return sl != NULL ? MAX (sl->last_io, self->last_io) : self->last_io;
+}
+
+static void sender_start (JaFtTransfer *self);
+
+/* Sender: TRUE when self may send now (it holds a slot), FALSE when it
+ * waits for one (it is queued and started later). */
+static gboolean
+take_slot (JaFtTransfer *self)
+{
+  Slots *sl = session_slots (self->session, FALSE);
+
+  if (sl != NULL && sl->limit > 0 && sl->running >= sl->limit) {
+    self->queued = TRUE;
+    g_queue_push_tail (&sl->waiting, g_object_ref (self));
+    g_info ("content %s: waiting (%u of at most %u files sending)",
+        self->content_name, sl->running, sl->limit);
+    return FALSE;
+  }
+  if (sl != NULL)
+    sl->running++;
+  self->holds_slot = TRUE;
+  g_info ("content %s: sending (%u of at most %u files at once)",
+      self->content_name, sl != NULL ? sl->running : 1,
+      sl != NULL ? sl->limit : 0);
+  return TRUE;
+}
+
+/* Sender: self's bytes are all out (or it ended): the next waiting file
+ * of the session takes the slot. */
+static void
+release_slot (JaFtTransfer *self)
+{
+  Slots *sl = session_slots (self->session, FALSE);
+
+  if (!self->holds_slot)
+    return;
+  self->holds_slot = FALSE;
+  if (sl == NULL)
+    return;
+  sl->running--;
+  while (sl->running < sl->limit || sl->limit == 0) {
+    g_autoptr (JaFtTransfer) next = g_queue_pop_head (&sl->waiting);
+
+    if (next == NULL)
+      break;
+    next->queued = FALSE;
+    if (next->stopped || next->done)
+      continue;
+    if (take_slot (next)) {
+      next->t_start = g_get_monotonic_time ();
+      sender_start (next);
+    }
+  }
+}
 
 /* ---- resumable parts ---------------------------------------------------- *
  * A receiver's NAME.part is kept for a later resume when the transfer ends
@@ -402,6 +526,7 @@ conclude (JaFtTransfer *self, const char *path, const GError *error)
     return;
   self->done = TRUE;
   self->t_end = g_get_monotonic_time ();
+  release_slot (self);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   if (error == NULL)
     g_signal_emit (self, signals[VERIFIED], 0, path);
@@ -632,6 +757,7 @@ sender_read_next (JaFtTransfer *self)
     /* Every byte is handed to the stream; the receiver's success (which
      * may overtake the result of IBB's <close/>) is the verdict. */
     self->sent_all = TRUE;
+    release_slot (self);
     g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
         sender_closed_cb, g_object_ref (self));
     return;
@@ -784,7 +910,16 @@ receiver_eof (JaFtTransfer *self)
 static gboolean
 idle_timeout_cb (gpointer user_data)
 {
-  verdict_timeout (user_data, "data");
+  JaFtTransfer *self = user_data;
+  gint64 quiet = g_get_monotonic_time () - last_activity (self);
+
+  /* Another file of the session moved meanwhile: wait on. */
+  if (quiet < (gint64) JA_FT_IDLE_TIMEOUT_MS * 1000) {
+    self->timer_id = g_timeout_add (JA_FT_IDLE_TIMEOUT_MS - quiet / 1000,
+        idle_timeout_cb, self);
+    return G_SOURCE_REMOVE;
+  }
+  verdict_timeout (self, "data");
   return G_SOURCE_REMOVE;
 }
 
@@ -804,7 +939,7 @@ receiver_read_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  self->last_io = g_get_monotonic_time ();
+  touch (self);
   if (n == 0) {
     receiver_eof (self);
     return;
@@ -891,10 +1026,10 @@ pump_tick_cb (gpointer user_data)
 
   if (now_bytes != self->bytes) {
     self->bytes = now_bytes;
-    self->last_io = now;
+    touch (self);
     progress (self);
   } else if (!self->sender
-      && now - self->last_io >= (gint64) JA_FT_IDLE_TIMEOUT_MS * 1000) {
+      && now - last_activity (self) >= (gint64) JA_FT_IDLE_TIMEOUT_MS * 1000) {
     self->tick_id = 0;
     verdict_timeout (self, "data");
     return G_SOURCE_REMOVE;
@@ -948,6 +1083,7 @@ sender_pumped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   }
   progress (self);
   self->sent_all = TRUE;
+  release_slot (self);
   g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
       sender_closed_cb, g_object_ref (self));
 }
@@ -1249,10 +1385,10 @@ ja_ft_transfer_start (JaFtTransfer *self, JaJingleChannel *channel)
   if (!G_IS_SOCKET_CONNECTION (stream))
     self->buf = g_malloc (JA_FT_CHUNK_SIZE);
   self->t_start = g_get_monotonic_time ();
-  if (self->sender)
-    sender_start (self);
-  else
+  if (!self->sender)
     receiver_start (self);
+  else if (take_slot (self))
+    sender_start (self);
 }
 
 void
@@ -1263,6 +1399,7 @@ ja_ft_transfer_stop (JaFtTransfer *self, JaJingleReason reason)
   self->stopped = TRUE;
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  release_slot (self);
   /* An unfinished bytestream is aborted (IBB: <close/> without waiting). */
   if (self->stream != NULL && !self->pump_running
       && !g_io_stream_is_closed (self->stream))

@@ -99,6 +99,12 @@ const char *ja_ft_transfer_get_sha256_hex (JaFtTransfer *self);
 /* The transport namespace that carried the bytes, or NULL. */
 const char *ja_ft_transfer_get_transport_ns (JaFtTransfer *self);
 
+/* Sender of several files in one session: at most limit of them send at
+ * once (0: no limit, the default); the others keep their bytestream up and
+ * wait for a free slot, in order. A receiver's file that waits is not idle
+ * while another file of the session moves. */
+void ja_ft_transfer_set_parallel (JaJingleSession *session, guint limit);
+
 /* ---- the application kind's side (ft-app.c) ----------------------------- */
 
 /* (transfer full) */

@@ -4,7 +4,8 @@
 # tests/integration/servers.sh, with its proxy65 component): 1 MiB direct
 # (--transport s5b, JSON names s5b/direct), 1 MiB through proxy65
 # (--no-direct, s5b/proxy), a blackhole as the best direct candidate on
-# both sides not delaying the transfer (candidates tried at once), direct
+# both sides not delaying the transfer (candidates tried at once), five
+# files with --parallel 2 (at most two sending at once), direct
 # candidates on a dead port with
 # --no-proxy falling back to IBB (transport-replace, the file verified),
 # the same with --transport s5b failing without fallback, a receiver that
@@ -127,6 +128,42 @@ kill "$bhpid" 2>/dev/null
 unset JINGLE_AGENT_TEST_S5B_EXTRA_CANDIDATE JINGLE_AGENT_TEST_S5B_HANDSHAKE_TIMEOUT_S
 RARGS=""
 
+# 2c. Five files in one send with --parallel 2: each on its own SOCKS5
+# bytestream, at most two sending at once (the sender's log says how many
+# run as each starts), all five verified.
+mkdir -p "$tmp/src5" "$tmp/par"
+for i in 1 2 3 4 5; do head -c $((i * 1048576 + i)) /dev/urandom >"$tmp/src5/f$i.bin"; done
+if start_agent dave "$RES" r-par --dir "$tmp/par" --from erin@localhost --count 5; then
+  rpid=$apid
+  run_agent send erin --to "dave@localhost/$RES" --json --transport s5b --parallel 2 -v \
+    "$tmp"/src5/f*.bin >"$tmp/s-par.json" 2>"$tmp/s-par.err"; rc=$?
+  check "parallel: send of five files exits 0" test "$rc" -eq 0
+  wait_rc "$rpid" 30; rc=$?
+  check "parallel: receive exits 0" test "$rc" -eq 0
+  for i in 1 2 3 4 5; do
+    check "parallel: f$i.bin arrived identical" cmp -s "$tmp/src5/f$i.bin" "$tmp/par/f$i.bin"
+  done
+  check "parallel: five files verified over s5b, one session, sha256 right" python3 - "$tmp/r-par.json" "$tmp/s-par.json" "$tmp/src5" <<'PY'
+import hashlib, json, os, sys
+recv = [json.loads(l) for l in open(sys.argv[1])]
+sent = [json.loads(l) for l in open(sys.argv[2])]
+want = {f: hashlib.sha256(open(os.path.join(sys.argv[3], f), "rb").read()).hexdigest()
+        for f in os.listdir(sys.argv[3])}
+for evs in (recv, sent):
+    v = [e for e in evs if e["event"] == "verified"]
+    assert sorted(e["name"] for e in v) == sorted(want), v
+    assert all(e["sha256"] == want[e["name"]] and e["transport"] == "s5b" for e in v), v
+    assert len({e["sid"] for e in v}) == 1, v
+t = [e for e in sent if e["event"] == "transport"]
+assert len(t) == 5 and all(e["transport"] == "s5b" for e in t), t
+PY
+  check "parallel: never more than two sending at once, all five started" python3 - "$tmp/s-par.err" <<'PY'
+import re, sys
+runs = [(int(a), int(b)) for a, b in re.findall(r"sending \((\d+) of at most (\d+) files at once\)", open(sys.argv[1]).read())]
+assert len(runs) == 5 and all(b == 2 and 1 <= a <= 2 for a, b in runs), runs
+PY
+fi
+
 # 3. Direct candidates unreachable on both sides, no proxy: IBB takes over.
 export JINGLE_AGENT_TEST_S5B_UNREACHABLE=1
 if run_case fallback --no-proxy -v; then
@@ -197,6 +234,8 @@ fi
 # 5. Usage.
 "$JINGLE_AGENT" send --to bob@localhost --no-direct --no-proxy "$tmp/src/mib.bin" >/dev/null 2>&1; rc=$?
 check "--no-direct with --no-proxy exits 2" test "$rc" -eq 2
+"$JINGLE_AGENT" send --to bob@localhost --parallel 0 "$tmp/src/mib.bin" >/dev/null 2>&1; rc=$?
+check "--parallel 0 exits 2" test "$rc" -eq 2
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
