@@ -6,7 +6,7 @@
 #
 # start: picks free loopback ports, makes a test CA and a certificate for
 # localhost (+ proxy.localhost, 127.0.0.1), writes STATE_DIR/prosody.cfg.lua from
-# prosody.cfg.lua.in, registers alice, bob, carol, dave and erin (passwords in
+# prosody.cfg.lua.in, registers alice, bob, carol, dave, erin, frank and grace (passwords in
 # STATE_DIR/USER.pass), starts Prosody in the background, waits for its ports and
 # writes STATE_DIR/env (source it: JA_TEST_* variables).
 # stop: ends that Prosody (TERM, then KILL after 5 s) by its recorded pid, nothing else.
@@ -14,7 +14,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 template="$here/prosody.cfg.lua.in"
-users=(alice bob carol dave erin)
+users=(alice bob carol dave erin frank grace)
 domain=localhost
 start_timeout=20
 
