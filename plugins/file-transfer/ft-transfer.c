@@ -1540,6 +1540,12 @@ ja_ft_transfer_get_transport_ns (JaFtTransfer *self)
   return self->transport_ns;
 }
 
+JaJingleContent *
+ja_ft_transfer_get_content (JaFtTransfer *self)
+{
+  return self->content;
+}
+
 /* ---- GObject ------------------------------------------------------------ */
 
 static void

@@ -98,6 +98,8 @@ double ja_ft_transfer_get_seconds (JaFtTransfer *self);
 const char *ja_ft_transfer_get_sha256_hex (JaFtTransfer *self);
 /* The transport namespace that carried the bytes, or NULL. */
 const char *ja_ft_transfer_get_transport_ns (JaFtTransfer *self);
+/* The content (transfer none), NULL once it is gone. */
+JaJingleContent *ja_ft_transfer_get_content (JaFtTransfer *self);
 
 /* Sender of several files in one session: at most limit of them send at
  * once (0: no limit, the default); the others keep their bytestream up and

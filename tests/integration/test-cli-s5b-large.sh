@@ -3,7 +3,8 @@
 # (XEP-0260): a 256 MiB file between real processes through the real
 # Prosody, once over a direct candidate (--transport s5b --no-proxy, JSON
 # names s5b/direct) and once through proxy65 (--no-direct, s5b/proxy); each
-# arrives identical (cmp) and both sides report the file's sha256. The file
+# arrives identical (cmp), both sides report the file's sha256, and every
+# progress event on both sides names the transport and candidate in use. The file
 # is random data made fast (AES-CTR keystream, or /dev/urandom without
 # openssl) and every copy is removed after its case. The accounts are frank
 # (receiver) and grace (sender), which no other test uses. TAP output;
@@ -48,13 +49,16 @@ for evs in (recv, sent):
     v = [e for e in evs if e["event"] == "verified"]
     assert len(v) == 1 and v[0]["sha256"] == want and v[0]["transport"] == "s5b", v
     assert v[0]["bytes"] == size and v[0]["resumed_from"] == 0, v
+    p = [e for e in evs if e["event"] == "progress"]
+    assert p and p[-1]["bytes"] == size, p[-3:]
+    assert all(e.get("transport") == "s5b" and e.get("candidate") == cand for e in p), p[:3]
 t = [e for e in sent if e["event"] == "transport"]
 assert len(t) == 1 and t[0]["transport"] == "s5b" and t[0].get("candidate") == cand, t
 v = [e for e in recv if e["event"] == "verified"][0]
 print("# 256 MiB over s5b/%s in %.2f s, %.1f MB/s" % (cand, v["seconds"], v["mbps"]))
 PY
-  then ok "$name: JSON says s5b/$cand, both sides verified the sha256"
-  else nok "$name: JSON says s5b/$cand, both sides verified the sha256" "$(tail -5 "$tmp/s-$name.err" "$tmp/r-$name.err")"; fi
+  then ok "$name: JSON (progress and verified) says s5b/$cand, both sides verified the sha256"
+  else nok "$name: JSON (progress and verified) says s5b/$cand, both sides verified the sha256" "$(tail -5 "$tmp/s-$name.err" "$tmp/r-$name.err")"; fi
   rm -rf "${tmp:?}/$name"
 }
 
