@@ -34,6 +34,7 @@
 #include "plugins/file-transfer/ft-error.h"
 #include "plugins/file-transfer/ft-name.h"
 #include "plugins/file-transfer/ft-pump.h"
+#include "plugins/file-transfer/ft-sidecar.h"
 #include "plugins/file-transfer/ft-writer.h"
 #include "signalling/jingle/jingle-error.h"
 #include "signalling/xmpp/jid.h"
@@ -224,10 +225,8 @@ release_slot (JaFtTransfer *self)
 /* ---- resumable parts ---------------------------------------------------- *
  * A receiver's NAME.part is kept for a later resume when the transfer ends
  * without a verdict (connection lost, sender gone, local cancel) and the
- * offer had a size. Next to it, ".NAME.part.offer" (a key file, created
- * O_EXCL|O_NOFOLLOW, mode 0600; sanitised names never start with a dot, so
- * no received file can take that name) holds the offer's identity: size,
- * date, hash values. A later offer of the same sanitised name whose size,
+ * offer had a size. Next to it, ".NAME.part.offer" (ft-sidecar.h) holds
+ * the offer's identity: size, date, hash values. A later offer of the same sanitised name whose size,
  * hashes and date (those it gives) agree continues the part from its
  * length. Parts in use by a live transfer of this process are never taken
  * twice, except that a new offer from the same account takes over a part
@@ -235,16 +234,7 @@ release_slot (JaFtTransfer *self)
  * (killed, or cut off while its server keeps the session hibernating,
  * XEP-0198), and that stalled session is ended (keeping the part). */
 
-#define SIDECAR_GROUP "offer"
-#define SIDECAR_MAX_BYTES 4096
-
 static GHashTable *parts_in_use;    /* "dir/part" → JaFtTransfer* (unowned) */
-
-static char *
-sidecar_name (const char *part)
-{
-  return g_strdup_printf (".%s.offer", part);
-}
 
 static gboolean
 reserve_part (JaFtTransfer *self, const char *dir, const char *part)
@@ -297,150 +287,6 @@ take_over_stalled (JaFtTransfer *self, const char *dir, const char *part)
       "stalled; superseded by a new offer of the same file");
 }
 
-static char *
-sidecar_build (const JaFtFile *file)
-{
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-
-  g_key_file_set_uint64 (kf, SIDECAR_GROUP, "size", file->size);
-  if (file->date != NULL)
-    g_key_file_set_string (kf, SIDECAR_GROUP, "date", file->date);
-  for (guint i = 0; i < file->hashes.n; i++) {
-    const JaFtHash *h = &file->hashes.items[i];
-    g_autofree char *b64 = NULL;
-
-    if (h->len == 0)
-      continue;
-    b64 = ja_ft_hash_to_base64 (h);
-    g_key_file_set_string (kf, SIDECAR_GROUP,
-        ja_ft_hash_algo_to_string (h->algo), b64);
-  }
-  return g_key_file_to_data (kf, NULL, NULL);
-}
-
-/* Writes the sidecar of part (replacing a stale one, never following a
- * link). FALSE: the part is not resumable. */
-static gboolean
-sidecar_write (int dir_fd, const char *part, const JaFtFile *file)
-{
-  g_autofree char *name = sidecar_name (part);
-  g_autofree char *data = sidecar_build (file);
-  gsize len = strlen (data), done = 0;
-  int fd;
-
-  if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
-    return FALSE;
-  fd = openat (dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-      | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return FALSE;
-  while (done < len) {
-    ssize_t n = write (fd, data + done, len - done);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      close (fd);
-      unlinkat (dir_fd, name, 0);
-      return FALSE;
-    }
-    done += (gsize) n;
-  }
-  close (fd);
-  return TRUE;
-}
-
-static void
-sidecar_remove (const char *dir, const char *part)
-{
-  g_autofree char *name = sidecar_name (part);
-  int dir_fd = ja_ft_dir_open (dir, NULL);
-
-  if (dir_fd < 0)
-    return;
-  unlinkat (dir_fd, name, 0);
-  close (dir_fd);
-}
-
-/* A regular file of ours with one link, not followed. */
-static gboolean
-stat_ours (int dir_fd, const char *name, struct stat *st)
-{
-  return fstatat (dir_fd, name, st, AT_SYMLINK_NOFOLLOW) == 0
-      && S_ISREG (st->st_mode) && st->st_nlink == 1
-      && st->st_uid == geteuid ();
-}
-
-/* The sidecar of part read back, NULL when absent or not ours. */
-static GKeyFile *
-sidecar_read (int dir_fd, const char *part)
-{
-  g_autofree char *name = sidecar_name (part);
-  g_autofree char *data = NULL;
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  struct stat st;
-  gssize n;
-  int fd;
-
-  fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_nlink != 1
-      || st.st_uid != geteuid () || st.st_size > SIDECAR_MAX_BYTES) {
-    close (fd);
-    return NULL;
-  }
-  data = g_malloc (SIDECAR_MAX_BYTES + 1);
-  do
-    n = read (fd, data, SIDECAR_MAX_BYTES);
-  while (n < 0 && errno == EINTR);
-  close (fd);
-  if (n < 0)
-    return NULL;
-  data[n] = '\0';
-  if (!g_key_file_load_from_data (kf, data, (gsize) n, G_KEY_FILE_NONE, NULL))
-    return NULL;
-  return g_steal_pointer (&kf);
-}
-
-/* The offer is the one the sidecar describes: same size; every hash
- * value it gives whose algorithm the sidecar has is equal, and at least
- * one is when it gives any; the same date when both have one. */
-static gboolean
-sidecar_matches (GKeyFile *kf, const JaFtFile *file)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *date = NULL;
-  guint64 size = g_key_file_get_uint64 (kf, SIDECAR_GROUP, "size", &error);
-  gboolean any_hash = FALSE, same_hash = FALSE;
-
-  if (error != NULL || !file->has_size || size != file->size)
-    return FALSE;
-  for (guint i = 0; i < file->hashes.n; i++) {
-    const JaFtHash *h = &file->hashes.items[i];
-    g_autofree char *b64 = NULL;
-    g_autofree char *ours = NULL;
-
-    if (h->len == 0)
-      continue;
-    any_hash = TRUE;
-    ours = g_key_file_get_string (kf, SIDECAR_GROUP,
-        ja_ft_hash_algo_to_string (h->algo), NULL);
-    if (ours == NULL)
-      continue;
-    b64 = ja_ft_hash_to_base64 (h);
-    if (!g_str_equal (ours, b64))
-      return FALSE;
-    same_hash = TRUE;
-  }
-  if (any_hash && !same_hash)
-    return FALSE;
-  date = g_key_file_get_string (kf, SIDECAR_GROUP, "date", NULL);
-  if (date != NULL && file->date != NULL && !g_str_equal (date, file->date))
-    return FALSE;
-  return TRUE;
-}
-
 /* Ends the receiver's writer: keep (a resumable end) leaves the part and
  * its sidecar for a later offer, else both go. */
 static void
@@ -465,7 +311,7 @@ writer_end (JaFtTransfer *self, gboolean keep)
         ja_ft_writer_get_part_name (self->writer),
         ja_ft_writer_get_offset (self->writer));
   else if (self->has_sidecar)
-    sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
+    ja_ft_sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
   ja_ft_writer_abort (self->writer, keep);
   release_part (self);
 }
@@ -489,13 +335,13 @@ ja_ft_transfer_find_resume (JaFtTransfer *self)
   dir_fd = ja_ft_dir_open (self->dir, NULL);
   if (dir_fd < 0)
     return FALSE;
-  ok = (kf = sidecar_read (dir_fd, part)) != NULL
-      && sidecar_matches (kf, self->file);
+  ok = (kf = ja_ft_sidecar_read (dir_fd, part)) != NULL
+      && ja_ft_sidecar_matches (kf, self->file);
   if (ok) {
     /* The same file: a stalled transfer of it lets go of the part (and
      * has written its last bytes) before its length is read. */
     take_over_stalled (self, self->dir, part);
-    ok = stat_ours (dir_fd, part, &st)
+    ok = ja_ft_sidecar_stat_part (dir_fd, part, &st)
         && (guint64) st.st_size <= self->file->size;
   }
   close (dir_fd);
@@ -867,7 +713,7 @@ receiver_verify (JaFtTransfer *self)
   }
   self->writer_ended = TRUE;
   if (self->has_sidecar)
-    sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
+    ja_ft_sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
   release_part (self);
   got = ja_ft_writer_get_hashes (self->writer);
   sha = got != NULL ? ja_ft_hash_list_find (got, JA_FT_HASH_SHA_256) : NULL;
@@ -990,7 +836,7 @@ receiver_start (JaFtTransfer *self)
 
       if (dir_fd >= 0) {
         self->has_sidecar = reserve_part (self, self->dir, part)
-            && sidecar_write (dir_fd, part, self->file);
+            && ja_ft_sidecar_write (dir_fd, part, self->file);
         close (dir_fd);
       }
     }
