@@ -7,8 +7,8 @@
  * all the peer's candidates at once — with DST.ADDR SHA1(sid + offerer +
  * other), XEP-0260 §2.2 note — while the peer tries ours, and report the
  * highest-priority one that connected (§2.3) as soon as nothing better is
- * pending (a better one still handshaking gets GRACE_MS, so a candidate
- * that never answers costs that, not a connect timeout), or
+ * pending (a better one still handshaking gets a grace of 0.2–2 s, so a
+ * candidate that never answers costs that, not a connect timeout), or
  * candidate-error when all failed. When both
  * reports are in, ja_s5b_nominate() applies §2.4. A proxy winner is
  * activated by the side that offered it (XEP-0065 §6.3.3), which then sends
@@ -33,9 +33,12 @@
 
 #define OPTIONS_KEY "ja-s5b-options"
 /* Once a candidate connected, how long better (higher priority) ones still
- * connecting may take before the best connected one is reported: long
- * enough for a loopback or LAN handshake, far below a connect timeout. */
-#define GRACE_MS 200
+ * connecting may take before the best connected one is reported: twice
+ * what that success took (a far network is slower for all), within these
+ * bounds — enough for a loopback or LAN handshake, far below a connect
+ * timeout. */
+#define GRACE_MIN_MS 200
+#define GRACE_MAX_MS 2000
 #define MAX_LOCAL_ADDRESSES 8
 
 typedef struct {
@@ -73,6 +76,7 @@ typedef struct {
   Attempt *attempts;           /* one per remote candidate, same order */
   guint n_attempts;
   guint grace_id;              /* waiting for better candidates */
+  gint64 t_attempts;           /* when they started */
   gboolean started;
   gboolean local_done;         /* we sent candidate-used / -error */
   JaS5bCandidate *local_used;  /* borrowed from remote */
@@ -688,9 +692,18 @@ still_matters (S5bTransport *self, const JaS5bCandidate *cand)
 
 static gboolean grace_cb (gpointer user_data);
 
+/* Twice the time since the attempts started, within the bounds. */
+static guint
+grace_ms (S5bTransport *self)
+{
+  gint64 took = (g_get_monotonic_time () - self->t_attempts) / 1000;
+
+  return (guint) CLAMP (2 * took, GRACE_MIN_MS, GRACE_MAX_MS);
+}
+
 /* §2.3 with every attempt running at once: report the highest-priority
  * candidate that connected once nothing better that still matters is
- * pending (or, after GRACE_MS, whatever is pending); candidate-error once
+ * pending (or, after the grace, whatever is pending); candidate-error once
  * every attempt that matters failed. */
 static void
 decide (S5bTransport *self, gboolean grace_over)
@@ -712,7 +725,7 @@ decide (S5bTransport *self, gboolean grace_over)
   }
   if (better_pending && !(best >= 0 && grace_over)) {
     if (best >= 0 && self->grace_id == 0)
-      self->grace_id = g_timeout_add (GRACE_MS, grace_cb, self);
+      self->grace_id = g_timeout_add (grace_ms (self), grace_cb, self);
     return;
   }
   g_clear_handle_id (&self->grace_id, g_source_remove);
@@ -783,6 +796,7 @@ static void
 start_attempts (S5bTransport *self)
 {
   self->n_attempts = self->remote->len;
+  self->t_attempts = g_get_monotonic_time ();
   self->attempts = g_new0 (Attempt, self->n_attempts);
   for (guint i = 0; i < self->n_attempts; i++) {
     JaS5bCandidate *cand = g_ptr_array_index (self->remote, i);
