@@ -874,10 +874,11 @@ pump_tick_cb (gpointer user_data)
     self->bytes = now_bytes;
     touch (self);
     progress (self);
-  } else if (!self->sender
-      && now - last_activity (self) >= (gint64) JA_FT_IDLE_TIMEOUT_MS * 1000) {
+  } else if (now - last_activity (self)
+      >= (gint64) JA_FT_IDLE_TIMEOUT_MS * 1000) {
+    /* The sender stalled, or the receiver stopped reading. */
     self->tick_id = 0;
-    verdict_timeout (self, "data");
+    verdict_timeout (self, self->sender ? "reading of our bytes" : "data");
     return G_SOURCE_REMOVE;
   }
   return G_SOURCE_CONTINUE;

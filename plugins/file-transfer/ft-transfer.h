@@ -28,7 +28,9 @@ G_BEGIN_DECLS
 /* Sender: how long to wait for the receiver's verdict after the last byte. */
 #define JA_FT_VERDICT_TIMEOUT_MS (60 * 1000)
 /* Receiver: how long the bytestream may stay silent before the transfer
- * fails (the sender stalled without closing). */
+ * fails (the sender stalled without closing); sender over a socket: how
+ * long the receiver may stop reading. Another file of the same session
+ * moving counts as activity. */
 #define JA_FT_IDLE_TIMEOUT_MS (60 * 1000)
 /* Receiver: a transfer silent this long may be taken over by a new offer
  * of the same file from the same account (ja_ft_transfer_find_resume). */
