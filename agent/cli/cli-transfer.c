@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "plugins/s5b/s5b-transport.h"
+#include "signalling/jingle/jingle-content.h"
 #include "signalling/xmpp/ns.h"
 
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 2)
@@ -46,6 +48,23 @@ transport_name (JaFtTransfer *t)
   if (g_strcmp0 (ns, JA_NS_JINGLE_S5B) == 0)
     return "s5b";
   return ns;
+}
+
+/* The transport carrying the bytes and, for SOCKS5, the kind of
+ * candidate in use. */
+static void
+add_transport (JaJsonEvent *ev, JaFtTransfer *t)
+{
+  JaJingleContent *c = ja_ft_transfer_get_content (t);
+  JaJingleTransport *tp = c != NULL ? ja_jingle_content_get_transport (c)
+      : NULL;
+  const char *cand = tp != NULL ? ja_s5b_transport_get_candidate_type (tp)
+      : NULL;
+
+  if (transport_name (t) != NULL)
+    ja_json_event_add_string (ev, "transport", transport_name (t));
+  if (cand != NULL)
+    ja_json_event_add_string (ev, "candidate", cand);
 }
 
 static void
@@ -108,6 +127,7 @@ progress_cb (JaFtTransfer *t, guint64 bytes, guint64 total, gpointer user_data)
     ja_json_event_add_int (ev, "bytes", (gint64) bytes);
     ja_json_event_add_int (ev, "total", (gint64) total);
     ja_json_event_add_double (ev, "mbps", rate / 1e6);
+    add_transport (ev, t);
     ja_json_event_emit (ev);
     return;
   }

@@ -4,7 +4,8 @@
  * "file-0", "file-1"..., senders='initiator'), the SHA-256 of XEP-0300
  * computed for every file before the offer, each over its own bytestream:
  * SOCKS5 (XEP-0260) then IBB (XEP-0261) with --transport auto, one of them
- * with s5b / ibb; SOCKS5 only to a peer whose disco#info lists it (else
+ * with s5b / ibb; at most --parallel of them send at once (the others wait
+ * with their bytestream up); SOCKS5 only to a peer whose disco#info lists it (else
  * auto uses IBB, s5b exits 5). A bare JID is resolved to a resource that does
  * Jingle file transfer (ja_agent_find_peer_async). SIGINT or SIGTERM ends
  * the session with <cancel/>.
@@ -27,6 +28,8 @@
 #include "signalling/xmpp/ns.h"
 
 #define FIND_PEER_TIMEOUT_MS (10 * 1000)
+/* Files sending at once (--parallel). */
+#define DEFAULT_PARALLEL 3
 
 typedef struct _Send Send;
 
@@ -63,6 +66,7 @@ struct _Send {
   gboolean s5b_only;          /* --transport s5b: no IBB fallback */
   gboolean no_direct;
   gboolean no_proxy;
+  int parallel;               /* files sending at once */
   gboolean discovered;        /* the server's SOCKS5 proxies looked up */
   gboolean peer_checked;      /* the peer's disco#info looked at */
 };
@@ -195,6 +199,8 @@ offer_all (Send *s)
     return;
   }
   s->session = ja_jingle_manager_new_session (manager, s->peer, &error);
+  if (s->session != NULL)
+    ja_ft_transfer_set_parallel (s->session, (guint) s->parallel);
   for (guint i = 0; s->session != NULL && i < s->items->len; i++) {
     Item *it = g_ptr_array_index (s->items, i);
     g_autoptr (GDateTime) date = NULL;
@@ -477,6 +483,10 @@ check_args (Send *s, const char *transport, int argc, char **argv)
         transport);
     return FALSE;
   }
+  if (s->parallel < 1) {
+    fprintf (stderr, "jingle-agent send: --parallel needs at least 1\n");
+    return FALSE;
+  }
   if (s->no_direct && s->no_proxy) {
     fprintf (stderr, "jingle-agent send: --no-direct and --no-proxy leave "
         "SOCKS5 nothing to use\n");
@@ -555,6 +565,9 @@ ja_cmd_send (int argc, char **argv)
       NULL },
     { "no-proxy", 0, 0, G_OPTION_ARG_NONE, &s.no_proxy,
       "SOCKS5: direct connections only, no proxy", NULL },
+    { "parallel", 0, 0, G_OPTION_ARG_INT, &s.parallel,
+      "Send at most N of the files at once, each on its own bytestream "
+      "(default " G_STRINGIFY (DEFAULT_PARALLEL) ")", "N" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &s.name,
       "Offer the file(s) under this name instead of the file's own",
       "NAME" },
@@ -562,6 +575,7 @@ ja_cmd_send (int argc, char **argv)
   };
   int code = JA_EXIT_USAGE;
 
+  s.parallel = DEFAULT_PARALLEL;
   g_option_context_add_main_entries (ctx, entries, NULL);
   ja_cli_add_common_options (&cli, ctx);
   g_option_context_set_summary (ctx,

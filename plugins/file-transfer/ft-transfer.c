@@ -33,6 +33,8 @@
 
 #include "plugins/file-transfer/ft-error.h"
 #include "plugins/file-transfer/ft-name.h"
+#include "plugins/file-transfer/ft-pump.h"
+#include "plugins/file-transfer/ft-sidecar.h"
 #include "plugins/file-transfer/ft-writer.h"
 #include "signalling/jingle/jingle-error.h"
 #include "signalling/xmpp/jid.h"
@@ -82,6 +84,17 @@ struct _JaFtTransfer {
   gboolean writer_ended;        /* receiver: the writer is finished/aborted */
   gboolean has_sidecar;         /* receiver: the part's offer identity is on disk */
   gint64 last_io;               /* receiver: when bytes last arrived */
+
+  /* A socket channel's data path runs in a thread (ft-pump.h). */
+  JaFtPump *pump;
+  gboolean pump_running;        /* the pump owns the stream and the writer */
+  guint tick_id;                /* polls its byte count */
+  gboolean writer_end_pending;  /* writer_end asked while the pump ran */
+  gboolean writer_end_keep;
+
+  /* Several files in one session (ja_ft_transfer_set_parallel). */
+  gboolean queued;              /* sender: waiting for a slot */
+  gboolean holds_slot;          /* sender: counted as running */
 };
 
 G_DEFINE_FINAL_TYPE (JaFtTransfer, ja_ft_transfer, G_TYPE_OBJECT)
@@ -89,13 +102,131 @@ G_DEFINE_FINAL_TYPE (JaFtTransfer, ja_ft_transfer, G_TYPE_OBJECT)
 enum { ACCEPTED, PROGRESS, VERIFIED, FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+/* ---- several files in one session ---------------------------------------- *
+ * Each content has its own bytestream; a sender sends at most `limit` of a
+ * session's files at once, the others wait (transport up, no data) in
+ * order. A receiver whose file waits is not idle while another file of the
+ * same session moves: the session's last_io counts. */
+
+#define SLOTS_KEY "ja-ft-slots"
+
+typedef struct {
+  guint limit;                  /* 0: no limit */
+  guint running;
+  GQueue waiting;               /* JaFtTransfer* (owned refs) */
+  gint64 last_io;               /* bytes of any content of the session */
+} Slots;
+
+static void
+slots_free (gpointer data)
+{
+  Slots *sl = data;
+
+  g_queue_clear_full (&sl->waiting, g_object_unref);
+  g_free (sl);
+}
+
+static Slots *
+session_slots (JaJingleSession *session, gboolean create)
+{
+  Slots *sl;
+
+  if (session == NULL)
+    return NULL;
+  sl = g_object_get_data (G_OBJECT (session), SLOTS_KEY);
+  if (sl == NULL && create) {
+    sl = g_new0 (Slots, 1);
+    g_queue_init (&sl->waiting);
+    g_object_set_data_full (G_OBJECT (session), SLOTS_KEY, sl, slots_free);
+  }
+  return sl;
+}
+
+void
+ja_ft_transfer_set_parallel (JaJingleSession *session, guint limit)
+{
+  g_return_if_fail (JA_IS_JINGLE_SESSION (session));
+  session_slots (session, TRUE)->limit = limit;
+}
+
+/* Bytes moved on self: the session is alive. */
+static void
+touch (JaFtTransfer *self)
+{
+  Slots *sl = session_slots (self->session, TRUE);
+
+  self->last_io = g_get_monotonic_time ();
+  if (sl != NULL)
+    sl->last_io = self->last_io;
+}
+
+/* When bytes last moved on self or on another file of its session. */
+static gint64
+last_activity (JaFtTransfer *self)
+{
+  Slots *sl = session_slots (self->session, FALSE);
+
+  return sl != NULL ? MAX (sl->last_io, self->last_io) : self->last_io;
+}
+
+static void sender_start (JaFtTransfer *self);
+
+/* Sender: TRUE when self may send now (it holds a slot), FALSE when it
+ * waits for one (it is queued and started later). */
+static gboolean
+take_slot (JaFtTransfer *self)
+{
+  Slots *sl = session_slots (self->session, FALSE);
+
+  if (sl != NULL && sl->limit > 0 && sl->running >= sl->limit) {
+    self->queued = TRUE;
+    g_queue_push_tail (&sl->waiting, g_object_ref (self));
+    g_info ("content %s: waiting (%u of at most %u files sending)",
+        self->content_name, sl->running, sl->limit);
+    return FALSE;
+  }
+  if (sl != NULL)
+    sl->running++;
+  self->holds_slot = TRUE;
+  g_info ("content %s: sending (%u of at most %u files at once)",
+      self->content_name, sl != NULL ? sl->running : 1,
+      sl != NULL ? sl->limit : 0);
+  return TRUE;
+}
+
+/* Sender: self's bytes are all out (or it ended): the next waiting file
+ * of the session takes the slot. */
+static void
+release_slot (JaFtTransfer *self)
+{
+  Slots *sl = session_slots (self->session, FALSE);
+
+  if (!self->holds_slot)
+    return;
+  self->holds_slot = FALSE;
+  if (sl == NULL)
+    return;
+  sl->running--;
+  while (sl->running < sl->limit || sl->limit == 0) {
+    g_autoptr (JaFtTransfer) next = g_queue_pop_head (&sl->waiting);
+
+    if (next == NULL)
+      break;
+    next->queued = FALSE;
+    if (next->stopped || next->done)
+      continue;
+    if (take_slot (next)) {
+      next->t_start = g_get_monotonic_time ();
+      sender_start (next);
+    }
+  }
+}
+
 /* ---- resumable parts ---------------------------------------------------- *
  * A receiver's NAME.part is kept for a later resume when the transfer ends
  * without a verdict (connection lost, sender gone, local cancel) and the
- * offer had a size. Next to it, ".NAME.part.offer" (a key file, created
- * O_EXCL|O_NOFOLLOW, mode 0600; sanitised names never start with a dot, so
- * no received file can take that name) holds the offer's identity: size,
- * date, hash values. A later offer of the same sanitised name whose size,
+ * offer had a size. Next to it, ".NAME.part.offer" (ft-sidecar.h) holds
+ * the offer's identity: size, date, hash values. A later offer of the same sanitised name whose size,
  * hashes and date (those it gives) agree continues the part from its
  * length. Parts in use by a live transfer of this process are never taken
  * twice, except that a new offer from the same account takes over a part
@@ -103,16 +234,7 @@ static guint signals[N_SIGNALS];
  * (killed, or cut off while its server keeps the session hibernating,
  * XEP-0198), and that stalled session is ended (keeping the part). */
 
-#define SIDECAR_GROUP "offer"
-#define SIDECAR_MAX_BYTES 4096
-
 static GHashTable *parts_in_use;    /* "dir/part" → JaFtTransfer* (unowned) */
-
-static char *
-sidecar_name (const char *part)
-{
-  return g_strdup_printf (".%s.offer", part);
-}
 
 static gboolean
 reserve_part (JaFtTransfer *self, const char *dir, const char *part)
@@ -165,150 +287,6 @@ take_over_stalled (JaFtTransfer *self, const char *dir, const char *part)
       "stalled; superseded by a new offer of the same file");
 }
 
-static char *
-sidecar_build (const JaFtFile *file)
-{
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-
-  g_key_file_set_uint64 (kf, SIDECAR_GROUP, "size", file->size);
-  if (file->date != NULL)
-    g_key_file_set_string (kf, SIDECAR_GROUP, "date", file->date);
-  for (guint i = 0; i < file->hashes.n; i++) {
-    const JaFtHash *h = &file->hashes.items[i];
-    g_autofree char *b64 = NULL;
-
-    if (h->len == 0)
-      continue;
-    b64 = ja_ft_hash_to_base64 (h);
-    g_key_file_set_string (kf, SIDECAR_GROUP,
-        ja_ft_hash_algo_to_string (h->algo), b64);
-  }
-  return g_key_file_to_data (kf, NULL, NULL);
-}
-
-/* Writes the sidecar of part (replacing a stale one, never following a
- * link). FALSE: the part is not resumable. */
-static gboolean
-sidecar_write (int dir_fd, const char *part, const JaFtFile *file)
-{
-  g_autofree char *name = sidecar_name (part);
-  g_autofree char *data = sidecar_build (file);
-  gsize len = strlen (data), done = 0;
-  int fd;
-
-  if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
-    return FALSE;
-  fd = openat (dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-      | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return FALSE;
-  while (done < len) {
-    ssize_t n = write (fd, data + done, len - done);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      close (fd);
-      unlinkat (dir_fd, name, 0);
-      return FALSE;
-    }
-    done += (gsize) n;
-  }
-  close (fd);
-  return TRUE;
-}
-
-static void
-sidecar_remove (const char *dir, const char *part)
-{
-  g_autofree char *name = sidecar_name (part);
-  int dir_fd = ja_ft_dir_open (dir, NULL);
-
-  if (dir_fd < 0)
-    return;
-  unlinkat (dir_fd, name, 0);
-  close (dir_fd);
-}
-
-/* A regular file of ours with one link, not followed. */
-static gboolean
-stat_ours (int dir_fd, const char *name, struct stat *st)
-{
-  return fstatat (dir_fd, name, st, AT_SYMLINK_NOFOLLOW) == 0
-      && S_ISREG (st->st_mode) && st->st_nlink == 1
-      && st->st_uid == geteuid ();
-}
-
-/* The sidecar of part read back, NULL when absent or not ours. */
-static GKeyFile *
-sidecar_read (int dir_fd, const char *part)
-{
-  g_autofree char *name = sidecar_name (part);
-  g_autofree char *data = NULL;
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  struct stat st;
-  gssize n;
-  int fd;
-
-  fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_nlink != 1
-      || st.st_uid != geteuid () || st.st_size > SIDECAR_MAX_BYTES) {
-    close (fd);
-    return NULL;
-  }
-  data = g_malloc (SIDECAR_MAX_BYTES + 1);
-  do
-    n = read (fd, data, SIDECAR_MAX_BYTES);
-  while (n < 0 && errno == EINTR);
-  close (fd);
-  if (n < 0)
-    return NULL;
-  data[n] = '\0';
-  if (!g_key_file_load_from_data (kf, data, (gsize) n, G_KEY_FILE_NONE, NULL))
-    return NULL;
-  return g_steal_pointer (&kf);
-}
-
-/* The offer is the one the sidecar describes: same size; every hash
- * value it gives whose algorithm the sidecar has is equal, and at least
- * one is when it gives any; the same date when both have one. */
-static gboolean
-sidecar_matches (GKeyFile *kf, const JaFtFile *file)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *date = NULL;
-  guint64 size = g_key_file_get_uint64 (kf, SIDECAR_GROUP, "size", &error);
-  gboolean any_hash = FALSE, same_hash = FALSE;
-
-  if (error != NULL || !file->has_size || size != file->size)
-    return FALSE;
-  for (guint i = 0; i < file->hashes.n; i++) {
-    const JaFtHash *h = &file->hashes.items[i];
-    g_autofree char *b64 = NULL;
-    g_autofree char *ours = NULL;
-
-    if (h->len == 0)
-      continue;
-    any_hash = TRUE;
-    ours = g_key_file_get_string (kf, SIDECAR_GROUP,
-        ja_ft_hash_algo_to_string (h->algo), NULL);
-    if (ours == NULL)
-      continue;
-    b64 = ja_ft_hash_to_base64 (h);
-    if (!g_str_equal (ours, b64))
-      return FALSE;
-    same_hash = TRUE;
-  }
-  if (any_hash && !same_hash)
-    return FALSE;
-  date = g_key_file_get_string (kf, SIDECAR_GROUP, "date", NULL);
-  if (date != NULL && file->date != NULL && !g_str_equal (date, file->date))
-    return FALSE;
-  return TRUE;
-}
-
 /* Ends the receiver's writer: keep (a resumable end) leaves the part and
  * its sidecar for a later offer, else both go. */
 static void
@@ -316,6 +294,14 @@ writer_end (JaFtTransfer *self, gboolean keep)
 {
   if (self->writer == NULL || self->writer_ended)
     return;
+  if (self->pump_running) {
+    /* The pump's thread still writes: the first word stands until then. */
+    if (!self->writer_end_pending) {
+      self->writer_end_pending = TRUE;
+      self->writer_end_keep = keep;
+    }
+    return;
+  }
   self->writer_ended = TRUE;
   keep = keep && self->has_sidecar && self->file->has_size
       && ja_ft_writer_get_offset (self->writer) > 0;
@@ -325,7 +311,7 @@ writer_end (JaFtTransfer *self, gboolean keep)
         ja_ft_writer_get_part_name (self->writer),
         ja_ft_writer_get_offset (self->writer));
   else if (self->has_sidecar)
-    sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
+    ja_ft_sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
   ja_ft_writer_abort (self->writer, keep);
   release_part (self);
 }
@@ -349,13 +335,13 @@ ja_ft_transfer_find_resume (JaFtTransfer *self)
   dir_fd = ja_ft_dir_open (self->dir, NULL);
   if (dir_fd < 0)
     return FALSE;
-  ok = (kf = sidecar_read (dir_fd, part)) != NULL
-      && sidecar_matches (kf, self->file);
+  ok = (kf = ja_ft_sidecar_read (dir_fd, part)) != NULL
+      && ja_ft_sidecar_matches (kf, self->file);
   if (ok) {
     /* The same file: a stalled transfer of it lets go of the part (and
      * has written its last bytes) before its length is read. */
     take_over_stalled (self, self->dir, part);
-    ok = stat_ours (dir_fd, part, &st)
+    ok = ja_ft_sidecar_stat_part (dir_fd, part, &st)
         && (guint64) st.st_size <= self->file->size;
   }
   close (dir_fd);
@@ -386,6 +372,7 @@ conclude (JaFtTransfer *self, const char *path, const GError *error)
     return;
   self->done = TRUE;
   self->t_end = g_get_monotonic_time ();
+  release_slot (self);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   if (error == NULL)
     g_signal_emit (self, signals[VERIFIED], 0, path);
@@ -616,6 +603,7 @@ sender_read_next (JaFtTransfer *self)
     /* Every byte is handed to the stream; the receiver's success (which
      * may overtake the result of IBB's <close/>) is the verdict. */
     self->sent_all = TRUE;
+    release_slot (self);
     g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
         sender_closed_cb, g_object_ref (self));
     return;
@@ -625,12 +613,17 @@ sender_read_next (JaFtTransfer *self)
       self->cancellable, sender_read_cb, g_object_ref (self));
 }
 
+static gboolean sender_start_pump (JaFtTransfer *self);
+
 static void
 sender_start (JaFtTransfer *self)
 {
-  g_autoptr (GFile) f = g_file_new_for_path (self->path);
+  g_autoptr (GFile) f = NULL;
   g_autoptr (GError) error = NULL;
 
+  if (G_IS_SOCKET_CONNECTION (self->stream) && sender_start_pump (self))
+    return;
+  f = g_file_new_for_path (self->path);
   self->source = G_INPUT_STREAM (g_file_read (f, self->cancellable, &error));
   if (self->source == NULL) {
     fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
@@ -654,6 +647,9 @@ sender_start (JaFtTransfer *self)
 /* ---- receiver ----------------------------------------------------------- */
 
 static void receiver_read_next (JaFtTransfer *self);
+static void pump_run (JaFtTransfer *self, GAsyncReadyCallback callback);
+static void receiver_pumped_cb (GObject *source, GAsyncResult *res,
+    gpointer user_data);
 
 static char *
 hex (const JaFtHash *h)
@@ -717,7 +713,7 @@ receiver_verify (JaFtTransfer *self)
   }
   self->writer_ended = TRUE;
   if (self->has_sidecar)
-    sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
+    ja_ft_sidecar_remove (self->dir, ja_ft_writer_get_part_name (self->writer));
   release_part (self);
   got = ja_ft_writer_get_hashes (self->writer);
   sha = got != NULL ? ja_ft_hash_list_find (got, JA_FT_HASH_SHA_256) : NULL;
@@ -760,7 +756,16 @@ receiver_eof (JaFtTransfer *self)
 static gboolean
 idle_timeout_cb (gpointer user_data)
 {
-  verdict_timeout (user_data, "data");
+  JaFtTransfer *self = user_data;
+  gint64 quiet = g_get_monotonic_time () - last_activity (self);
+
+  /* Another file of the session moved meanwhile: wait on. */
+  if (quiet < (gint64) JA_FT_IDLE_TIMEOUT_MS * 1000) {
+    self->timer_id = g_timeout_add (JA_FT_IDLE_TIMEOUT_MS - quiet / 1000,
+        idle_timeout_cb, self);
+    return G_SOURCE_REMOVE;
+  }
+  verdict_timeout (self, "data");
   return G_SOURCE_REMOVE;
 }
 
@@ -780,7 +785,7 @@ receiver_read_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     return;
   }
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  self->last_io = g_get_monotonic_time ();
+  touch (self);
   if (n == 0) {
     receiver_eof (self);
     return;
@@ -831,7 +836,7 @@ receiver_start (JaFtTransfer *self)
 
       if (dir_fd >= 0) {
         self->has_sidecar = reserve_part (self, self->dir, part)
-            && sidecar_write (dir_fd, part, self->file);
+            && ja_ft_sidecar_write (dir_fd, part, self->file);
         close (dir_fd);
       }
     }
@@ -844,7 +849,148 @@ receiver_start (JaFtTransfer *self)
     return;
   }
   self->bytes = self->offset;
+  if (G_IS_SOCKET_CONNECTION (self->stream)) {
+    self->pump = ja_ft_pump_new_receiver (g_socket_connection_get_socket (
+            G_SOCKET_CONNECTION (self->stream)), self->writer);
+    pump_run (self, receiver_pumped_cb);
+    return;
+  }
   receiver_read_next (self);
+}
+
+/* ---- the threaded data path (socket channels) --------------------------- */
+
+/* How often the main context reads the pump's byte count. */
+#define PUMP_TICK_MS 100
+
+static gboolean
+pump_tick_cb (gpointer user_data)
+{
+  JaFtTransfer *self = user_data;
+  guint64 now_bytes = self->offset + ja_ft_pump_get_bytes (self->pump);
+  gint64 now = g_get_monotonic_time ();
+
+  if (now_bytes != self->bytes) {
+    self->bytes = now_bytes;
+    touch (self);
+    progress (self);
+  } else if (now - last_activity (self)
+      >= (gint64) JA_FT_IDLE_TIMEOUT_MS * 1000) {
+    /* The sender stalled, or the receiver stopped reading. */
+    self->tick_id = 0;
+    verdict_timeout (self, self->sender ? "reading of our bytes" : "data");
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* The pump is back: the stream and the writer are ours again. FALSE when
+ * the transfer stopped meanwhile (what it deferred is done now). */
+static gboolean
+pump_returned (JaFtTransfer *self)
+{
+  self->pump_running = FALSE;
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->bytes = self->offset + ja_ft_pump_get_bytes (self->pump);
+  self->last_io = g_get_monotonic_time ();
+  if (self->writer_end_pending) {
+    self->writer_end_pending = FALSE;
+    writer_end (self, self->writer_end_keep);
+  }
+  if (!self->stopped && !self->done)
+    return TRUE;
+  if (self->stream != NULL && !g_io_stream_is_closed (self->stream))
+    g_io_stream_close (self->stream, NULL, NULL);
+  return FALSE;
+}
+
+static void
+pump_run (JaFtTransfer *self, GAsyncReadyCallback callback)
+{
+  self->pump_running = TRUE;
+  self->last_io = g_get_monotonic_time ();
+  self->tick_id = g_timeout_add (PUMP_TICK_MS, pump_tick_cb, self);
+  ja_ft_pump_run_async (self->pump, self->cancellable, callback,
+      g_object_ref (self));
+}
+
+static void
+sender_pumped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (JaFtTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = ja_ft_pump_run_finish (self->pump, res, &error);
+
+  if (!pump_returned (self))
+    return;
+  if (!ok) {
+    g_prefix_error (&error, "sending %s: ", self->path);
+    fail_and_terminate (self, error, JA_JINGLE_REASON_CONNECTIVITY_ERROR);
+    return;
+  }
+  progress (self);
+  self->sent_all = TRUE;
+  release_slot (self);
+  g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
+      sender_closed_cb, g_object_ref (self));
+}
+
+/* Sender on a socket: sendfile(2) in a thread. FALSE: not possible here
+ * (the caller goes the GIO way). */
+static gboolean
+sender_start_pump (JaFtTransfer *self)
+{
+  g_autoptr (GError) error = NULL;
+  GSocket *sock = g_socket_connection_get_socket (
+      G_SOCKET_CONNECTION (self->stream));
+  int fd = open (self->path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0) {
+    int errsv = errno;
+
+    error = g_error_new (G_IO_ERROR, g_io_error_from_errno (errsv),
+        "cannot open %s: %s", self->path, g_strerror (errsv));
+    fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+    return TRUE;
+  }
+  self->pump = ja_ft_pump_new_sender (sock, fd, self->offset,
+      self->file->size - self->offset, self->corrupt_offset, &error);
+  close (fd);
+  if (self->pump == NULL) {
+    fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
+    return TRUE;
+  }
+  if (self->offset > 0)
+    g_info ("content %s: resuming at byte %" G_GUINT64_FORMAT,
+        self->content_name, self->offset);
+  self->bytes = self->offset;
+  pump_run (self, sender_pumped_cb);
+  return TRUE;
+}
+
+static void
+receiver_pumped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (JaFtTransfer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = ja_ft_pump_run_finish (self->pump, res, &error);
+
+  if (!pump_returned (self))
+    return;
+  progress (self);
+  if (!ok) {
+    JaJingleReason reason = JA_JINGLE_REASON_CONNECTIVITY_ERROR;
+
+    if (error->domain == JA_TRANSFER_ERROR)
+      reason = JA_JINGLE_REASON_MEDIA_ERROR;
+    else if (!ja_ft_pump_failed_on_socket (self->pump))
+      reason = JA_JINGLE_REASON_FAILED_APPLICATION;
+    else
+      g_prefix_error (&error, "receiving: ");
+    fail_and_terminate (self, error, reason);
+    return;
+  }
+  receiver_eof (self);
 }
 
 /* ---- the application kind's side ---------------------------------------- */
@@ -1083,12 +1229,13 @@ ja_ft_transfer_start (JaFtTransfer *self, JaJingleChannel *channel)
   self->started = TRUE;
   self->stream = g_object_ref (stream);
   self->transport_ns = g_strdup (tp ? tp->kind->ns : NULL);
-  self->buf = g_malloc (JA_FT_CHUNK_SIZE);
+  if (!G_IS_SOCKET_CONNECTION (stream))
+    self->buf = g_malloc (JA_FT_CHUNK_SIZE);
   self->t_start = g_get_monotonic_time ();
-  if (self->sender)
-    sender_start (self);
-  else
+  if (!self->sender)
     receiver_start (self);
+  else if (take_slot (self))
+    sender_start (self);
 }
 
 void
@@ -1099,8 +1246,10 @@ ja_ft_transfer_stop (JaFtTransfer *self, JaJingleReason reason)
   self->stopped = TRUE;
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  release_slot (self);
   /* An unfinished bytestream is aborted (IBB: <close/> without waiting). */
-  if (self->stream != NULL && !g_io_stream_is_closed (self->stream))
+  if (self->stream != NULL && !self->pump_running
+      && !g_io_stream_is_closed (self->stream))
     g_io_stream_close (self->stream, NULL, NULL);
   /* The writer waits for the session's end, which tells whether the part
    * is worth keeping (session_terminated_cb); a part that cannot be resumed
@@ -1238,6 +1387,12 @@ ja_ft_transfer_get_transport_ns (JaFtTransfer *self)
   return self->transport_ns;
 }
 
+JaJingleContent *
+ja_ft_transfer_get_content (JaFtTransfer *self)
+{
+  return self->content;
+}
+
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
@@ -1247,6 +1402,7 @@ ja_ft_transfer_dispose (GObject *object)
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->accepted_idle_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   /* Freed without the session's end (our own connection went, the engine
    * was dropped): a connection loss, so a resumable part stays. */
   if (self->writer != NULL)
@@ -1275,6 +1431,7 @@ ja_ft_transfer_finalize (GObject *object)
   g_free (self->dir);
   g_free (self->transport_ns);
   g_free (self->buf);
+  ja_ft_pump_free (self->pump);
   g_free (self->sha256_hex);
   g_free (self->resume_part);
   g_free (self->part_key);

@@ -28,7 +28,9 @@ G_BEGIN_DECLS
 /* Sender: how long to wait for the receiver's verdict after the last byte. */
 #define JA_FT_VERDICT_TIMEOUT_MS (60 * 1000)
 /* Receiver: how long the bytestream may stay silent before the transfer
- * fails (the sender stalled without closing). */
+ * fails (the sender stalled without closing); sender over a socket: how
+ * long the receiver may stop reading. Another file of the same session
+ * moving counts as activity. */
 #define JA_FT_IDLE_TIMEOUT_MS (60 * 1000)
 /* Receiver: a transfer silent this long may be taken over by a new offer
  * of the same file from the same account (ja_ft_transfer_find_resume). */
@@ -98,6 +100,14 @@ double ja_ft_transfer_get_seconds (JaFtTransfer *self);
 const char *ja_ft_transfer_get_sha256_hex (JaFtTransfer *self);
 /* The transport namespace that carried the bytes, or NULL. */
 const char *ja_ft_transfer_get_transport_ns (JaFtTransfer *self);
+/* The content (transfer none), NULL once it is gone. */
+JaJingleContent *ja_ft_transfer_get_content (JaFtTransfer *self);
+
+/* Sender of several files in one session: at most limit of them send at
+ * once (0: no limit, the default); the others keep their bytestream up and
+ * wait for a free slot, in order. A receiver's file that waits is not idle
+ * while another file of the session moves. */
+void ja_ft_transfer_set_parallel (JaJingleSession *session, guint limit);
 
 /* ---- the application kind's side (ft-app.c) ----------------------------- */
 

@@ -42,6 +42,16 @@ JaFtWriter *ja_ft_writer_resume (const char *dir, const char *name,
 gboolean ja_ft_writer_write (JaFtWriter *writer, const void *data,
     gsize len, GError **error);
 
+/* The same in two halves, for a caller that hashes in another thread:
+ * write_unhashed appends (and starts the writeback of what has piled up);
+ * hash must then be given exactly the bytes written, in order, before
+ * finish. hash touches only the hash state, so the two may run in two
+ * threads at once. After a failed write the hash is out of step: abort
+ * (a kept part is hashed again from the disk when resumed). */
+gboolean ja_ft_writer_write_unhashed (JaFtWriter *writer, const void *data,
+    gsize len, GError **error);
+void ja_ft_writer_hash (JaFtWriter *writer, const void *data, gsize len);
+
 guint64 ja_ft_writer_get_offset (JaFtWriter *writer);   /* bytes in the part */
 const char *ja_ft_writer_get_part_name (JaFtWriter *writer);
 guint ja_ft_writer_get_algos (JaFtWriter *writer);

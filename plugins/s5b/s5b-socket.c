@@ -56,6 +56,20 @@ write_all (GIOStream *conn, const guint8 *buf, gsize len,
       len, NULL, cancellable, error);
 }
 
+/* JA_S5B_HANDSHAKE_TIMEOUT_S, or the test hook
+ * JINGLE_AGENT_TEST_S5B_HANDSHAKE_TIMEOUT_S (a long one shows that a
+ * candidate that never answers does not delay the others). */
+static guint
+handshake_timeout (void)
+{
+  const char *env = g_getenv ("JINGLE_AGENT_TEST_S5B_HANDSHAKE_TIMEOUT_S");
+  guint64 v;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 600, &v, NULL))
+    return (guint) v;
+  return JA_S5B_HANDSHAKE_TIMEOUT_S;
+}
+
 static void
 set_timeout (GIOStream *conn, guint seconds)
 {
@@ -117,11 +131,11 @@ client_handshake (ConnectData *cd, GCancellable *cancellable, GError **error)
   gsize len;
   guint8 rep = 0xff;
 
-  g_socket_client_set_timeout (client, JA_S5B_HANDSHAKE_TIMEOUT_S);
+  g_socket_client_set_timeout (client, handshake_timeout ());
   conn = g_socket_client_connect (client, addr, cancellable, error);
   if (conn == NULL)
     return NULL;
-  set_timeout (G_IO_STREAM (conn), JA_S5B_HANDSHAKE_TIMEOUT_S);
+  set_timeout (G_IO_STREAM (conn), handshake_timeout ());
   len = ja_socks5_build_greeting (buf);
   if (!write_all (G_IO_STREAM (conn), buf, len, cancellable, error)
       || !read_message (G_IO_STREAM (conn), buf, &len, parse_method_cb, NULL,
@@ -245,7 +259,7 @@ server_handshake (Serve *sv, GCancellable *cancellable, GError **error)
   gboolean no_auth = FALSE;
   Request rq = { { 0 } };
 
-  set_timeout (sv->conn, JA_S5B_HANDSHAKE_TIMEOUT_S);
+  set_timeout (sv->conn, handshake_timeout ());
   if (!read_message (sv->conn, buf, &len, parse_greeting_cb, &no_auth,
           cancellable, error))
     return FALSE;

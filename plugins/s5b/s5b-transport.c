@@ -4,9 +4,12 @@
  * (§2.2): one listener (s5b-socket.h) behind every usable local address
  * (type direct), and the proxy65 streamhosts given with
  * ja_s5b_transport_set_proxies (type proxy). Once connect() runs, we try
- * the peer's candidates in priority order (§2.3) — with DST.ADDR
- * SHA1(sid + offerer + other), XEP-0260 §2.2 note — while the peer tries
- * ours; each side reports candidate-used or candidate-error. When both
+ * all the peer's candidates at once — with DST.ADDR SHA1(sid + offerer +
+ * other), XEP-0260 §2.2 note — while the peer tries ours, and report the
+ * highest-priority one that connected (§2.3) as soon as nothing better is
+ * pending (a better one still handshaking gets a grace of 0.2–2 s, so a
+ * candidate that never answers costs that, not a connect timeout), or
+ * candidate-error when all failed. When both
  * reports are in, ja_s5b_nominate() applies §2.4. A proxy winner is
  * activated by the side that offered it (XEP-0065 §6.3.3), which then sends
  * <activated/>. Nothing usable: the initiator fails the transport and the
@@ -29,6 +32,13 @@
 #include "signalling/xmpp/xmpp-error.h"
 
 #define OPTIONS_KEY "ja-s5b-options"
+/* Once a candidate connected, how long better (higher priority) ones still
+ * connecting may take before the best connected one is reported: twice
+ * what that success took (a far network is slower for all), within these
+ * bounds — enough for a loopback or LAN handshake, far below a connect
+ * timeout. */
+#define GRACE_MIN_MS 200
+#define GRACE_MAX_MS 2000
 #define MAX_LOCAL_ADDRESSES 8
 
 typedef struct {
@@ -37,6 +47,20 @@ typedef struct {
   gboolean no_fallback;
   GPtrArray *proxies;          /* JaS5bProxy* */
 } Options;
+
+/* Our try of one of the peer's candidates; all run at once (§2.3). */
+typedef enum {
+  ATTEMPT_SKIPPED,             /* not tried (--no-direct / --no-proxy) */
+  ATTEMPT_PENDING,
+  ATTEMPT_CONNECTED,
+  ATTEMPT_FAILED,
+} AttemptState;
+
+typedef struct {
+  AttemptState state;
+  GCancellable *cancellable;
+  GIOStream *conn;             /* CONNECTED: the SOCKS5 stream, unused yet */
+} Attempt;
 
 typedef struct {
   JaJingleTransport parent;
@@ -49,14 +73,15 @@ typedef struct {
   Options opts;                /* copied at creation (proxies borrowed: NULL) */
   JaS5bListener *listener;
   GCancellable *cancellable;   /* every pending operation */
-  GCancellable *attempt;       /* the current attempt on a peer candidate */
-  guint next;                  /* the next peer candidate to try */
+  Attempt *attempts;           /* one per remote candidate, same order */
+  guint n_attempts;
+  guint grace_id;              /* waiting for better candidates */
+  gint64 t_attempts;           /* when they started */
   gboolean started;
   gboolean local_done;         /* we sent candidate-used / -error */
   JaS5bCandidate *local_used;  /* borrowed from remote */
   gboolean remote_done;
   JaS5bCandidate *remote_used; /* borrowed from local */
-  gboolean abandon;            /* the peer's choice beats what is left */
   gboolean nominated;
   gboolean wait_incoming;
   gboolean wait_activated;
@@ -246,6 +271,24 @@ dead_port (void)
 
 static void accept_cb (GIOStream *conn, gpointer user_data);
 
+/* Test hook: JINGLE_AGENT_TEST_S5B_EXTRA_CANDIDATE=IP:PORT is offered as
+ * our best direct candidate (a blackhole in the tests, to show that it
+ * does not hold up the others). */
+static gboolean
+extra_candidate (char **host, guint16 *port)
+{
+  const char *env = g_getenv ("JINGLE_AGENT_TEST_S5B_EXTRA_CANDIDATE");
+  const char *colon = env != NULL ? strrchr (env, ':') : NULL;
+  guint64 p;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 1,
+          G_MAXUINT16, &p, NULL))
+    return FALSE;
+  *host = g_strndup (env, colon - env);
+  *port = (guint16) p;
+  return g_hostname_is_ip_address (*host);
+}
+
 /* Our candidates: the listener's addresses, then the proxies. Needs both
  * JIDs (a content without signalling, as in unit tests, offers none). */
 static gboolean
@@ -277,6 +320,16 @@ gather (S5bTransport *self, JaJingleContent *c, GError **error)
       return FALSE;
     port = env_on ("JINGLE_AGENT_TEST_S5B_UNREACHABLE") ? dead_port ()
         : ja_s5b_listener_get_port (self->listener);
+    {
+      g_autofree char *xhost = NULL;
+      g_autofree char *cid = random_id ("x");
+      guint16 xport;
+
+      if (extra_candidate (&xhost, &xport))
+        g_ptr_array_add (self->local, ja_s5b_candidate_new (cid, xhost, xport,
+                me, JA_S5B_CANDIDATE_DIRECT, ja_s5b_candidate_priority (
+                    JA_S5B_CANDIDATE_DIRECT, pref--)));
+    }
     for (guint i = 0; i < addrs->len; i++) {
       g_autofree char *cid = random_id ("c");
 
@@ -365,6 +418,25 @@ close_conn (GIOStream **conn)
   g_clear_object (conn);
 }
 
+/* Cancels every attempt but keep (-1: all) and closes what they
+ * connected. */
+static void
+drop_attempts (S5bTransport *self, gint keep)
+{
+  for (guint i = 0; i < self->n_attempts; i++) {
+    Attempt *a = &self->attempts[i];
+
+    if ((gint) i == keep)
+      continue;
+    if (a->cancellable != NULL)
+      g_cancellable_cancel (a->cancellable);
+    g_clear_object (&a->cancellable);
+    close_conn (&a->conn);
+    if (a->state == ATTEMPT_PENDING)
+      a->state = ATTEMPT_FAILED;
+  }
+}
+
 static void
 s5b_free (JaJingleTransport *tp)
 {
@@ -373,9 +445,9 @@ s5b_free (JaJingleTransport *tp)
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->attempt != NULL)
-    g_cancellable_cancel (self->attempt);
-  g_clear_object (&self->attempt);
+  g_clear_handle_id (&self->grace_id, g_source_remove);
+  drop_attempts (self, -1);
+  g_free (self->attempts);
   g_clear_pointer (&self->listener, ja_s5b_listener_free);
   close_conn (&self->in_conn);
   close_conn (&self->out_conn);
@@ -450,8 +522,8 @@ stop_everything (S5bTransport *self)
 {
   self->finished = TRUE;
   g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (self->attempt != NULL)
-    g_cancellable_cancel (self->attempt);
+  g_clear_handle_id (&self->grace_id, g_source_remove);
+  drop_attempts (self, -1);
   g_clear_pointer (&self->listener, ja_s5b_listener_free);
 }
 
@@ -558,6 +630,7 @@ accept_cb (GIOStream *conn, gpointer user_data)
 typedef struct {
   JaJingleContent *content;    /* valid while cancellable is not cancelled */
   GCancellable *cancellable;
+  guint index;                 /* attempts: which one */
 } Ctx;
 
 static Ctx *
@@ -590,8 +663,6 @@ ctx_transport (Ctx *ctx)
       ? (S5bTransport *) tp : NULL;
 }
 
-static void try_next (S5bTransport *self);
-
 static void
 local_report (S5bTransport *self, JaS5bCandidate *used)
 {
@@ -604,6 +675,80 @@ local_report (S5bTransport *self, JaS5bCandidate *used)
   evaluate (self);
 }
 
+/* Could a still-pending attempt on cand change the outcome? Not when the
+ * peer already reported a candidate of ours that beats it (§2.4: higher
+ * priority wins, a tie goes to the initiator's choice). */
+static gboolean
+still_matters (S5bTransport *self, const JaS5bCandidate *cand)
+{
+  const JaS5bCandidate *theirs = self->remote_used;
+
+  if (!self->remote_done || theirs == NULL)
+    return TRUE;
+  if (cand->priority != theirs->priority)
+    return cand->priority > theirs->priority;
+  return is_initiator (self);
+}
+
+static gboolean grace_cb (gpointer user_data);
+
+/* Twice the time since the attempts started, within the bounds. */
+static guint
+grace_ms (S5bTransport *self)
+{
+  gint64 took = (g_get_monotonic_time () - self->t_attempts) / 1000;
+
+  return (guint) CLAMP (2 * took, GRACE_MIN_MS, GRACE_MAX_MS);
+}
+
+/* §2.3 with every attempt running at once: report the highest-priority
+ * candidate that connected once nothing better that still matters is
+ * pending (or, after the grace, whatever is pending); candidate-error once
+ * every attempt that matters failed. */
+static void
+decide (S5bTransport *self, gboolean grace_over)
+{
+  gint best = -1;
+  gboolean better_pending = FALSE;
+
+  if (self->local_done || self->finished || !self->started)
+    return;
+  /* Remote candidates are sorted by priority, highest first. */
+  for (guint i = 0; i < self->n_attempts && best < 0; i++) {
+    Attempt *a = &self->attempts[i];
+
+    if (a->state == ATTEMPT_CONNECTED)
+      best = (gint) i;
+    else if (a->state == ATTEMPT_PENDING
+        && still_matters (self, g_ptr_array_index (self->remote, i)))
+      better_pending = TRUE;
+  }
+  if (better_pending && !(best >= 0 && grace_over)) {
+    if (best >= 0 && self->grace_id == 0)
+      self->grace_id = g_timeout_add (grace_ms (self), grace_cb, self);
+    return;
+  }
+  g_clear_handle_id (&self->grace_id, g_source_remove);
+  drop_attempts (self, best);
+  if (best < 0) {
+    local_report (self, NULL);
+    return;
+  }
+  self->out_conn = g_steal_pointer (&self->attempts[best].conn);
+  g_clear_object (&self->attempts[best].cancellable);
+  local_report (self, g_ptr_array_index (self->remote, best));
+}
+
+static gboolean
+grace_cb (gpointer user_data)
+{
+  S5bTransport *self = user_data;
+
+  self->grace_id = 0;
+  decide (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 attempt_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -611,27 +756,31 @@ attempt_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GIOStream) conn = ja_s5b_connect_finish (res, &error);
   S5bTransport *self = ctx_transport (ctx);
+  guint i = ctx->index;
+  Attempt *a;
   JaS5bCandidate *cand;
 
   ctx_free (ctx);
-  if (self == NULL || self->finished) {
+  if (self == NULL || self->finished || i >= self->n_attempts
+      || self->attempts[i].state != ATTEMPT_PENDING) {
     if (conn != NULL)
       g_io_stream_close (conn, NULL, NULL);
     return;
   }
-  g_clear_object (&self->attempt);
-  cand = g_ptr_array_index (self->remote, self->next - 1);
+  a = &self->attempts[i];
+  cand = g_ptr_array_index (self->remote, i);
+  g_clear_object (&a->cancellable);
   if (conn == NULL) {
     g_debug ("s5b %s: candidate %s (%s:%u) failed: %s", self->sid, cand->cid,
         cand->host, cand->port, error->message);
-    if (self->abandon)
-      local_report (self, NULL);
-    else
-      try_next (self);
-    return;
+    a->state = ATTEMPT_FAILED;
+  } else {
+    g_debug ("s5b %s: candidate %s (%s:%u) connected", self->sid, cand->cid,
+        cand->host, cand->port);
+    a->state = ATTEMPT_CONNECTED;
+    a->conn = g_steal_pointer (&conn);
   }
-  self->out_conn = g_steal_pointer (&conn);
-  local_report (self, cand);
+  decide (self, FALSE);
 }
 
 static gboolean
@@ -642,28 +791,34 @@ usable (S5bTransport *self, const JaS5bCandidate *cand)
   return !self->opts.no_direct;
 }
 
+/* Tries every usable candidate of the peer at once. */
 static void
-try_next (S5bTransport *self)
+start_attempts (S5bTransport *self)
 {
-  JaS5bCandidate *cand = NULL;
-  const char *dst;
+  self->n_attempts = self->remote->len;
+  self->t_attempts = g_get_monotonic_time ();
+  self->attempts = g_new0 (Attempt, self->n_attempts);
+  for (guint i = 0; i < self->n_attempts; i++) {
+    JaS5bCandidate *cand = g_ptr_array_index (self->remote, i);
+    Attempt *a = &self->attempts[i];
+    const char *dst;
+    Ctx *ctx;
 
-  while (self->next < self->remote->len && cand == NULL) {
-    JaS5bCandidate *c = g_ptr_array_index (self->remote, self->next++);
-
-    if (usable (self, c))
-      cand = c;
+    if (!usable (self, cand) || self->remote_dst == NULL) {
+      a->state = ATTEMPT_SKIPPED;
+      continue;
+    }
+    /* The peer's own value for a proxy it shares (XEP-0260 §2.2). */
+    dst = cand->type == JA_S5B_CANDIDATE_PROXY && self->remote_dstaddr != NULL
+        ? self->remote_dstaddr : self->remote_dst;
+    a->state = ATTEMPT_PENDING;
+    a->cancellable = g_cancellable_new ();
+    ctx = ctx_new (self);
+    ctx->index = i;
+    ja_s5b_connect_async (cand->host, cand->port, dst, a->cancellable,
+        attempt_cb, ctx);
   }
-  if (cand == NULL || self->remote_dst == NULL) {
-    local_report (self, NULL);
-    return;
-  }
-  /* The peer's own value for a proxy it shares (XEP-0260 §2.2). */
-  dst = cand->type == JA_S5B_CANDIDATE_PROXY && self->remote_dstaddr != NULL
-      ? self->remote_dstaddr : self->remote_dst;
-  self->attempt = g_cancellable_new ();
-  ja_s5b_connect_async (cand->host, cand->port, dst, self->attempt,
-      attempt_cb, ctx_new (self));
+  decide (self, FALSE);
 }
 
 static gboolean
@@ -686,7 +841,7 @@ s5b_connect (JaJingleTransport *tp)
   self->started = TRUE;
   self->timeout_id = g_timeout_add (JA_S5B_TRANSPORT_TIMEOUT_MS, timeout_cb,
       self);
-  try_next (self);
+  start_attempts (self);
 }
 
 /* ---- proxy activation (XEP-0065 §6.3.3) --------------------------------- */
@@ -804,13 +959,8 @@ s5b_handle_info (JaJingleTransport *tp, const JaXmlNode *transport,
         return TRUE;     /* one report per side */
       self->remote_done = TRUE;
       self->remote_used = cand;
-      /* §2.4: stop trying what the peer's choice beats anyway. */
-      if (cand != NULL && !self->local_done && self->attempt != NULL
-          && self->next >= 1 && ((JaS5bCandidate *) g_ptr_array_index (
-                  self->remote, self->next - 1))->priority < cand->priority) {
-        self->abandon = TRUE;
-        g_cancellable_cancel (self->attempt);
-      }
+      /* §2.4: stop waiting for what the peer's choice beats anyway. */
+      decide (self, FALSE);
       evaluate (self);
       break;
     case JA_S5B_INFO_ACTIVATED:

@@ -10,7 +10,10 @@
  * Test hooks (environment): JINGLE_AGENT_S5B_LOOPBACK=1 also offers
  * 127.0.0.1 (otherwise only when no other address exists);
  * JINGLE_AGENT_TEST_S5B_UNREACHABLE=1 advertises direct candidates on a
- * dead port. */
+ * dead port; JINGLE_AGENT_TEST_S5B_EXTRA_CANDIDATE=IP:PORT offers that
+ * address as our best direct candidate (a blackhole in tests);
+ * JINGLE_AGENT_TEST_S5B_HANDSHAKE_TIMEOUT_S=N replaces the 5 s connect and
+ * handshake timeout of s5b-socket.h. */
 #pragma once
 
 #include "signalling/jingle/jingle-plugin.h"
