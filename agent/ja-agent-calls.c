@@ -10,6 +10,7 @@
 
 #include "agent/ja-call.h"
 #include "plugins/rtp/rtp-app.h"
+#include "signalling/jingle/jingle-jmi.h"
 #include "signalling/jingle/jingle-session.h"
 #include "signalling/xmpp/jid.h"
 #include "signalling/xmpp/ns.h"
@@ -77,8 +78,10 @@ jmi_message (const char *to, const char *element, const char *id)
 
   ja_xml_node_set_attr (msg, "to", to);
   ja_xml_node_set_attr (msg, "type", "chat");
-  el = ja_xml_node_add_new (msg, element, NS_JMI);
-  ja_xml_node_set_attr (el, "id", id);
+  if (element != NULL) {
+    el = ja_xml_node_add_new (msg, element, NS_JMI);
+    ja_xml_node_set_attr (el, "id", id);
+  }
   ja_xml_node_add_new (msg, "store", NS_HINTS);
   return msg;
 }
@@ -211,53 +214,41 @@ stop_ringing (JaAgentCalls *self, const char *id, const char *why)
   g_hash_table_remove (self->proposals, id);
 }
 
-static gboolean
-proposes_audio (const JaXmlNode *propose)
-{
-  for (guint i = 0; i < ja_xml_node_get_n_children (propose); i++) {
-    const JaXmlNode *d = ja_xml_node_get_child (propose, i);
-
-    if (ja_xml_node_is (d, "description", JA_NS_JINGLE_RTP)
-        && g_strcmp0 (ja_xml_node_get_attr (d, "media"), "audio") == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
 static void
-handle_jmi (JaAgentCalls *self, const char *from, const JaXmlNode *el,
+handle_jmi (JaAgentCalls *self, const char *from, const JaJmi *jmi,
     gboolean carbon)
 {
-  const char *id = ja_xml_node_get_attr (el, "id");
+  const char *id = jmi->id;
 
-  if (id == NULL || *id == '\0' || strlen (id) > 128)
+  if (strlen (id) > 128)
     return;
   if (carbon) {
     /* Our other device answered or refused: stop ringing here. */
-    if (g_strcmp0 (el->name, "proceed") == 0)
+    if (jmi->action == JA_JMI_PROCEED || jmi->action == JA_JMI_ACCEPT)
       stop_ringing (self, id, "answered on another device");
-    else if (g_strcmp0 (el->name, "reject") == 0)
+    else if (jmi->action == JA_JMI_REJECT)
       stop_ringing (self, id, "rejected on another device");
     return;
   }
-  if (g_strcmp0 (el->name, "retract") == 0) {
+  if (jmi->action == JA_JMI_RETRACT) {
     Proposal *p = g_hash_table_lookup (self->proposals, id);
 
     if (p != NULL && g_strcmp0 (p->from, from) == 0)
       stop_ringing (self, id, "the caller hung up");
     return;
   }
-  if (g_strcmp0 (el->name, "propose") != 0 || !self->answer
+  if (jmi->action != JA_JMI_PROPOSE || !self->answer
       || !ja_agent_is_allowed (self->agent, from)
       || g_hash_table_contains (self->proposals, id)
       || g_hash_table_size (self->proposals) >= MAX_PROPOSALS)
     return;
-  if (!proposes_audio (el)) {
-    JaXmlNode *msg = jmi_message (from, "reject", id);
-    JaXmlNode *r = ja_xml_node_add_new (ja_xml_node_find (msg, "reject",
-            NS_JMI), "reason", JA_NS_JINGLE);
+  if (!ja_jmi_has_media (jmi, "audio")) {
+    g_autoptr (JaJmi) reject = ja_jmi_new (JA_JMI_REJECT, id);
+    JaXmlNode *msg = jmi_message (from, NULL, NULL);
 
-    ja_xml_node_add_new (r, "unsupported-applications", JA_NS_JINGLE);
+    ja_jmi_set_reason (reject, JA_JINGLE_REASON_UNSUPPORTED_APPLICATIONS,
+        "audio calls only");
+    ja_xml_node_add_child (msg, ja_jmi_build (reject));
     ja_xmpp_stream_send (self->stream, msg);
     return;
   }
@@ -283,11 +274,15 @@ jmi_cb (const JaXmlNode *stanza, gpointer user_data)
   if (jid == NULL || jid->resource == NULL
       || g_strcmp0 (from, ja_xmpp_stream_get_bound_jid (self->stream)) == 0)
     return FALSE;
-  for (guint i = 0; i < ja_xml_node_get_n_children (stanza); i++) {
-    const JaXmlNode *c = ja_xml_node_get_child (stanza, i);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JaJmi) jmi = ja_jmi_parse (stanza, &error);
 
-    if (g_strcmp0 (c->ns, NS_JMI) == 0)
-      handle_jmi (self, from, c, FALSE);
+    if (jmi == NULL)
+      g_debug ("agent: ignoring a malformed XEP-0353 message from %s: %s",
+          from, error->message);
+    else
+      handle_jmi (self, from, jmi, FALSE);
   }
   return FALSE;   /* an outgoing JaCall may want it too */
 }
@@ -310,11 +305,11 @@ carbons_cb (const JaXmlNode *stanza, gpointer user_data)
   if (from == NULL || own_bare == NULL || g_strcmp0 (from, own_bare) != 0
       || inner == NULL)
     return FALSE;
-  for (guint i = 0; i < ja_xml_node_get_n_children (inner); i++) {
-    const JaXmlNode *c = ja_xml_node_get_child (inner, i);
+  if (ja_jmi_in_message (inner)) {
+    g_autoptr (JaJmi) jmi = ja_jmi_parse (inner, NULL);
 
-    if (g_strcmp0 (c->ns, NS_JMI) == 0)
-      handle_jmi (self, from, c, TRUE);
+    if (jmi != NULL)
+      handle_jmi (self, from, jmi, TRUE);
   }
   return TRUE;
 }

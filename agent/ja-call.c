@@ -12,6 +12,7 @@
 
 #include "plugins/ice-udp/ice-udp-transport.h"
 #include "plugins/rtp/rtp-app.h"
+#include "signalling/jingle/jingle-jmi.h"
 #include "signalling/jingle/jingle-session.h"
 #include "signalling/xmpp/jid.h"
 #include "signalling/xmpp/ns.h"
@@ -228,33 +229,32 @@ jmi_cb (const JaXmlNode *stanza, gpointer user_data)
 {
   JaCall *self = user_data;
   const char *from = ja_xml_node_get_attr (stanza, "from");
-  const JaXmlNode *el = NULL;
+  g_autoptr (JaJmi) jmi = NULL;
 
   if (self->jmi_id == NULL || self->ended || from == NULL
       || !ja_jid_string_bare_equal (from, self->peer))
     return FALSE;
-  for (guint i = 0; i < ja_xml_node_get_n_children (stanza); i++) {
-    const JaXmlNode *c = ja_xml_node_get_child (stanza, i);
-
-    if (g_strcmp0 (c->ns, NS_JMI) == 0
-        && g_strcmp0 (ja_xml_node_get_attr (c, "id"), self->jmi_id) == 0)
-      el = c;
-  }
-  if (el == NULL)
+  jmi = ja_jmi_parse (stanza, NULL);
+  if (jmi == NULL || g_strcmp0 (jmi->id, self->jmi_id) != 0)
     return FALSE;
-  if (g_strcmp0 (el->name, "ringing") == 0 && !self->proceeded) {
+  if (self->proceeded)
+    return TRUE;       /* a second device answered too late: ignored */
+  switch (jmi->action) {
+  case JA_JMI_RINGING:
     g_signal_emit (self, signals[SIG_RINGING], 0, from);
-  } else if (g_strcmp0 (el->name, "proceed") == 0 && !self->proceeded) {
+    break;
+  case JA_JMI_PROCEED:
+  case JA_JMI_ACCEPT:
     /* The first device that proceeds takes the call. */
     self->proceeded = TRUE;
     initiate (self, from, self->jmi_id);
-  } else if (g_strcmp0 (el->name, "reject") == 0 && !self->proceeded) {
-    const JaXmlNode *r = ja_xml_node_find (el, "reason", JA_NS_JINGLE);
-    const JaXmlNode *t = r != NULL ? ja_xml_node_find (r, "text", JA_NS_JINGLE)
-        : NULL;
-
-    end_call (self, JA_JINGLE_REASON_DECLINE,
-        t != NULL ? ja_xml_node_get_text (t) : "rejected", TRUE);
+    break;
+  case JA_JMI_REJECT:
+    end_call (self, jmi->has_reason ? jmi->reason : JA_JINGLE_REASON_DECLINE,
+        jmi->reason_text != NULL ? jmi->reason_text : "rejected", TRUE);
+    break;
+  default:
+    break;
   }
   return TRUE;
 }

@@ -8,7 +8,9 @@
 # order; the wire is SRTP (a tap on the caller's sent datagrams: every
 # plaintext RTP payload is absent from what went out); a wrong DTLS
 # fingerprint ends the call with security-error (exit 7); the callee hangs
-# up (both exit 0, the caller says by the peer); a caller that is not
+# up (both exit 0, the caller says by the peer); a callee killed mid-call
+# ends the caller's call with connectivity-error (exit 7) once ICE consent
+# expires; a caller that is not
 # allowed is declined (exit 5); a call to a bare JID rings two devices
 # (XEP-0353) and connects to the one that proceeds first, the other stops
 # ringing. Accounts frank, grace, heidi: no other test uses them. TAP
@@ -146,6 +148,18 @@ check "the callee hung up: both exit 0 (caller $crc, callee $grc)" \
   test "$crc" -eq 0 -a "$grc" -eq 0
 check "the caller reports the end by the peer" \
   json_has "$tmp/c3.json" 'of("ended")[0]["by_peer"] and of("ended")[0]["reason"] == "success" and of("ended")[0]["connected"]'
+
+# ---- the callee vanishes (killed): ICE consent expires ------------------
+start_answer grace "$RES" g7 --from frank@localhost --count 1 || exit 1
+gpid=$apid
+( sleep $((3 * T)); kill -9 "$gpid" 2>/dev/null ) &
+t0=$(date +%s)
+call c7 --to "grace@localhost/$RES"
+t1=$(date +%s)
+check "a callee that vanished: the caller exits 7 (rc=$crc) after $((t1 - t0)) s" \
+  test "$crc" -eq 7
+check "the call ended with connectivity-error" \
+  json_has "$tmp/c7.json" 'of("connected") and of("ended")[0]["reason"] == "connectivity-error"'
 
 # ---- a caller that is not allowed ---------------------------------------
 start_answer grace "$RES" g4 --count 1 || exit 1
