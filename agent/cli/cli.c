@@ -69,11 +69,39 @@ ja_cli_add_common_options (JaCli *cli, GOptionContext *ctx)
       "Seconds to wait for a session (default 15)", "SECONDS" },
     { NULL }
   };
+  GOptionEntry serverless[] = {
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &cli->config.listen,
+      "Serverless: accept peers directly on ADDRESS:PORT (port 0: any)",
+      "ADDRESS:PORT" },
+    { "peer", 0, 0, G_OPTION_ARG_STRING, &cli->config.peer,
+      "Serverless: connect directly to the agent listening on HOST:PORT",
+      "HOST:PORT" },
+    { "identity", 0, 0, G_OPTION_ARG_FILENAME, &cli->config.identity,
+      "Serverless: our certificate and key (PEM; made on first use; "
+      "default $XDG_DATA_HOME/jingle-agent/identity.pem)", "FILE" },
+    { "known-peers", 0, 0, G_OPTION_ARG_FILENAME, &cli->config.known_peers,
+      "Serverless: peers' certificate SHA-256s, recorded on first contact "
+      "(default $XDG_DATA_HOME/jingle-agent/known_peers)", "FILE" },
+    { "peer-fingerprint", 0, 0, G_OPTION_ARG_STRING,
+      &cli->config.peer_fingerprint,
+      "Serverless: accept only the peer certificate with this SHA-256 (hex)",
+      "HEX" },
+    { "insecure-plaintext", 0, 0, G_OPTION_ARG_NONE,
+      &cli->config.insecure_plaintext,
+      "Serverless: no TLS (loopback only; the other side must pass it too)",
+      NULL },
+    { NULL }
+  };
+  GOptionGroup *direct = g_option_group_new ("serverless",
+      "Serverless options (XEP-0174; instead of --jid/--server):",
+      "Options for direct streams between two agents", cli, NULL);
   GOptionGroup *group = g_option_group_new ("common", "Common options:",
       "Options every subcommand takes", cli, NULL);
 
   g_option_group_add_entries (group, entries);
   g_option_context_add_group (ctx, group);
+  g_option_group_add_entries (direct, serverless);
+  g_option_context_add_group (ctx, direct);
 }
 
 static gboolean
@@ -134,6 +162,8 @@ ja_cli_exit_code_for (const GError *error)
     case JA_XMPP_STREAM_ERROR_AUTH:
     case JA_XMPP_STREAM_ERROR_NO_MECHANISM:
       return JA_EXIT_AUTH;
+    case JA_XMPP_STREAM_ERROR_PEER_CHANGED:
+      return JA_EXIT_PEER_CHANGED;
     default:
       return JA_EXIT_CONNECT;
     }

@@ -20,6 +20,8 @@ enum {
   JA_EXIT_DECLINED = 5,    /* peer declined or unreachable */
   JA_EXIT_TRANSFER = 6,    /* transfer failed */
   JA_EXIT_MEDIA = 7,       /* media failure */
+  JA_EXIT_PEER_CHANGED = 8, /* serverless: the peer's certificate is not
+                             * the one recorded or pinned */
 };
 
 typedef struct {

@@ -173,6 +173,11 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     finish (f);
     return;
   }
+  if (ja_xmpp_stream_is_direct (f->stream)) {
+    /* Serverless: the peer named itself in its stream header. */
+    g_free (f->from);
+    f->from = g_strdup (ja_xmpp_stream_get_peer_jid (f->stream));
+  }
   jid = ja_jid_parse (f->from, NULL);
   if (jid->resource != NULL) {
     f->peer = ja_jid_to_string (jid);
@@ -249,10 +254,11 @@ check_args (Fetch *f, const char *hash, int argc, char **argv)
         argv[1]);
     return FALSE;
   }
-  if (f->from == NULL || (from = ja_jid_parse (f->from, NULL)) == NULL
-      || from->local == NULL) {
+  if (!ja_config_is_serverless (&f->cli->config) && (f->from == NULL
+          || (from = ja_jid_parse (f->from, NULL)) == NULL
+          || from->local == NULL)) {
     fprintf (stderr, "jingle-agent fetch: --from needs a JID (user@domain"
-        "[/resource])\n");
+        "[/resource]), or --peer HOST:PORT for a serverless peer\n");
     return FALSE;
   }
   if (f->name == NULL && hash == NULL) {
@@ -331,6 +337,7 @@ ja_cmd_fetch (int argc, char **argv)
   };
   int code = JA_EXIT_USAGE;
 
+  f.cli = &cli;   /* check_args reads the serverless options */
   g_option_context_add_main_entries (ctx, entries, NULL);
   ja_cli_add_common_options (&cli, ctx);
   g_option_context_set_summary (ctx,
@@ -344,7 +351,6 @@ ja_cmd_fetch (int argc, char **argv)
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     fprintf (stderr, "jingle-agent fetch: %s\n", error->message);
   } else if (check_args (&f, hash, argc, argv)) {
-    f.cli = &cli;
     code = run (&f);
   }
   g_clear_object (&f.stream);

@@ -148,6 +148,24 @@ maybe_ready (Receive *r)
       || r->finishing)
     return;
   jid = ja_xmpp_stream_get_bound_jid (r->stream);
+  if (ja_xmpp_stream_is_direct_listener (r->stream)) {
+    if (r->cli->json) {
+      JaJsonEvent *ev = ja_json_event_new ("listening");
+
+      ja_json_event_add_string (ev, "address",
+          ja_xmpp_stream_get_listen_address (r->stream));
+      ja_json_event_add_string (ev, "sha256",
+          ja_xmpp_stream_get_own_sha256 (r->stream));
+      ja_json_event_add_string (ev, "discovery", "off");
+      ja_json_event_emit (ev);
+    } else {
+      printf ("receive: listening on %s, certificate SHA-256 %s\n"
+          "receive: discovery off (no mDNS/DNS-SD); peers connect with "
+          "--peer %s\n", ja_xmpp_stream_get_listen_address (r->stream),
+          ja_xmpp_stream_get_own_sha256 (r->stream),
+          ja_xmpp_stream_get_listen_address (r->stream));
+    }
+  }
   if (r->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("ready");
 
@@ -252,6 +270,37 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   maybe_ready (r);
 }
 
+/* Serverless: a peer that passed the certificate check (pinned, known
+ * or first contact) may send and fetch, unless --from narrows it down. */
+static void
+stream_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
+{
+  Receive *r = user_data;
+  const char *peer = ja_xmpp_stream_get_peer_jid (stream);
+
+  if (peer == NULL)
+    return;
+  if (r->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("peer");
+
+    ja_json_event_add_string (ev, "jid", peer);
+    ja_json_event_add_string (ev, "address",
+        ja_xmpp_stream_get_remote_address (stream));
+    if (ja_xmpp_stream_get_peer_sha256 (stream) != NULL)
+      ja_json_event_add_string (ev, "sha256",
+          ja_xmpp_stream_get_peer_sha256 (stream));
+    ja_json_event_emit (ev);
+  } else {
+    printf ("receive: peer %s connected from %s, certificate SHA-256 %s\n",
+        peer, ja_xmpp_stream_get_remote_address (stream),
+        ja_xmpp_stream_get_peer_sha256 (stream) != NULL
+        ? ja_xmpp_stream_get_peer_sha256 (stream) : "none (PLAINTEXT)");
+    fflush (stdout);
+  }
+  if (r->from == NULL && !ja_agent_is_allowed (r->agent, peer))
+    ja_agent_allow (r->agent, peer);
+}
+
 static void
 stream_closed_cb (JaXmppStream *stream, const GError *error,
     gpointer user_data)
@@ -342,6 +391,10 @@ run (Receive *r)
       || (r->stream = ja_cli_new_stream (cli, &error)) == NULL)
     return ja_cli_fail (cli, error);
   r->agent = ja_agent_new (r->stream);
+  if (ja_xmpp_stream_is_direct (r->stream)) {
+    r->no_proxy = TRUE;     /* no server, so no proxy65 either */
+    g_signal_connect (r->stream, "ready", G_CALLBACK (stream_ready_cb), r);
+  }
   ja_s5b_transport_set_options (r->stream, FALSE, r->no_proxy, FALSE);
   for (guint i = 0; r->from != NULL && r->from[i] != NULL; i++)
     ja_agent_allow (r->agent, r->from[i]);

@@ -414,6 +414,16 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     finish (s);
     return;
   }
+  if (ja_xmpp_stream_is_direct (s->stream)) {
+    /* Serverless: the peer named itself in its stream header. */
+    ja_cli_say (s->cli, "send: connected to %s (%s), certificate SHA-256 %s",
+        ja_xmpp_stream_get_peer_jid (s->stream),
+        ja_xmpp_stream_get_remote_address (s->stream),
+        ja_xmpp_stream_get_peer_sha256 (s->stream) != NULL
+        ? ja_xmpp_stream_get_peer_sha256 (s->stream) : "none (PLAINTEXT)");
+    g_free (s->to);
+    s->to = g_strdup (ja_xmpp_stream_get_peer_jid (s->stream));
+  }
   jid = ja_jid_parse (s->to, NULL);
   if (jid->resource != NULL) {
     s->peer = ja_jid_to_string (jid);
@@ -482,10 +492,17 @@ check_args (Send *s, const char *transport, int argc, char **argv)
         "SOCKS5 nothing to use\n");
     return FALSE;
   }
-  if (s->to == NULL || (to = ja_jid_parse (s->to, NULL)) == NULL
+  if (ja_config_is_serverless (&s->cli->config)) {
+    if (s->no_direct) {
+      fprintf (stderr, "jingle-agent send: serverless streams have no proxy: "
+          "--no-direct leaves SOCKS5 nothing to use\n");
+      return FALSE;
+    }
+    s->no_proxy = TRUE;     /* no server, so no proxy65 either */
+  } else if (s->to == NULL || (to = ja_jid_parse (s->to, NULL)) == NULL
       || to->local == NULL) {
     fprintf (stderr, "jingle-agent send: --to needs a JID (user@domain"
-        "[/resource])\n");
+        "[/resource]), or --peer HOST:PORT for a serverless peer\n");
     return FALSE;
   }
   if (argc < 2) {
@@ -562,6 +579,7 @@ ja_cmd_send (int argc, char **argv)
   };
   int code = JA_EXIT_USAGE;
 
+  s.cli = &cli;   /* check_args reads the serverless options */
   g_option_context_add_main_entries (ctx, entries, NULL);
   ja_cli_add_common_options (&cli, ctx);
   g_option_context_set_summary (ctx,
