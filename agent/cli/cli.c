@@ -236,6 +236,47 @@ wire_log_cb (JaXmppWireDirection dir, const JaXmlNode *node,
       dir == JA_XMPP_WIRE_SENT ? "SEND >>>" : "RECV <<<", text);
 }
 
+void
+ja_cli_say_listening (JaCli *cli, JaXmppStream *stream)
+{
+  const char *addr = ja_xmpp_stream_get_listen_address (stream);
+  const char *sha = ja_xmpp_stream_get_own_sha256 (stream);
+
+  if (cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("listening");
+
+    ja_json_event_add_string (ev, "address", addr);
+    ja_json_event_add_string (ev, "sha256", sha);
+    ja_json_event_add_string (ev, "discovery", "off");
+    ja_json_event_emit (ev);
+    return;
+  }
+  ja_cli_say (cli, "listening on %s, certificate SHA-256 %s", addr, sha);
+  ja_cli_say (cli, "discovery off (no mDNS/DNS-SD): peers connect with "
+      "--peer %s", addr);
+}
+
+void
+ja_cli_say_peer (JaCli *cli, const char *cmd, JaXmppStream *stream)
+{
+  const char *peer = ja_xmpp_stream_get_peer_jid (stream);
+  const char *addr = ja_xmpp_stream_get_remote_address (stream);
+  const char *sha = ja_xmpp_stream_get_peer_sha256 (stream);
+
+  if (cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("peer");
+
+    ja_json_event_add_string (ev, "jid", peer);
+    ja_json_event_add_string (ev, "address", addr);
+    if (sha != NULL)
+      ja_json_event_add_string (ev, "sha256", sha);
+    ja_json_event_emit (ev);
+    return;
+  }
+  ja_cli_say (cli, "%s: peer %s at %s, certificate SHA-256 %s", cmd, peer,
+      addr, sha != NULL ? sha : "none (PLAINTEXT)");
+}
+
 JaXmppStream *
 ja_cli_new_stream (JaCli *cli, GError **error)
 {

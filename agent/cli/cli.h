@@ -48,6 +48,12 @@ void ja_cli_say (JaCli *cli, const char *format, ...) G_GNUC_PRINTF (2, 3);
 int ja_cli_fail (JaCli *cli, const GError *error);
 int ja_cli_exit_code_for (const GError *error);
 
+/* Serverless --listen: say where, with our certificate's SHA-256 (a
+ * "listening" event with --json), and that discovery is off. */
+void ja_cli_say_listening (JaCli *cli, JaXmppStream *stream);
+/* Serverless: the connected peer, its address and certificate. */
+void ja_cli_say_peer (JaCli *cli, const char *cmd, JaXmppStream *stream);
+
 /* Build a stream from the options, wired to the wire log. */
 JaXmppStream *ja_cli_new_stream (JaCli *cli, GError **error);
 

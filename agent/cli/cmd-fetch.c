@@ -157,24 +157,50 @@ found_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   request (f);
 }
 
+static void start_request (Fetch *f);
+
+/* Serverless --listen: the first peer that passes the certificate check
+ * is asked for the file. */
+static void
+peer_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
+{
+  Fetch *f = user_data;
+
+  g_signal_handlers_disconnect_by_func (stream, peer_ready_cb, f);
+  start_request (f);
+}
+
 static void
 connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Fetch *f = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JaJid) jid = NULL;
 
   if (!ja_xmpp_stream_connect_finish (JA_XMPP_STREAM (source), res, &error)) {
     f->cli->exit_code = ja_cli_fail (f->cli, error);
     g_main_loop_quit (f->cli->loop);
     return;
   }
+  if (ja_xmpp_stream_is_direct_listener (f->stream) && !f->cancelled) {
+    ja_cli_say_listening (f->cli, f->stream);
+    g_signal_connect (f->stream, "ready", G_CALLBACK (peer_ready_cb), f);
+    return;
+  }
+  start_request (f);
+}
+
+static void
+start_request (Fetch *f)
+{
+  g_autoptr (JaJid) jid = NULL;
+
   if (f->cancelled) {
     finish (f);
     return;
   }
   if (ja_xmpp_stream_is_direct (f->stream)) {
     /* Serverless: the peer named itself in its stream header. */
+    ja_cli_say_peer (f->cli, "fetch", f->stream);
     g_free (f->from);
     f->from = g_strdup (ja_xmpp_stream_get_peer_jid (f->stream));
   }

@@ -148,24 +148,8 @@ maybe_ready (Receive *r)
       || r->finishing)
     return;
   jid = ja_xmpp_stream_get_bound_jid (r->stream);
-  if (ja_xmpp_stream_is_direct_listener (r->stream)) {
-    if (r->cli->json) {
-      JaJsonEvent *ev = ja_json_event_new ("listening");
-
-      ja_json_event_add_string (ev, "address",
-          ja_xmpp_stream_get_listen_address (r->stream));
-      ja_json_event_add_string (ev, "sha256",
-          ja_xmpp_stream_get_own_sha256 (r->stream));
-      ja_json_event_add_string (ev, "discovery", "off");
-      ja_json_event_emit (ev);
-    } else {
-      printf ("receive: listening on %s, certificate SHA-256 %s\n"
-          "receive: discovery off (no mDNS/DNS-SD); peers connect with "
-          "--peer %s\n", ja_xmpp_stream_get_listen_address (r->stream),
-          ja_xmpp_stream_get_own_sha256 (r->stream),
-          ja_xmpp_stream_get_listen_address (r->stream));
-    }
-  }
+  if (ja_xmpp_stream_is_direct_listener (r->stream))
+    ja_cli_say_listening (r->cli, r->stream);
   if (r->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("ready");
 
@@ -280,23 +264,7 @@ stream_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
 
   if (peer == NULL)
     return;
-  if (r->cli->json) {
-    JaJsonEvent *ev = ja_json_event_new ("peer");
-
-    ja_json_event_add_string (ev, "jid", peer);
-    ja_json_event_add_string (ev, "address",
-        ja_xmpp_stream_get_remote_address (stream));
-    if (ja_xmpp_stream_get_peer_sha256 (stream) != NULL)
-      ja_json_event_add_string (ev, "sha256",
-          ja_xmpp_stream_get_peer_sha256 (stream));
-    ja_json_event_emit (ev);
-  } else {
-    printf ("receive: peer %s connected from %s, certificate SHA-256 %s\n",
-        peer, ja_xmpp_stream_get_remote_address (stream),
-        ja_xmpp_stream_get_peer_sha256 (stream) != NULL
-        ? ja_xmpp_stream_get_peer_sha256 (stream) : "none (PLAINTEXT)");
-    fflush (stdout);
-  }
+  ja_cli_say_peer (r->cli, "receive", stream);
   if (r->from == NULL && !ja_agent_is_allowed (r->agent, peer))
     ja_agent_allow (r->agent, peer);
 }

@@ -398,29 +398,50 @@ found_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   next_file (s);
 }
 
+static void start_offer (Send *s);
+
+/* Serverless --listen: the first peer that passes the certificate check
+ * gets the files. */
+static void
+peer_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
+{
+  Send *s = user_data;
+
+  g_signal_handlers_disconnect_by_func (stream, peer_ready_cb, s);
+  start_offer (s);
+}
+
 static void
 connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Send *s = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JaJid) jid = NULL;
 
   if (!ja_xmpp_stream_connect_finish (JA_XMPP_STREAM (source), res, &error)) {
     s->cli->exit_code = ja_cli_fail (s->cli, error);
     g_main_loop_quit (s->cli->loop);
     return;
   }
+  if (ja_xmpp_stream_is_direct_listener (s->stream) && !s->cancelled) {
+    ja_cli_say_listening (s->cli, s->stream);
+    g_signal_connect (s->stream, "ready", G_CALLBACK (peer_ready_cb), s);
+    return;
+  }
+  start_offer (s);
+}
+
+static void
+start_offer (Send *s)
+{
+  g_autoptr (JaJid) jid = NULL;
+
   if (s->cancelled) {
     finish (s);
     return;
   }
   if (ja_xmpp_stream_is_direct (s->stream)) {
     /* Serverless: the peer named itself in its stream header. */
-    ja_cli_say (s->cli, "send: connected to %s (%s), certificate SHA-256 %s",
-        ja_xmpp_stream_get_peer_jid (s->stream),
-        ja_xmpp_stream_get_remote_address (s->stream),
-        ja_xmpp_stream_get_peer_sha256 (s->stream) != NULL
-        ? ja_xmpp_stream_get_peer_sha256 (s->stream) : "none (PLAINTEXT)");
+    ja_cli_say_peer (s->cli, "send", s->stream);
     g_free (s->to);
     s->to = g_strdup (ja_xmpp_stream_get_peer_jid (s->stream));
   }

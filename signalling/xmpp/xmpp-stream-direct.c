@@ -378,7 +378,7 @@ start_listening (JaXmppStream *self, GError **error)
     return FALSE;
   }
   if (self->cfg.insecure_plaintext && !g_inet_address_get_is_loopback (addr)) {
-    g_set_error (error, JA_XMPP_STREAM_ERROR, JA_XMPP_STREAM_ERROR_PLAINTEXT,
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
         "--insecure-plaintext is only for loopback addresses, not %s", host);
     return FALSE;
   }
@@ -489,14 +489,22 @@ ja_xmpp_stream_direct_peer_gone (JaXmppStream *self, const GError *why)
   ja_xmpp_stream_fail_all_iqs (self, JA_XMPP_STREAM_ERROR_CLOSED,
       why->message);
   ja_xmpp_stream_set_state (self, ST_LISTENING);
-  if (peer != NULL) {
-    g_autoptr (JaXmlNode) gone = ja_xml_node_new ("presence", JA_NS_CLIENT);
+  ja_xmpp_stream_direct_unavailable (self, peer);
+}
 
-    ja_xml_node_set_attr (gone, "type", "unavailable");
-    ja_xml_node_set_attr (gone, "from", peer);
-    ja_xml_node_set_attr (gone, "to", self->bound_jid);
-    ja_xmpp_router_dispatch (self->router, gone);
-  }
+/* What a server sends when a contact goes offline (RFC 6121 §4.5.3). */
+void
+ja_xmpp_stream_direct_unavailable (JaXmppStream *self, const char *peer)
+{
+  g_autoptr (JaXmlNode) gone = NULL;
+
+  if (peer == NULL)
+    return;
+  gone = ja_xml_node_new ("presence", JA_NS_CLIENT);
+  ja_xml_node_set_attr (gone, "type", "unavailable");
+  ja_xml_node_set_attr (gone, "from", peer);
+  ja_xml_node_set_attr (gone, "to", self->bound_jid);
+  ja_xmpp_router_dispatch (self->router, gone);
 }
 
 void

@@ -126,6 +126,8 @@ struct _JaXmppStream {
   GCancellable *listen_cancellable;
   char *listen_address;
   gboolean accepting;
+  guint lost_idle_id;         /* connecting side: the peer's close, told later */
+  GError *lost_error;
 };
 
 void ja_xmpp_stream_set_state (JaXmppStream *self, JaStreamState state);
@@ -164,6 +166,7 @@ void ja_xmpp_stream_direct_features (JaXmppStream *self);
 void ja_xmpp_stream_direct_stamp (JaXmppStream *self, JaXmlNode *stanza);
 gboolean ja_xmpp_stream_direct_sniff (JaXmppStream *self);
 void ja_xmpp_stream_direct_peer_gone (JaXmppStream *self, const GError *why);
+void ja_xmpp_stream_direct_unavailable (JaXmppStream *self, const char *peer);
 void ja_xmpp_stream_direct_stop (JaXmppStream *self);
 
 /* xmpp-stream-negotiate.c */

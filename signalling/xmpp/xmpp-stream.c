@@ -164,6 +164,7 @@ clear_timers (JaXmppStream *self)
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->lost_idle_id, g_source_remove);
 }
 
 static void
@@ -208,6 +209,7 @@ ja_xmpp_stream_finalize (GObject *object)
   g_free (self->peer_sha256);
   g_free (self->own_sha256);
   g_free (self->listen_address);
+  g_clear_error (&self->lost_error);
   g_clear_pointer (&self->server_features, ja_xml_node_free);
   g_clear_pointer (&self->sm, ja_xmpp_sm_free);
   g_queue_clear_full (&self->pending_plain, g_free);
@@ -686,6 +688,24 @@ is_final_error (const GError *error)
           || error->code == JA_XMPP_STREAM_ERROR_CANCELLED);
 }
 
+static gboolean
+direct_lost_cb (gpointer user_data)
+{
+  JaXmppStream *self = user_data;
+  g_autoptr (GError) error = g_steal_pointer (&self->lost_error);
+  g_autoptr (JaXmppStream) keep = g_object_ref (self);
+  (void) keep;   /* held across handlers that may drop the last ref */
+
+  self->lost_idle_id = 0;
+  if (self->state != ST_DISCONNECTED)
+    return G_SOURCE_REMOVE;     /* closed by us meanwhile */
+  ja_xmpp_stream_set_state (self, ST_CLOSED);
+  ja_xmpp_stream_fail_all_iqs (self, JA_XMPP_STREAM_ERROR_CLOSED,
+      error->message);
+  g_signal_emit (self, signals[SIG_CLOSED], 0, error);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 connection_lost (JaXmppStream *self, GError *error)
 {
@@ -705,6 +725,20 @@ connection_lost (JaXmppStream *self, GError *error)
   if (self->cfg.direct_listen != NULL) {
     /* Serverless, accepting: that peer is gone; wait for the next. */
     ja_xmpp_stream_direct_peer_gone (self, owned);
+    return;
+  }
+  if (self->cfg.direct_peer != NULL && self->state == ST_READY
+      && g_error_matches (owned, JA_XMPP_STREAM_ERROR,
+          JA_XMPP_STREAM_ERROR_CLOSED)) {
+    /* Serverless, connecting: the peer hung up (often right after the
+     * last stanza of a session, read in the same chunk). Its sessions
+     * learn it first; "closed" follows once what was read is handled. */
+    ja_xmpp_stream_set_state (self, ST_DISCONNECTED);
+    ja_xmpp_stream_direct_unavailable (self, self->peer_jid);
+    g_clear_error (&self->lost_error);
+    self->lost_error = g_steal_pointer (&owned);
+    g_clear_handle_id (&self->lost_idle_id, g_source_remove);
+    self->lost_idle_id = g_idle_add (direct_lost_cb, self);
     return;
   }
   if (self->cfg.no_reconnect || is_final_error (owned)) {
