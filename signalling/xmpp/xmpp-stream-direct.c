@@ -253,9 +253,11 @@ ja_xmpp_stream_direct_header (JaXmppStream *self, const JaXmlNode *header)
 void
 ja_xmpp_stream_direct_features (JaXmppStream *self)
 {
-  if (self->peer_jid == NULL || self->cfg.direct_listen != NULL) {
-    ja_xmpp_stream_set_fatal (self, g_error_new_literal (JA_XMPP_STREAM_ERROR,
-            JA_XMPP_STREAM_ERROR_PROTOCOL, "unexpected <stream:features/>"));
+  if (self->peer_jid == NULL || self->cfg.direct_listen != NULL
+      || self->state != ST_WAIT_FEATURES) {
+    refuse (self, JA_XMPP_STREAM_ERROR_PROTOCOL, "unsupported-stanza-type",
+        g_strdup_printf ("%s sent unexpected <stream:features/>",
+            ja_xmpp_stream_peer_name (self)));
     return;
   }
   g_info ("stream %s: serverless session with %s (%s, %s)", self->bare_jid,
@@ -404,7 +406,9 @@ start_listening (JaXmppStream *self, GError **error)
 gboolean
 ja_xmpp_stream_direct_start (JaXmppStream *self, GError **error)
 {
-  if (!load_identity (self, error))
+  /* A plaintext connecting side shows no certificate. */
+  if ((self->cfg.direct_listen != NULL || !self->cfg.insecure_plaintext)
+      && !load_identity (self, error))
     return FALSE;
   if (self->bound_jid == NULL)
     self->bound_jid = g_strdup_printf ("%s/%s", self->bare_jid,
