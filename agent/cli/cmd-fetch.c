@@ -373,7 +373,7 @@ ja_cmd_fetch (int argc, char **argv)
       "replacing one,\nonce its hash (XEP-0300) matches.\n\n"
       "Exit status: 0 the file arrived verified, 1 cancelled, 2 usage,\n"
       "3 connection or TLS failure, 4 authentication failure, 5 declined,\n"
-      "unreachable or not available, 6 transfer failed.");
+      "unreachable or not available, 6 transfer failed, 8 serverless peer's\ncertificate changed.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     fprintf (stderr, "jingle-agent fetch: %s\n", error->message);
   } else if (check_args (&f, hash, argc, argv)) {

@@ -445,7 +445,7 @@ ja_cmd_receive (int argc, char **argv)
       "may also\nrequest those files (XEP-0234 'Requesting a File'); any "
       "other request is\nanswered 'file not available'.\n\n"
       "Exit status: 0 every file arrived verified, 2 usage, 3 connection "
-      "or\nTLS failure, 4 authentication failure, 6 transfer failed.");
+      "or\nTLS failure, 4 authentication failure, 6 transfer failed, 8 serverless\npeer's certificate changed.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     fprintf (stderr, "jingle-agent receive: %s\n", error->message);
   } else if (check_args (&r, argc, argv)) {

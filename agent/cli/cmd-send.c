@@ -609,7 +609,7 @@ ja_cmd_send (int argc, char **argv)
       "the\nreceiver checks it.\n\n"
       "Exit status: 0 every file arrived verified, 1 cancelled, 2 usage,\n"
       "3 connection or TLS failure, 4 authentication failure, 5 declined "
-      "or\nunreachable, 6 transfer failed.");
+      "or\nunreachable, 6 transfer failed, 8 serverless peer's certificate changed.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     fprintf (stderr, "jingle-agent send: %s\n", error->message);
   } else if (check_args (&s, transport, argc, argv)) {
