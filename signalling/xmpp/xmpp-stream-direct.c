@@ -320,11 +320,12 @@ accepted_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   GSocketConnection *conn = g_socket_listener_accept_finish (
       G_SOCKET_LISTENER (source), res, NULL, &error);
 
+  /* Cancelled (GTask reports it even when a connection had come) before
+   * the stream goes away: self may be gone then. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (conn == NULL) {
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      g_message ("listening on %s: %s", self->listen_address,
-          error->message);
-    g_object_unref (self);
+    g_message ("listening on %s: %s", self->listen_address, error->message);
     return;
   }
   if (self->conn != NULL || self->state != ST_LISTENING) {
@@ -336,7 +337,6 @@ accepted_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     adopt (self, conn);
   }
   accept_next (self);
-  g_object_unref (self);
 }
 
 static void
@@ -344,8 +344,9 @@ accept_next (JaXmppStream *self)
 {
   if (self->listener == NULL)
     return;
+  /* No reference: direct_stop (from dispose at the latest) cancels it. */
   g_socket_listener_accept_async (self->listener, self->listen_cancellable,
-      accepted_cb, g_object_ref (self));
+      accepted_cb, self);
 }
 
 static gboolean
