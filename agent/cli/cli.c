@@ -8,7 +8,13 @@
 #include <string.h>
 #include <gio/gio.h>
 
+#include "agent/discovery.h"
 #include "signalling/xml/xml-writer.h"
+#include "signalling/xmpp/jid.h"
+
+/* What our caps (XEP-0115) say; the same node the stream advertises. */
+#define CAPS_NODE "https://jingle-agent.invalid/caps"
+#define RESOLVE_TIMEOUT_MS 5000
 
 static gboolean
 log_xmpp_cb (const char *name, const char *value, gpointer data,
@@ -74,7 +80,8 @@ ja_cli_add_common_options (JaCli *cli, GOptionContext *ctx)
       "Serverless: accept peers directly on ADDRESS:PORT (port 0: any)",
       "ADDRESS:PORT" },
     { "peer", 0, 0, G_OPTION_ARG_STRING, &cli->config.peer,
-      "Serverless: connect directly to the agent listening on HOST:PORT",
+      "Serverless: connect directly to the agent listening on HOST:PORT "
+      "(or NAME@HOST, found through mDNS/DNS-SD when discovery is on)",
       "HOST:PORT" },
     { "identity", 0, 0, G_OPTION_ARG_FILENAME, &cli->config.identity,
       "Serverless: our certificate and key (PEM; made on first use; "
@@ -138,6 +145,7 @@ ja_cli_clear (JaCli *cli)
   g_free (cli->config_file);
   g_free (cli->log_xmpp);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
+  g_clear_pointer (&cli->discovery, ja_discovery_free);
 }
 
 void
@@ -241,19 +249,69 @@ ja_cli_say_listening (JaCli *cli, JaXmppStream *stream)
 {
   const char *addr = ja_xmpp_stream_get_listen_address (stream);
   const char *sha = ja_xmpp_stream_get_own_sha256 (stream);
+  const char *colon = strrchr (addr, ':');
+  g_autoptr (JaJid) jid = ja_jid_parse (ja_xmpp_stream_get_bound_jid (stream),
+      NULL);
+  g_autofree char *name = jid ? ja_jid_to_bare (jid) : NULL;
+  g_autofree char *why_off = NULL;
 
+  if (cli->discovery == NULL)
+    cli->discovery = ja_discovery_new (&why_off);
+  if (cli->discovery != NULL && name != NULL)
+    ja_discovery_advertise (cli->discovery, name,
+        (guint16) g_ascii_strtoull (colon + 1, NULL, 10), CAPS_NODE,
+        ja_xmpp_stream_get_caps_ver (stream));
   if (cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("listening");
 
     ja_json_event_add_string (ev, "address", addr);
     ja_json_event_add_string (ev, "sha256", sha);
-    ja_json_event_add_string (ev, "discovery", "off");
+    ja_json_event_add_string (ev, "discovery", cli->discovery ? "on" : "off");
+    if (why_off != NULL)
+      ja_json_event_add_string (ev, "discovery_off", why_off);
+    else
+      ja_json_event_add_string (ev, "name", name);
     ja_json_event_emit (ev);
     return;
   }
   ja_cli_say (cli, "listening on %s, certificate SHA-256 %s", addr, sha);
-  ja_cli_say (cli, "discovery off (no mDNS/DNS-SD): peers connect with "
-      "--peer %s", addr);
+  if (cli->discovery != NULL)
+    ja_cli_say (cli, "discovery on: published as %s (mDNS/DNS-SD "
+        "_presence._tcp); peers connect with --peer %s or --peer %s", name,
+        name, addr);
+  else
+    ja_cli_say (cli, "discovery off (%s): peers connect with --peer %s",
+        why_off, addr);
+}
+
+/* --peer NAME@HOST: find its address on the local network. */
+static gboolean
+resolve_peer (JaCli *cli, GError **error)
+{
+  g_autofree char *why_off = NULL;
+  char *found;
+
+  if (cli->discovery == NULL)
+    cli->discovery = ja_discovery_new (&why_off);
+  if (cli->discovery == NULL) {
+    g_set_error (error, JA_XMPP_STREAM_ERROR, JA_XMPP_STREAM_ERROR_CONNECT,
+        "cannot look up %s: discovery off (%s); give --peer HOST:PORT",
+        cli->config.peer, why_off);
+    return FALSE;
+  }
+  found = ja_discovery_resolve (cli->discovery, cli->config.peer,
+      RESOLVE_TIMEOUT_MS, error);
+  if (found == NULL) {
+    if (error != NULL && *error != NULL) {
+      (*error)->domain = JA_XMPP_STREAM_ERROR;
+      (*error)->code = JA_XMPP_STREAM_ERROR_CONNECT;
+    }
+    return FALSE;
+  }
+  g_info ("discovery: %s is at %s", cli->config.peer, found);
+  g_free (cli->config.peer);
+  cli->config.peer = found;
+  return TRUE;
 }
 
 void
@@ -283,6 +341,9 @@ ja_cli_new_stream (JaCli *cli, GError **error)
   JaXmppStreamConfig sc;
   JaXmppStream *stream;
 
+  if (cli->config.peer != NULL && strchr (cli->config.peer, '@') != NULL
+      && !resolve_peer (cli, error))
+    return NULL;
   if (!ja_config_to_stream_config (&cli->config, &sc, error))
     return NULL;
   stream = ja_xmpp_stream_new (&sc);

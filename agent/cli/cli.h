@@ -33,6 +33,7 @@ typedef struct {
   gboolean log_xmpp_set;
   GMainLoop *loop;
   int exit_code;
+  struct _JaDiscovery *discovery;   /* serverless mDNS/DNS-SD, when on */
 } JaCli;
 
 /* Adds the common option group to ctx. */
@@ -49,7 +50,8 @@ int ja_cli_fail (JaCli *cli, const GError *error);
 int ja_cli_exit_code_for (const GError *error);
 
 /* Serverless --listen: say where, with our certificate's SHA-256 (a
- * "listening" event with --json), and that discovery is off. */
+ * "listening" event with --json); publish us on the local network when
+ * discovery is on (Avahi), else say it is off and why. */
 void ja_cli_say_listening (JaCli *cli, JaXmppStream *stream);
 /* Serverless: the connected peer, its address and certificate. */
 void ja_cli_say_peer (JaCli *cli, const char *cmd, JaXmppStream *stream);

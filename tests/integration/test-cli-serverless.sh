@@ -12,7 +12,9 @@
 # --peer-fingerprint pins up front (a mismatch exits 8); plaintext only
 # when both sides pass --insecure-plaintext (a TLS side refuses a
 # plaintext peer; a TLS connector never falls back; not on a non-loopback
-# address); usage errors exit 2. TAP output; every wait is bounded.
+# address); usage errors exit 2; with no Avahi daemon, discovery is off
+# (said when listening; --peer NAME@HOST exits 3). TAP output; every wait
+# is bounded.
 set -u
 JA_TEST_SERVERLESS=1
 . "$(dirname "$0")/cli-lib.sh"
@@ -190,6 +192,15 @@ check "--insecure-plaintext off loopback: exit 2" eval '[ "$rc" -eq 2 ] && grep 
 check "--listen with --peer: exit 2" [ "$rc" -eq 2 ]
 "$JINGLE_AGENT" send --peer 127.0.0.1 "$tmp/src/small.bin" >/dev/null 2>"$tmp/u3.err"; rc=$?
 check "--peer without a port: exit 2" eval '[ "$rc" -eq 2 ] && grep -q "ADDRESS:PORT" "$tmp/u3.err"'
+
+# 10. Discovery (no Avahi daemon runs here): a name cannot be looked up.
+DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus" XDG_DATA_HOME="$A" \
+  timeout $((30 * T)) "$JINGLE_AGENT" send --peer bob@serverless.test \
+  "$tmp/src/small.bin" >/dev/null 2>"$tmp/d1.err"; rc=$?
+check "--peer NAME@HOST without discovery: exit 3, saying discovery is off" \
+  eval '[ "$rc" -eq 3 ] && grep -q "cannot look up bob@serverless.test: discovery off" "$tmp/d1.err"'
+check "the listener said why discovery is off" \
+  grep -q '"discovery_off":"[^"]' "$tmp/r1.json"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
