@@ -265,8 +265,13 @@ stream_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
   if (peer == NULL)
     return;
   ja_cli_say_peer (r->cli, "receive", stream);
-  if (r->from == NULL && !ja_agent_is_allowed (r->agent, peer))
-    ja_agent_allow (r->agent, peer);
+  if (r->from == NULL && !ja_agent_is_allowed (r->agent, peer)) {
+    g_autoptr (JaJid) jid = ja_jid_parse (peer, NULL);
+    g_autofree char *bare = jid ? ja_jid_to_bare (jid) : NULL;
+
+    if (bare != NULL)
+      ja_agent_allow (r->agent, bare);
+  }
 }
 
 static void

@@ -193,6 +193,18 @@ check "--listen with --peer: exit 2" [ "$rc" -eq 2 ]
 "$JINGLE_AGENT" send --peer 127.0.0.1 "$tmp/src/small.bin" >/dev/null 2>"$tmp/u3.err"; rc=$?
 check "--peer without a port: exit 2" eval '[ "$rc" -eq 2 ] && grep -q "ADDRESS:PORT" "$tmp/u3.err"'
 
+# 11. receive --from narrows who may send; our own name proves nothing here.
+mkdir -p "$tmp/in11"
+listen r11 "$B" "$BJID" receive --dir "$tmp/in11" --from carol@serverless.test || exit 1
+connect "$A" "$AJID" send --peer "127.0.0.1:$lport" "$tmp/src/small.bin" \
+  >"$tmp/s11.out" 2>"$tmp/s11.err"; rc=$?
+connect "$A" "$BJID" send --known-peers "$tmp/kp11" --peer "127.0.0.1:$lport" \
+  "$tmp/src/small.bin" >"$tmp/s11b.out" 2>"$tmp/s11b.err"; rc2=$?
+kill "$lpid" 2>/dev/null; wait_rc "$lpid" 10
+check "--from carol: alice is declined (exit 5)" eval '[ "$rc" -eq 5 ] && grep -q "declined" "$tmp/s11.err" "$tmp/s11.out"'
+check "--from carol: a peer claiming bob's own name is declined too" [ "$rc2" -eq 5 ]
+check "--from carol: no file written" [ -z "$(ls -A "$tmp/in11")" ]
+
 # 10. Discovery (no Avahi daemon runs here): a name cannot be looked up.
 DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus" XDG_DATA_HOME="$A" \
   timeout $((30 * T)) "$JINGLE_AGENT" send --peer bob@serverless.test \
