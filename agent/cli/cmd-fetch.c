@@ -243,8 +243,10 @@ signal_cb (gpointer user_data)
         "cancelled by the requester");
   else if (ja_xmpp_stream_is_ready (f->stream))
     finish (f);
-  else
+  else {
+    f->cli->exit_code = f->code;     /* not connected (or no peer yet) */
     g_main_loop_quit (f->cli->loop);
+  }
   return G_SOURCE_CONTINUE;
 }
 

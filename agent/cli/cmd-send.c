@@ -484,8 +484,10 @@ signal_cb (gpointer user_data)
         "cancelled by the sender");
   else if (ja_xmpp_stream_is_ready (s->stream))
     finish (s);
-  else
+  else {
+    s->cli->exit_code = s->code;     /* not connected (or no peer yet) */
     g_main_loop_quit (s->cli->loop);
+  }
   return G_SOURCE_CONTINUE;
 }
 

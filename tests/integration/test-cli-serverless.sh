@@ -193,6 +193,11 @@ check "--listen with --peer: exit 2" [ "$rc" -eq 2 ]
 "$JINGLE_AGENT" send --peer 127.0.0.1 "$tmp/src/small.bin" >/dev/null 2>"$tmp/u3.err"; rc=$?
 check "--peer without a port: exit 2" eval '[ "$rc" -eq 2 ] && grep -q "ADDRESS:PORT" "$tmp/u3.err"'
 
+# 12. send --listen interrupted before any peer came: cancelled, exit 1.
+listen s12 "$A" "$AJID" send "$tmp/src/small.bin" || exit 1
+kill -TERM "$lpid"; wait_rc "$lpid" 10; rc=$?
+check "send --listen interrupted while waiting for a peer: exit 1" [ "$rc" -eq 1 ]
+
 # 11. receive --from narrows who may send; our own name proves nothing here.
 mkdir -p "$tmp/in11"
 listen r11 "$B" "$BJID" receive --dir "$tmp/in11" --from carol@serverless.test || exit 1
