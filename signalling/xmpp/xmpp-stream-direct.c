@@ -407,6 +407,9 @@ start_listening (JaXmppStream *self, GError **error)
 gboolean
 ja_xmpp_stream_direct_start (JaXmppStream *self, GError **error)
 {
+  if (self->cfg.direct_listen != NULL && self->listener == NULL
+      && !start_listening (self, error))
+    return FALSE;
   /* A plaintext connecting side shows no certificate. */
   if ((self->cfg.direct_listen != NULL || !self->cfg.insecure_plaintext)
       && !load_identity (self, error))
@@ -416,8 +419,6 @@ ja_xmpp_stream_direct_start (JaXmppStream *self, GError **error)
         self->resource);
   if (self->cfg.direct_listen == NULL)
     return TRUE;
-  if (self->listener == NULL && !start_listening (self, error))
-    return FALSE;
   ja_xmpp_stream_set_state (self, ST_LISTENING);
   if (!self->accepting) {
     self->accepting = TRUE;

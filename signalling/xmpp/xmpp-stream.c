@@ -576,6 +576,17 @@ start_direct (JaXmppStream *self)
   GError *error = NULL;
   g_autoptr (GSocketConnectable) addr = NULL;
 
+  if (self->cfg.direct_peer != NULL) {
+    addr = g_network_address_parse (self->cfg.direct_peer, 0, &error);
+    if (addr == NULL || g_network_address_get_port (
+            G_NETWORK_ADDRESS (addr)) == 0) {
+      g_clear_error (&error);
+      connect_failed (self, g_error_new (G_IO_ERROR,
+              G_IO_ERROR_INVALID_ARGUMENT,
+              "--peer takes ADDRESS:PORT, not '%s'", self->cfg.direct_peer));
+      return;
+    }
+  }
   if (!ja_xmpp_stream_direct_start (self, &error)) {
     connect_failed (self, error);
     return;
@@ -588,15 +599,6 @@ start_direct (JaXmppStream *self)
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
     }
-    return;
-  }
-  addr = g_network_address_parse (self->cfg.direct_peer, 0, &error);
-  if (addr == NULL || g_network_address_get_port (
-          G_NETWORK_ADDRESS (addr)) == 0) {
-    g_clear_error (&error);
-    connect_failed (self, g_error_new (G_IO_ERROR,
-            G_IO_ERROR_INVALID_ARGUMENT, "--peer takes ADDRESS:PORT, not '%s'",
-            self->cfg.direct_peer));
     return;
   }
   add_target (self, g_network_address_get_hostname (G_NETWORK_ADDRESS (addr)),

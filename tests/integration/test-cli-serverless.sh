@@ -183,7 +183,8 @@ check "both plaintext: no certificate, and both sides warn" eval '\
   [ -z "$(json_field "$tmp/s8c.json" peer sha256)" ] && grep -q PLAINTEXT "$tmp/s8c.err" \
   && grep -q PLAINTEXT "$tmp/r8c.err"'
 
-# 9. Usage.
+# 9. Usage (refused before any identity is made or loaded).
+export XDG_DATA_HOME="$tmp/usage"
 "$JINGLE_AGENT" receive --listen 0.0.0.0:0 --insecure-plaintext --dir "$tmp" \
   >/dev/null 2>"$tmp/u1.err"; rc=$?
 check "--insecure-plaintext off loopback: exit 2" eval '[ "$rc" -eq 2 ] && grep -q "only for loopback" "$tmp/u1.err"'
@@ -192,6 +193,8 @@ check "--insecure-plaintext off loopback: exit 2" eval '[ "$rc" -eq 2 ] && grep 
 check "--listen with --peer: exit 2" [ "$rc" -eq 2 ]
 "$JINGLE_AGENT" send --peer 127.0.0.1 "$tmp/src/small.bin" >/dev/null 2>"$tmp/u3.err"; rc=$?
 check "--peer without a port: exit 2" eval '[ "$rc" -eq 2 ] && grep -q "ADDRESS:PORT" "$tmp/u3.err"'
+check "usage errors made no identity" [ ! -e "$tmp/usage" ]
+unset XDG_DATA_HOME
 
 # 12. send --listen interrupted before any peer came: cancelled, exit 1.
 listen s12 "$A" "$AJID" send "$tmp/src/small.bin" || exit 1
