@@ -16,6 +16,11 @@ ja_config_clear (JaConfig *c)
   g_free (c->resource);
   g_free (c->pin_sha256);
   g_free (c->tls_priority);
+  g_free (c->listen);
+  g_free (c->peer);
+  g_free (c->identity);
+  g_free (c->known_peers);
+  g_free (c->peer_fingerprint);
   memset (c, 0, sizeof *c);
 }
 
@@ -52,6 +57,8 @@ ja_config_load_file (JaConfig *c, const char *path, GError **error)
   take_string (kf, "resource", &c->resource);
   take_string (kf, "pin-sha256", &c->pin_sha256);
   take_string (kf, "tls-priority", &c->tls_priority);
+  take_string (kf, "identity", &c->identity);
+  take_string (kf, "known-peers", &c->known_peers);
   if (!c->direct_tls)
     c->direct_tls = g_key_file_get_boolean (kf, "account", "direct-tls", NULL);
   return TRUE;
@@ -124,10 +131,59 @@ read_password (const JaConfig *c, GError **error)
 }
 
 gboolean
+ja_config_is_serverless (const JaConfig *c)
+{
+  return c->listen != NULL || c->peer != NULL;
+}
+
+/* A default name for serverless streams: USER@HOSTNAME (XEP-0174 §2.5). */
+static char *
+default_serverless_jid (void)
+{
+  g_autofree char *host = g_ascii_strdown (g_get_host_name (), -1);
+  g_autofree char *user = g_ascii_strdown (g_get_user_name (), -1);
+
+  g_strdelimit (user, "@/:'\"&<> ", '_');
+  g_strdelimit (host, "@/:'\"&<> ", '_');
+  return g_strdup_printf ("%s@%s", user, host);
+}
+
+static gboolean
+to_serverless_config (const JaConfig *c, JaXmppStreamConfig *out,
+    GError **error)
+{
+  if (c->listen != NULL && c->peer != NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "give --listen or --peer, not both");
+    return FALSE;
+  }
+  out->jid = c->jid != NULL ? g_strdup (c->jid) : default_serverless_jid ();
+  out->resource = g_strdup (c->resource);
+  out->direct_listen = g_strdup (c->listen);
+  out->direct_peer = g_strdup (c->peer);
+  out->identity_file = g_strdup (c->identity);
+  out->known_peers_file = g_strdup (c->known_peers);
+  out->peer_fingerprint = g_strdup (c->peer_fingerprint);
+  out->insecure_plaintext = c->insecure_plaintext;
+  out->tls_priority = g_strdup (c->tls_priority);
+  out->connect_timeout_ms = c->connect_timeout_s > 0 ?
+      (guint) c->connect_timeout_s * 1000 : 0;
+  return TRUE;
+}
+
+gboolean
 ja_config_to_stream_config (const JaConfig *c, JaXmppStreamConfig *out,
     GError **error)
 {
   memset (out, 0, sizeof *out);
+  if (ja_config_is_serverless (c))
+    return to_serverless_config (c, out, error);
+  if (c->insecure_plaintext || c->peer_fingerprint != NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "--insecure-plaintext and --peer-fingerprint are for serverless "
+        "streams (--listen or --peer)");
+    return FALSE;
+  }
   if (c->jid == NULL) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
         "no account: give --jid JID (or jid= in the config file)");

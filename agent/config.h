@@ -20,7 +20,17 @@ typedef struct {
   gboolean no_sm;
   gboolean no_system_trust;
   int connect_timeout_s;
+  /* serverless (XEP-0174): instead of a server */
+  char *listen;          /* ADDRESS:PORT to accept peers on */
+  char *peer;            /* ADDRESS:PORT of a listening agent */
+  char *identity;        /* our certificate and key (PEM) */
+  char *known_peers;
+  char *peer_fingerprint;
+  gboolean insecure_plaintext;
 } JaConfig;
+
+/* Whether the options ask for a serverless stream. */
+gboolean ja_config_is_serverless (const JaConfig *config);
 
 void ja_config_clear (JaConfig *config);
 
@@ -34,7 +44,8 @@ gboolean ja_config_parse_server (const char *text, char **host, guint16 *port,
     GError **error);
 
 /* Build the stream configuration: reads the password from password_file
- * or the JINGLE_AGENT_PASSWORD environment variable. */
+ * or the JINGLE_AGENT_PASSWORD environment variable. Serverless: no
+ * password; the JID names us (default: USER@HOSTNAME). */
 gboolean ja_config_to_stream_config (const JaConfig *config,
     JaXmppStreamConfig *out, GError **error);
 

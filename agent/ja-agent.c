@@ -402,8 +402,10 @@ ja_agent_is_allowed (JaAgent *self, const char *full_jid)
 
   if (peer == NULL)
     return FALSE;
-  /* Our own account's other resources. */
-  if (own != NULL && ja_jid_string_bare_equal (own, full_jid))
+  /* Our own account's other resources (not on a serverless stream: there
+   * a name is only what the peer claims, and ours proves nothing). */
+  if (own != NULL && !ja_xmpp_stream_is_direct (self->stream)
+      && ja_jid_string_bare_equal (own, full_jid))
     return TRUE;
   for (guint i = 0; i < self->allowed->len; i++) {
     g_autoptr (JaJid) rule = ja_jid_parse (g_ptr_array_index (self->allowed,

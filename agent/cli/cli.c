@@ -8,7 +8,13 @@
 #include <string.h>
 #include <gio/gio.h>
 
+#include "agent/discovery.h"
 #include "signalling/xml/xml-writer.h"
+#include "signalling/xmpp/jid.h"
+
+/* What our caps (XEP-0115) say; the same node the stream advertises. */
+#define CAPS_NODE "https://jingle-agent.invalid/caps"
+#define RESOLVE_TIMEOUT_MS 5000
 
 static gboolean
 log_xmpp_cb (const char *name, const char *value, gpointer data,
@@ -69,11 +75,40 @@ ja_cli_add_common_options (JaCli *cli, GOptionContext *ctx)
       "Seconds to wait for a session (default 15)", "SECONDS" },
     { NULL }
   };
+  GOptionEntry serverless[] = {
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &cli->config.listen,
+      "Serverless: accept peers directly on ADDRESS:PORT (port 0: any)",
+      "ADDRESS:PORT" },
+    { "peer", 0, 0, G_OPTION_ARG_STRING, &cli->config.peer,
+      "Serverless: connect directly to the agent listening on HOST:PORT "
+      "(or NAME@HOST, found through mDNS/DNS-SD when discovery is on)",
+      "HOST:PORT" },
+    { "identity", 0, 0, G_OPTION_ARG_FILENAME, &cli->config.identity,
+      "Serverless: our certificate and key (PEM; made on first use; "
+      "default $XDG_DATA_HOME/jingle-agent/identity.pem)", "FILE" },
+    { "known-peers", 0, 0, G_OPTION_ARG_FILENAME, &cli->config.known_peers,
+      "Serverless: peers' certificate SHA-256s, recorded on first contact "
+      "(default $XDG_DATA_HOME/jingle-agent/known_peers)", "FILE" },
+    { "peer-fingerprint", 0, 0, G_OPTION_ARG_STRING,
+      &cli->config.peer_fingerprint,
+      "Serverless: accept only the peer certificate with this SHA-256 (hex)",
+      "HEX" },
+    { "insecure-plaintext", 0, 0, G_OPTION_ARG_NONE,
+      &cli->config.insecure_plaintext,
+      "Serverless: no TLS (loopback only; the other side must pass it too)",
+      NULL },
+    { NULL }
+  };
+  GOptionGroup *direct = g_option_group_new ("serverless",
+      "Serverless options (XEP-0174; instead of --jid/--server):",
+      "Options for direct streams between two agents", cli, NULL);
   GOptionGroup *group = g_option_group_new ("common", "Common options:",
       "Options every subcommand takes", cli, NULL);
 
   g_option_group_add_entries (group, entries);
   g_option_context_add_group (ctx, group);
+  g_option_group_add_entries (direct, serverless);
+  g_option_context_add_group (ctx, direct);
 }
 
 static gboolean
@@ -110,6 +145,7 @@ ja_cli_clear (JaCli *cli)
   g_free (cli->config_file);
   g_free (cli->log_xmpp);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
+  g_clear_pointer (&cli->discovery, ja_discovery_free);
 }
 
 void
@@ -134,6 +170,8 @@ ja_cli_exit_code_for (const GError *error)
     case JA_XMPP_STREAM_ERROR_AUTH:
     case JA_XMPP_STREAM_ERROR_NO_MECHANISM:
       return JA_EXIT_AUTH;
+    case JA_XMPP_STREAM_ERROR_PEER_CHANGED:
+      return JA_EXIT_PEER_CHANGED;
     default:
       return JA_EXIT_CONNECT;
     }
@@ -206,12 +244,106 @@ wire_log_cb (JaXmppWireDirection dir, const JaXmlNode *node,
       dir == JA_XMPP_WIRE_SENT ? "SEND >>>" : "RECV <<<", text);
 }
 
+void
+ja_cli_say_listening (JaCli *cli, JaXmppStream *stream)
+{
+  const char *addr = ja_xmpp_stream_get_listen_address (stream);
+  const char *sha = ja_xmpp_stream_get_own_sha256 (stream);
+  const char *colon = strrchr (addr, ':');
+  g_autoptr (JaJid) jid = ja_jid_parse (ja_xmpp_stream_get_bound_jid (stream),
+      NULL);
+  g_autofree char *name = jid ? ja_jid_to_bare (jid) : NULL;
+  g_autofree char *why_off = NULL;
+
+  if (cli->discovery == NULL)
+    cli->discovery = ja_discovery_new (&why_off);
+  if (cli->discovery != NULL && name != NULL)
+    ja_discovery_advertise (cli->discovery, name,
+        (guint16) g_ascii_strtoull (colon + 1, NULL, 10), CAPS_NODE,
+        ja_xmpp_stream_get_caps_ver (stream));
+  if (cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("listening");
+
+    ja_json_event_add_string (ev, "address", addr);
+    ja_json_event_add_string (ev, "sha256", sha);
+    ja_json_event_add_string (ev, "discovery", cli->discovery ? "on" : "off");
+    if (why_off != NULL)
+      ja_json_event_add_string (ev, "discovery_off", why_off);
+    else
+      ja_json_event_add_string (ev, "name", name);
+    ja_json_event_emit (ev);
+    return;
+  }
+  ja_cli_say (cli, "listening on %s, certificate SHA-256 %s", addr, sha);
+  if (cli->discovery != NULL)
+    ja_cli_say (cli, "discovery on: published as %s (mDNS/DNS-SD "
+        "_presence._tcp); peers connect with --peer %s or --peer %s", name,
+        name, addr);
+  else
+    ja_cli_say (cli, "discovery off (%s): peers connect with --peer %s",
+        why_off, addr);
+}
+
+/* --peer NAME@HOST: find its address on the local network. */
+static gboolean
+resolve_peer (JaCli *cli, GError **error)
+{
+  g_autofree char *why_off = NULL;
+  char *found;
+
+  if (cli->discovery == NULL)
+    cli->discovery = ja_discovery_new (&why_off);
+  if (cli->discovery == NULL) {
+    g_set_error (error, JA_XMPP_STREAM_ERROR, JA_XMPP_STREAM_ERROR_CONNECT,
+        "cannot look up %s: discovery off (%s); give --peer HOST:PORT",
+        cli->config.peer, why_off);
+    return FALSE;
+  }
+  found = ja_discovery_resolve (cli->discovery, cli->config.peer,
+      RESOLVE_TIMEOUT_MS, error);
+  if (found == NULL) {
+    if (error != NULL && *error != NULL) {
+      (*error)->domain = JA_XMPP_STREAM_ERROR;
+      (*error)->code = JA_XMPP_STREAM_ERROR_CONNECT;
+    }
+    return FALSE;
+  }
+  g_info ("discovery: %s is at %s", cli->config.peer, found);
+  g_free (cli->config.peer);
+  cli->config.peer = found;
+  return TRUE;
+}
+
+void
+ja_cli_say_peer (JaCli *cli, const char *cmd, JaXmppStream *stream)
+{
+  const char *peer = ja_xmpp_stream_get_peer_jid (stream);
+  const char *addr = ja_xmpp_stream_get_remote_address (stream);
+  const char *sha = ja_xmpp_stream_get_peer_sha256 (stream);
+
+  if (cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("peer");
+
+    ja_json_event_add_string (ev, "jid", peer);
+    ja_json_event_add_string (ev, "address", addr);
+    if (sha != NULL)
+      ja_json_event_add_string (ev, "sha256", sha);
+    ja_json_event_emit (ev);
+    return;
+  }
+  ja_cli_say (cli, "%s: peer %s at %s, certificate SHA-256 %s", cmd, peer,
+      addr, sha != NULL ? sha : "none (PLAINTEXT)");
+}
+
 JaXmppStream *
 ja_cli_new_stream (JaCli *cli, GError **error)
 {
   JaXmppStreamConfig sc;
   JaXmppStream *stream;
 
+  if (cli->config.peer != NULL && strchr (cli->config.peer, '@') != NULL
+      && !resolve_peer (cli, error))
+    return NULL;
   if (!ja_config_to_stream_config (&cli->config, &sc, error))
     return NULL;
   stream = ja_xmpp_stream_new (&sc);

@@ -20,6 +20,8 @@ enum {
   JA_EXIT_DECLINED = 5,    /* peer declined or unreachable */
   JA_EXIT_TRANSFER = 6,    /* transfer failed */
   JA_EXIT_MEDIA = 7,       /* media failure */
+  JA_EXIT_PEER_CHANGED = 8, /* serverless: the peer's certificate is not
+                             * the one recorded or pinned */
 };
 
 typedef struct {
@@ -31,6 +33,7 @@ typedef struct {
   gboolean log_xmpp_set;
   GMainLoop *loop;
   int exit_code;
+  struct _JaDiscovery *discovery;   /* serverless mDNS/DNS-SD, when on */
 } JaCli;
 
 /* Adds the common option group to ctx. */
@@ -45,6 +48,13 @@ void ja_cli_say (JaCli *cli, const char *format, ...) G_GNUC_PRINTF (2, 3);
  * and return the exit code for it. */
 int ja_cli_fail (JaCli *cli, const GError *error);
 int ja_cli_exit_code_for (const GError *error);
+
+/* Serverless --listen: say where, with our certificate's SHA-256 (a
+ * "listening" event with --json); publish us on the local network when
+ * discovery is on (Avahi), else say it is off and why. */
+void ja_cli_say_listening (JaCli *cli, JaXmppStream *stream);
+/* Serverless: the connected peer, its address and certificate. */
+void ja_cli_say_peer (JaCli *cli, const char *cmd, JaXmppStream *stream);
 
 /* Build a stream from the options, wired to the wire log. */
 JaXmppStream *ja_cli_new_stream (JaCli *cli, GError **error);

@@ -157,21 +157,52 @@ found_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   request (f);
 }
 
+static void start_request (Fetch *f);
+
+/* Serverless --listen: the first peer that passes the certificate check
+ * is asked for the file. */
+static void
+peer_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
+{
+  Fetch *f = user_data;
+
+  g_signal_handlers_disconnect_by_func (stream, peer_ready_cb, f);
+  start_request (f);
+}
+
 static void
 connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Fetch *f = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JaJid) jid = NULL;
 
   if (!ja_xmpp_stream_connect_finish (JA_XMPP_STREAM (source), res, &error)) {
     f->cli->exit_code = ja_cli_fail (f->cli, error);
     g_main_loop_quit (f->cli->loop);
     return;
   }
+  if (ja_xmpp_stream_is_direct_listener (f->stream) && !f->cancelled) {
+    ja_cli_say_listening (f->cli, f->stream);
+    g_signal_connect (f->stream, "ready", G_CALLBACK (peer_ready_cb), f);
+    return;
+  }
+  start_request (f);
+}
+
+static void
+start_request (Fetch *f)
+{
+  g_autoptr (JaJid) jid = NULL;
+
   if (f->cancelled) {
     finish (f);
     return;
+  }
+  if (ja_xmpp_stream_is_direct (f->stream)) {
+    /* Serverless: the peer named itself in its stream header. */
+    ja_cli_say_peer (f->cli, "fetch", f->stream);
+    g_free (f->from);
+    f->from = g_strdup (ja_xmpp_stream_get_peer_jid (f->stream));
   }
   jid = ja_jid_parse (f->from, NULL);
   if (jid->resource != NULL) {
@@ -212,8 +243,10 @@ signal_cb (gpointer user_data)
         "cancelled by the requester");
   else if (ja_xmpp_stream_is_ready (f->stream))
     finish (f);
-  else
+  else {
+    f->cli->exit_code = f->code;     /* not connected (or no peer yet) */
     g_main_loop_quit (f->cli->loop);
+  }
   return G_SOURCE_CONTINUE;
 }
 
@@ -249,10 +282,11 @@ check_args (Fetch *f, const char *hash, int argc, char **argv)
         argv[1]);
     return FALSE;
   }
-  if (f->from == NULL || (from = ja_jid_parse (f->from, NULL)) == NULL
-      || from->local == NULL) {
+  if (!ja_config_is_serverless (&f->cli->config) && (f->from == NULL
+          || (from = ja_jid_parse (f->from, NULL)) == NULL
+          || from->local == NULL)) {
     fprintf (stderr, "jingle-agent fetch: --from needs a JID (user@domain"
-        "[/resource])\n");
+        "[/resource]), or --peer HOST:PORT for a serverless peer\n");
     return FALSE;
   }
   if (f->name == NULL && hash == NULL) {
@@ -331,6 +365,7 @@ ja_cmd_fetch (int argc, char **argv)
   };
   int code = JA_EXIT_USAGE;
 
+  f.cli = &cli;   /* check_args reads the serverless options */
   g_option_context_add_main_entries (ctx, entries, NULL);
   ja_cli_add_common_options (&cli, ctx);
   g_option_context_set_summary (ctx,
@@ -340,11 +375,10 @@ ja_cmd_fetch (int argc, char **argv)
       "replacing one,\nonce its hash (XEP-0300) matches.\n\n"
       "Exit status: 0 the file arrived verified, 1 cancelled, 2 usage,\n"
       "3 connection or TLS failure, 4 authentication failure, 5 declined,\n"
-      "unreachable or not available, 6 transfer failed.");
+      "unreachable or not available, 6 transfer failed, 8 serverless peer's\ncertificate changed.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     fprintf (stderr, "jingle-agent fetch: %s\n", error->message);
   } else if (check_args (&f, hash, argc, argv)) {
-    f.cli = &cli;
     code = run (&f);
   }
   g_clear_object (&f.stream);

@@ -148,6 +148,8 @@ maybe_ready (Receive *r)
       || r->finishing)
     return;
   jid = ja_xmpp_stream_get_bound_jid (r->stream);
+  if (ja_xmpp_stream_is_direct_listener (r->stream))
+    ja_cli_say_listening (r->cli, r->stream);
   if (r->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("ready");
 
@@ -252,6 +254,26 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   maybe_ready (r);
 }
 
+/* Serverless: a peer that passed the certificate check (pinned, known
+ * or first contact) may send and fetch, unless --from narrows it down. */
+static void
+stream_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
+{
+  Receive *r = user_data;
+  const char *peer = ja_xmpp_stream_get_peer_jid (stream);
+
+  if (peer == NULL)
+    return;
+  ja_cli_say_peer (r->cli, "receive", stream);
+  if (r->from == NULL && !ja_agent_is_allowed (r->agent, peer)) {
+    g_autoptr (JaJid) jid = ja_jid_parse (peer, NULL);
+    g_autofree char *bare = jid ? ja_jid_to_bare (jid) : NULL;
+
+    if (bare != NULL)
+      ja_agent_allow (r->agent, bare);
+  }
+}
+
 static void
 stream_closed_cb (JaXmppStream *stream, const GError *error,
     gpointer user_data)
@@ -342,6 +364,10 @@ run (Receive *r)
       || (r->stream = ja_cli_new_stream (cli, &error)) == NULL)
     return ja_cli_fail (cli, error);
   r->agent = ja_agent_new (r->stream);
+  if (ja_xmpp_stream_is_direct (r->stream)) {
+    r->no_proxy = TRUE;     /* no server, so no proxy65 either */
+    g_signal_connect (r->stream, "ready", G_CALLBACK (stream_ready_cb), r);
+  }
   ja_s5b_transport_set_options (r->stream, FALSE, r->no_proxy, FALSE);
   for (guint i = 0; r->from != NULL && r->from[i] != NULL; i++)
     ja_agent_allow (r->agent, r->from[i]);
@@ -424,7 +450,7 @@ ja_cmd_receive (int argc, char **argv)
       "may also\nrequest those files (XEP-0234 'Requesting a File'); any "
       "other request is\nanswered 'file not available'.\n\n"
       "Exit status: 0 every file arrived verified, 2 usage, 3 connection "
-      "or\nTLS failure, 4 authentication failure, 6 transfer failed.");
+      "or\nTLS failure, 4 authentication failure, 6 transfer failed, 8 serverless\npeer's certificate changed.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     fprintf (stderr, "jingle-agent receive: %s\n", error->message);
   } else if (check_args (&r, argc, argv)) {

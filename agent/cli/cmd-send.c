@@ -404,21 +404,52 @@ found_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   next_file (s);
 }
 
+static void start_offer (Send *s);
+
+/* Serverless --listen: the first peer that passes the certificate check
+ * gets the files. */
+static void
+peer_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
+{
+  Send *s = user_data;
+
+  g_signal_handlers_disconnect_by_func (stream, peer_ready_cb, s);
+  start_offer (s);
+}
+
 static void
 connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   Send *s = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JaJid) jid = NULL;
 
   if (!ja_xmpp_stream_connect_finish (JA_XMPP_STREAM (source), res, &error)) {
     s->cli->exit_code = ja_cli_fail (s->cli, error);
     g_main_loop_quit (s->cli->loop);
     return;
   }
+  if (ja_xmpp_stream_is_direct_listener (s->stream) && !s->cancelled) {
+    ja_cli_say_listening (s->cli, s->stream);
+    g_signal_connect (s->stream, "ready", G_CALLBACK (peer_ready_cb), s);
+    return;
+  }
+  start_offer (s);
+}
+
+static void
+start_offer (Send *s)
+{
+  g_autoptr (JaJid) jid = NULL;
+
   if (s->cancelled) {
     finish (s);
     return;
+  }
+  if (ja_xmpp_stream_is_direct (s->stream)) {
+    /* Serverless: the peer named itself in its stream header. */
+    ja_cli_say_peer (s->cli, "send", s->stream);
+    g_free (s->to);
+    s->to = g_strdup (ja_xmpp_stream_get_peer_jid (s->stream));
   }
   jid = ja_jid_parse (s->to, NULL);
   if (jid->resource != NULL) {
@@ -459,8 +490,10 @@ signal_cb (gpointer user_data)
         "cancelled by the sender");
   else if (ja_xmpp_stream_is_ready (s->stream))
     finish (s);
-  else
+  else {
+    s->cli->exit_code = s->code;     /* not connected (or no peer yet) */
     g_main_loop_quit (s->cli->loop);
+  }
   return G_SOURCE_CONTINUE;
 }
 
@@ -492,10 +525,17 @@ check_args (Send *s, const char *transport, int argc, char **argv)
         "SOCKS5 nothing to use\n");
     return FALSE;
   }
-  if (s->to == NULL || (to = ja_jid_parse (s->to, NULL)) == NULL
+  if (ja_config_is_serverless (&s->cli->config)) {
+    if (s->no_direct) {
+      fprintf (stderr, "jingle-agent send: serverless streams have no proxy: "
+          "--no-direct leaves SOCKS5 nothing to use\n");
+      return FALSE;
+    }
+    s->no_proxy = TRUE;     /* no server, so no proxy65 either */
+  } else if (s->to == NULL || (to = ja_jid_parse (s->to, NULL)) == NULL
       || to->local == NULL) {
     fprintf (stderr, "jingle-agent send: --to needs a JID (user@domain"
-        "[/resource])\n");
+        "[/resource]), or --peer HOST:PORT for a serverless peer\n");
     return FALSE;
   }
   if (argc < 2) {
@@ -576,6 +616,7 @@ ja_cmd_send (int argc, char **argv)
   int code = JA_EXIT_USAGE;
 
   s.parallel = DEFAULT_PARALLEL;
+  s.cli = &cli;   /* check_args reads the serverless options */
   g_option_context_add_main_entries (ctx, entries, NULL);
   ja_cli_add_common_options (&cli, ctx);
   g_option_context_set_summary (ctx,
@@ -584,7 +625,7 @@ ja_cmd_send (int argc, char **argv)
       "the\nreceiver checks it.\n\n"
       "Exit status: 0 every file arrived verified, 1 cancelled, 2 usage,\n"
       "3 connection or TLS failure, 4 authentication failure, 5 declined "
-      "or\nunreachable, 6 transfer failed.");
+      "or\nunreachable, 6 transfer failed, 8 serverless peer's certificate changed.");
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
     fprintf (stderr, "jingle-agent send: %s\n", error->message);
   } else if (check_args (&s, transport, argc, argv)) {

@@ -79,6 +79,9 @@ typedef enum {
   JA_XMPP_STREAM_ERROR_CLOSED,          /* the connection went away */
   JA_XMPP_STREAM_ERROR_TIMEOUT,         /* no answer in time */
   JA_XMPP_STREAM_ERROR_CANCELLED,       /* we shut the stream down */
+  JA_XMPP_STREAM_ERROR_PEER_CHANGED,    /* serverless: the peer's certificate
+                                         * differs from the one recorded or
+                                         * pinned */
 } JaXmppStreamError;
 
 G_END_DECLS

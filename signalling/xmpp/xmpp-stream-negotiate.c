@@ -290,6 +290,10 @@ start_bind (JaXmppStream *self)
 static void
 handle_features (JaXmppStream *self, const JaXmlNode *features)
 {
+  if (ja_xmpp_stream_is_direct (self)) {
+    ja_xmpp_stream_direct_features (self);
+    return;
+  }
   if (!self->tls_active) {
     if (ja_xml_node_find (features, "starttls", JA_NS_TLS) != NULL) {
       ja_xmpp_stream_set_state (self, ST_STARTTLS);
@@ -432,7 +436,8 @@ handle_stream_error (JaXmppStream *self, const JaXmlNode *node)
   }
   if (self->state == ST_SASL && g_str_equal (cond, "not-authorized"))
     code = JA_XMPP_STREAM_ERROR_AUTH;
-  fatal (self, code, "%s sent a stream error: %s%s%s", self->domain, cond,
+  fatal (self, code, "%s sent a stream error: %s%s%s",
+      ja_xmpp_stream_peer_name (self), cond,
       text ? " — " : "", text ? text : "");
 }
 

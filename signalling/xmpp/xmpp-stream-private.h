@@ -33,6 +33,8 @@ typedef enum {
   ST_CLOSING,
   ST_DISCONNECTED,
   ST_CLOSED,
+  ST_LISTENING,               /* serverless: waiting for a peer */
+  ST_ACCEPTING,               /* serverless: a peer came, TLS or not? */
 } JaStreamState;
 
 typedef enum { RESTART_NONE, RESTART_TLS, RESTART_STREAM } Restart;
@@ -115,6 +117,17 @@ struct _JaXmppStream {
 
   JaXmppWireLogFunc wire_log;
   gpointer wire_log_data;
+
+  /* serverless (xmpp-stream-direct.c) */
+  char *peer_jid;             /* from the peer's stream header */
+  char *peer_sha256;
+  char *own_sha256;
+  GSocketListener *listener;
+  GCancellable *listen_cancellable;
+  char *listen_address;
+  gboolean accepting;
+  guint lost_idle_id;         /* connecting side: the peer's close, told later */
+  GError *lost_error;
 };
 
 void ja_xmpp_stream_set_state (JaXmppStream *self, JaStreamState state);
@@ -133,6 +146,28 @@ void ja_xmpp_stream_send_stream_error (JaXmppStream *self,
     const char *condition, const char *text);
 void ja_xmpp_stream_became_ready (JaXmppStream *self, gboolean resumed);
 void ja_xmpp_stream_finish_close (JaXmppStream *self);
+
+/* xmpp-stream.c, for xmpp-stream-direct.c */
+void ja_xmpp_stream_start_input (JaXmppStream *self);
+void ja_xmpp_stream_arm_connect_timeout (JaXmppStream *self);
+void ja_xmpp_stream_start_tls (JaXmppStream *self);
+const char *ja_xmpp_stream_peer_name (JaXmppStream *self);
+
+/* xmpp-stream-direct.c (serverless) */
+gboolean ja_xmpp_stream_direct_start (JaXmppStream *self, GError **error);
+void ja_xmpp_stream_direct_tls_options (JaXmppStream *self,
+    JaTlsOptions *opts);
+gboolean ja_xmpp_stream_direct_check_peer (JaXmppStream *self,
+    const char *key, GError **error);
+void ja_xmpp_stream_direct_send_header (JaXmppStream *self);
+void ja_xmpp_stream_direct_header (JaXmppStream *self,
+    const JaXmlNode *header);
+void ja_xmpp_stream_direct_features (JaXmppStream *self);
+void ja_xmpp_stream_direct_stamp (JaXmppStream *self, JaXmlNode *stanza);
+gboolean ja_xmpp_stream_direct_sniff (JaXmppStream *self);
+void ja_xmpp_stream_direct_peer_gone (JaXmppStream *self, const GError *why);
+void ja_xmpp_stream_direct_unavailable (JaXmppStream *self, const char *peer);
+void ja_xmpp_stream_direct_stop (JaXmppStream *self);
 
 /* xmpp-stream-negotiate.c */
 void ja_xmpp_stream_handle_nonza (JaXmppStream *self, const JaXmlNode *node);

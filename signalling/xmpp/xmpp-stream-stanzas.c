@@ -305,6 +305,10 @@ response_from_ok (JaXmppStream *self, const PendingIq *p, const char *from)
   gboolean to_self = p->to == NULL || g_str_equal (p->to, self->domain)
       || g_str_equal (p->to, self->bare_jid);
 
+  /* Serverless: the peer is the only one there is (its stanzas carry its
+   * JID, stamped on arrival). */
+  if (self->peer_jid != NULL && g_strcmp0 (from, self->peer_jid) == 0)
+    return TRUE;
   if (from == NULL)
     return to_self;
   if (p->to != NULL && g_str_equal (from, p->to))
@@ -601,7 +605,8 @@ ja_xmpp_stream_send_ping_probe (JaXmppStream *self)
   JaXmlNode *iq = ja_xml_node_new ("iq", JA_NS_CLIENT);
 
   ja_xml_node_set_attr (iq, "type", "get");
-  ja_xml_node_set_attr (iq, "to", self->domain);
+  ja_xml_node_set_attr (iq, "to", self->peer_jid ? self->peer_jid
+      : self->domain);
   ja_xml_node_add_new (iq, "ping", JA_NS_PING);
   ja_xmpp_stream_iq_async (self, iq, NULL, probe_cb, NULL);
 }

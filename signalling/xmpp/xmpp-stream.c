@@ -37,6 +37,8 @@ static const char *const state_names[] = {
   [ST_CLOSING] = "closing",
   [ST_DISCONNECTED] = "disconnected",
   [ST_CLOSED] = "closed",
+  [ST_LISTENING] = "listening",
+  [ST_ACCEPTING] = "accepting",
 };
 
 typedef struct {
@@ -82,6 +84,11 @@ ja_xmpp_stream_config_clear (JaXmppStreamConfig *config)
   g_free (config->ca_file);
   g_free (config->pin_sha256);
   g_free (config->tls_priority);
+  g_free (config->direct_listen);
+  g_free (config->direct_peer);
+  g_free (config->identity_file);
+  g_free (config->known_peers_file);
+  g_free (config->peer_fingerprint);
   memset (config, 0, sizeof *config);
 }
 
@@ -96,6 +103,17 @@ copy_config (JaXmppStreamConfig *dst, const JaXmppStreamConfig *src)
   dst->ca_file = g_strdup (src->ca_file);
   dst->pin_sha256 = g_strdup (src->pin_sha256);
   dst->tls_priority = g_strdup (src->tls_priority);
+  dst->direct_listen = g_strdup (src->direct_listen);
+  dst->direct_peer = g_strdup (src->direct_peer);
+  dst->identity_file = g_strdup (src->identity_file);
+  dst->known_peers_file = g_strdup (src->known_peers_file);
+  dst->peer_fingerprint = g_strdup (src->peer_fingerprint);
+  /* Serverless: no server to keep a session for us; a connecting side's
+   * stream ends with its peer. */
+  if (dst->direct_listen != NULL || dst->direct_peer != NULL)
+    dst->no_stream_management = TRUE;
+  if (dst->direct_peer != NULL)
+    dst->no_reconnect = TRUE;
   if (dst->connect_timeout_ms == 0)
     dst->connect_timeout_ms = 15000;
   if (dst->iq_timeout_ms == 0)
@@ -146,6 +164,7 @@ clear_timers (JaXmppStream *self)
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->lost_idle_id, g_source_remove);
 }
 
 static void
@@ -158,6 +177,7 @@ ja_xmpp_stream_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   drop_connection (self);
+  ja_xmpp_stream_direct_stop (self);
   ja_xmpp_stream_fail_all_iqs (self, JA_XMPP_STREAM_ERROR_CANCELLED,
       "the stream was disposed");
   G_OBJECT_CLASS (ja_xmpp_stream_parent_class)->dispose (object);
@@ -185,6 +205,11 @@ ja_xmpp_stream_finalize (GObject *object)
   g_free (self->sm_id);
   g_free (self->caps_ver);
   g_free (self->stream_id);
+  g_free (self->peer_jid);
+  g_free (self->peer_sha256);
+  g_free (self->own_sha256);
+  g_free (self->listen_address);
+  g_clear_error (&self->lost_error);
   g_clear_pointer (&self->server_features, ja_xml_node_free);
   g_clear_pointer (&self->sm, ja_xmpp_sm_free);
   g_queue_clear_full (&self->pending_plain, g_free);
@@ -309,8 +334,8 @@ connect_timeout_cb (gpointer user_data)
 static gboolean
 socket_in_cb (GSocket *socket, GIOCondition cond, gpointer user_data);
 
-static void
-start_tls (JaXmppStream *self)
+void
+ja_xmpp_stream_start_tls (JaXmppStream *self)
 {
   JaTlsOptions opts = {
     .server_name = self->domain,
@@ -321,9 +346,15 @@ start_tls (JaXmppStream *self)
   };
   GError *error = NULL;
 
+  if (ja_xmpp_stream_is_direct (self))
+    ja_xmpp_stream_direct_tls_options (self, &opts);
   g_clear_pointer (&self->tls, ja_tls_free);
-  self->tls = ja_tls_new_client (g_socket_get_fd (self->socket), &opts,
-      &error);
+  if (self->cfg.direct_listen != NULL)
+    self->tls = ja_tls_new_server (g_socket_get_fd (self->socket), &opts,
+        &error);
+  else
+    self->tls = ja_tls_new_client (g_socket_get_fd (self->socket), &opts,
+        &error);
   if (self->tls == NULL) {
     connect_failed (self, error);
     return;
@@ -358,6 +389,20 @@ ja_xmpp_stream_drive_handshake (JaXmppStream *self)
   g_info ("stream %s: %s %s; %s", self->bare_jid, self->tls_version,
       self->tls_cipher, self->tls_verification);
   ja_xml_stream_parser_reset (self->parser);
+  if (self->cfg.direct_listen != NULL) {
+    /* Serverless, accepting: the peer speaks first. */
+    ja_xmpp_stream_set_state (self, ST_WAIT_FEATURES);
+    return;
+  }
+  if (self->cfg.direct_peer != NULL) {
+    if (!ja_xmpp_stream_direct_check_peer (self, self->cfg.direct_peer,
+            &error)) {
+      connect_failed (self, error);
+      return;
+    }
+    ja_xmpp_stream_direct_send_header (self);
+    return;
+  }
   send_stream_header (self);
 }
 
@@ -414,20 +459,37 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
   }
   self->direct_tls_now = t->direct_tls;
+  ja_xmpp_stream_start_input (self);
+  g_info ("stream %s: connected to %s (%s)", self->bare_jid,
+      self->remote_address ? self->remote_address : t->host,
+      t->direct_tls ? "direct TLS" : "STARTTLS");
+  if (self->cfg.direct_peer != NULL && !t->direct_tls) {
+    if (!self->remote_is_loopback) {
+      connect_failed (self, g_error_new (JA_XMPP_STREAM_ERROR,
+              JA_XMPP_STREAM_ERROR_PLAINTEXT, "--insecure-plaintext is only "
+              "for loopback peers, not %s", self->remote_address));
+    } else {
+      g_message ("PLAINTEXT stream to %s (--insecure-plaintext)",
+          self->remote_address);
+      ja_xmpp_stream_direct_send_header (self);
+    }
+  } else if (t->direct_tls) {
+    ja_xmpp_stream_start_tls (self);
+  } else {
+    send_stream_header (self);
+  }
+  g_object_unref (self);
+}
+
+void
+ja_xmpp_stream_start_input (JaXmppStream *self)
+{
   self->parser = ja_xml_stream_parser_new (NULL, &parser_callbacks, self);
   self->in_source = g_socket_create_source (self->socket,
       G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (self->in_source, G_SOURCE_FUNC (socket_in_cb), self,
       NULL);
   g_source_attach (self->in_source, g_main_context_get_thread_default ());
-  g_info ("stream %s: connected to %s (%s)", self->bare_jid,
-      self->remote_address ? self->remote_address : t->host,
-      t->direct_tls ? "direct TLS" : "STARTTLS");
-  if (t->direct_tls)
-    start_tls (self);
-  else
-    send_stream_header (self);
-  g_object_unref (self);
 }
 
 static void
@@ -499,6 +561,52 @@ srv_done (JaXmppStream *self)
   try_next_target (self);
 }
 
+void
+ja_xmpp_stream_arm_connect_timeout (JaXmppStream *self)
+{
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  self->connect_timeout_id = g_timeout_add (self->cfg.connect_timeout_ms,
+      connect_timeout_cb, self);
+}
+
+/* Serverless: listen, or aim at the one peer. */
+static void
+start_direct (JaXmppStream *self)
+{
+  GError *error = NULL;
+  g_autoptr (GSocketConnectable) addr = NULL;
+
+  if (self->cfg.direct_peer != NULL) {
+    addr = g_network_address_parse (self->cfg.direct_peer, 0, &error);
+    if (addr == NULL || g_network_address_get_port (
+            G_NETWORK_ADDRESS (addr)) == 0) {
+      g_clear_error (&error);
+      connect_failed (self, g_error_new (G_IO_ERROR,
+              G_IO_ERROR_INVALID_ARGUMENT,
+              "--peer takes ADDRESS:PORT, not '%s'", self->cfg.direct_peer));
+      return;
+    }
+  }
+  if (!ja_xmpp_stream_direct_start (self, &error)) {
+    connect_failed (self, error);
+    return;
+  }
+  if (self->cfg.direct_listen != NULL) {
+    g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+    if (self->connect_task != NULL) {
+      GTask *task = g_steal_pointer (&self->connect_task);
+
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+    return;
+  }
+  add_target (self, g_network_address_get_hostname (G_NETWORK_ADDRESS (addr)),
+      g_network_address_get_port (G_NETWORK_ADDRESS (addr)),
+      !self->cfg.insecure_plaintext);
+  try_next_target (self);
+}
+
 static void
 start_connection (JaXmppStream *self)
 {
@@ -506,9 +614,11 @@ start_connection (JaXmppStream *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->last_connect_error, g_free);
-  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
-  self->connect_timeout_id = g_timeout_add (self->cfg.connect_timeout_ms,
-      connect_timeout_cb, self);
+  ja_xmpp_stream_arm_connect_timeout (self);
+  if (ja_xmpp_stream_is_direct (self)) {
+    start_direct (self);
+    return;
+  }
   if (self->cfg.server_host != NULL) {
     guint16 port = self->cfg.server_port;
 
@@ -580,6 +690,24 @@ is_final_error (const GError *error)
           || error->code == JA_XMPP_STREAM_ERROR_CANCELLED);
 }
 
+static gboolean
+direct_lost_cb (gpointer user_data)
+{
+  JaXmppStream *self = user_data;
+  g_autoptr (GError) error = g_steal_pointer (&self->lost_error);
+  g_autoptr (JaXmppStream) keep = g_object_ref (self);
+  (void) keep;   /* held across handlers that may drop the last ref */
+
+  self->lost_idle_id = 0;
+  if (self->state != ST_DISCONNECTED)
+    return G_SOURCE_REMOVE;     /* closed by us meanwhile */
+  ja_xmpp_stream_set_state (self, ST_CLOSED);
+  ja_xmpp_stream_fail_all_iqs (self, JA_XMPP_STREAM_ERROR_CLOSED,
+      error->message);
+  g_signal_emit (self, signals[SIG_CLOSED], 0, error);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 connection_lost (JaXmppStream *self, GError *error)
 {
@@ -594,6 +722,25 @@ connection_lost (JaXmppStream *self, GError *error)
 
   if (self->state == ST_CLOSING || self->state == ST_CLOSED) {
     ja_xmpp_stream_finish_close (self);
+    return;
+  }
+  if (self->cfg.direct_listen != NULL) {
+    /* Serverless, accepting: that peer is gone; wait for the next. */
+    ja_xmpp_stream_direct_peer_gone (self, owned);
+    return;
+  }
+  if (self->cfg.direct_peer != NULL && self->state == ST_READY
+      && g_error_matches (owned, JA_XMPP_STREAM_ERROR,
+          JA_XMPP_STREAM_ERROR_CLOSED)) {
+    /* Serverless, connecting: the peer hung up (often right after the
+     * last stanza of a session, read in the same chunk). Its sessions
+     * learn it first; "closed" follows once what was read is handled. */
+    ja_xmpp_stream_set_state (self, ST_DISCONNECTED);
+    ja_xmpp_stream_direct_unavailable (self, self->peer_jid);
+    g_clear_error (&self->lost_error);
+    self->lost_error = g_steal_pointer (&owned);
+    g_clear_handle_id (&self->lost_idle_id, g_source_remove);
+    self->lost_idle_id = g_idle_add (direct_lost_cb, self);
     return;
   }
   if (self->cfg.no_reconnect || is_final_error (owned)) {
@@ -662,7 +809,7 @@ handle_restart (JaXmppStream *self)
 
   self->restart = RESTART_NONE;
   if (r == RESTART_TLS) {
-    start_tls (self);
+    ja_xmpp_stream_start_tls (self);
   } else if (r == RESTART_STREAM) {
     ja_xml_stream_parser_reset (self->parser);
     send_stream_header (self);
@@ -677,6 +824,12 @@ socket_in_cb (GSocket *socket, GIOCondition cond, gpointer user_data)
   (void) keep;   /* held across handlers that may drop the last ref */
   guint8 buf[32768];
 
+  if (self->state == ST_ACCEPTING && !ja_xmpp_stream_direct_sniff (self)) {
+    ja_xmpp_stream_fail (self, g_steal_pointer (&self->fatal));
+    return G_SOURCE_REMOVE;
+  }
+  if (self->state == ST_ACCEPTING)
+    return G_SOURCE_CONTINUE;
   if (self->state == ST_TLS_HANDSHAKE) {
     ja_xmpp_stream_drive_handshake (self);
     return G_SOURCE_CONTINUE;
@@ -764,7 +917,10 @@ stream_start_cb (gpointer user_data, const JaXmlNode *header)
       || g_strcmp0 (header->name, "stream") != 0) {
     ja_xmpp_stream_set_fatal (self, g_error_new (JA_XMPP_STREAM_ERROR,
             JA_XMPP_STREAM_ERROR_PROTOCOL, "peer did not open an XMPP stream"));
+    return;
   }
+  if (ja_xmpp_stream_is_direct (self))
+    ja_xmpp_stream_direct_header (self, header);
 }
 
 static void
@@ -779,9 +935,27 @@ stream_end_cb (gpointer user_data)
             JA_XMPP_STREAM_ERROR_CANCELLED, "closed"));
     return;
   }
+  if (ja_xmpp_stream_is_direct (self) && self->socket != NULL) {
+    /* RFC 6120 §4.4: answer the peer's close with ours. */
+    ja_xmpp_stream_write_raw (self, "</stream:stream>", -1);
+    ja_xmpp_stream_flush (self);
+  }
   ja_xmpp_stream_set_fatal (self, g_error_new (JA_XMPP_STREAM_ERROR,
           JA_XMPP_STREAM_ERROR_CLOSED, "%s closed the XMPP stream",
-          self->domain));
+          ja_xmpp_stream_peer_name (self)));
+}
+
+/* Whom the stream talks to, for messages: the server, or the direct peer. */
+const char *
+ja_xmpp_stream_peer_name (JaXmppStream *self)
+{
+  if (!ja_xmpp_stream_is_direct (self))
+    return self->domain;
+  if (self->peer_jid != NULL)
+    return self->peer_jid;
+  if (self->remote_address != NULL)
+    return self->remote_address;
+  return self->cfg.direct_peer ? self->cfg.direct_peer : "the peer";
 }
 
 void
@@ -806,6 +980,8 @@ element_cb (gpointer user_data, JaXmlNode *node)
     return;
   ja_xmpp_stream_log_wire (self, JA_XMPP_WIRE_RECEIVED, node);
   if (g_strcmp0 (node->ns, JA_NS_CLIENT) == 0) {
+    if (ja_xmpp_stream_is_direct (self))
+      ja_xmpp_stream_direct_stamp (self, node);
     ja_xmpp_stream_handle_stanza (self, node);
     return;
   }
@@ -821,6 +997,7 @@ ja_xmpp_stream_finish_close (JaXmppStream *self)
 
   clear_timers (self);
   drop_connection (self);
+  ja_xmpp_stream_direct_stop (self);
   ja_xmpp_stream_set_state (self, ST_CLOSED);
   ja_xmpp_stream_fail_all_iqs (self, JA_XMPP_STREAM_ERROR_CANCELLED,
       "the stream was closed");

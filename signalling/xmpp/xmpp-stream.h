@@ -29,6 +29,17 @@ typedef struct {
   guint connect_timeout_ms; /* 0: 15 s */
   guint iq_timeout_ms;      /* 0: 30 s */
   guint keepalive_s;        /* 0: 60 s; idle time before a liveness check */
+
+  /* Serverless (XEP-0174 semantics; xmpp-stream-direct.c): instead of a
+   * server, accept one peer at a time on direct_listen, or connect to
+   * direct_peer (both "ADDRESS:PORT"). jid is then our own name (no
+   * password, no SASL). */
+  char *direct_listen;
+  char *direct_peer;
+  char *identity_file;      /* NULL: $XDG_DATA_HOME/jingle-agent/identity.pem */
+  char *known_peers_file;   /* NULL: $XDG_DATA_HOME/jingle-agent/known_peers */
+  char *peer_fingerprint;   /* pin the peer's certificate SHA-256 (hex) */
+  gboolean insecure_plaintext; /* no TLS (loopback only; both sides) */
 } JaXmppStreamConfig;
 
 void ja_xmpp_stream_config_clear (JaXmppStreamConfig *config);
@@ -131,5 +142,17 @@ const char *ja_xmpp_stream_get_caps_ver (JaXmppStream *self);
 /* The stream features the server sent after authentication (borrowed). */
 const JaXmlNode *ja_xmpp_stream_get_server_features (JaXmppStream *self);
 guint ja_xmpp_stream_get_n_unacked (JaXmppStream *self);
+
+/* Serverless streams. */
+gboolean ja_xmpp_stream_is_direct (JaXmppStream *self);
+gboolean ja_xmpp_stream_is_direct_listener (JaXmppStream *self);
+/* The connected peer's JID (from its stream header), NULL without one. */
+const char *ja_xmpp_stream_get_peer_jid (JaXmppStream *self);
+/* The peer's certificate SHA-256 (hex), NULL without TLS. */
+const char *ja_xmpp_stream_get_peer_sha256 (JaXmppStream *self);
+/* Our certificate's SHA-256 (hex), once connecting or listening. */
+const char *ja_xmpp_stream_get_own_sha256 (JaXmppStream *self);
+/* "ADDRESS:PORT" we listen on (the real port when 0 was asked). */
+const char *ja_xmpp_stream_get_listen_address (JaXmppStream *self);
 
 G_END_DECLS

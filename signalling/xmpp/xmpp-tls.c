@@ -24,6 +24,7 @@ struct _JaTls {
   gboolean system_trust;
   char *verification;
   gboolean handshake_done;
+  gboolean direct;
 };
 
 static void
@@ -33,8 +34,8 @@ set_gnutls_error (GError **error, int code, int ret, const char *what)
       gnutls_strerror (ret));
 }
 
-JaTls *
-ja_tls_new_client (int fd, const JaTlsOptions *options, GError **error)
+static JaTls *
+tls_new (int fd, const JaTlsOptions *options, gboolean server, GError **error)
 {
   g_autoptr (JaTls) tls = g_new0 (JaTls, 1);
   const char *err_pos = NULL;
@@ -45,11 +46,22 @@ ja_tls_new_client (int fd, const JaTlsOptions *options, GError **error)
       : NULL;
   tls->ca_file = g_strdup (options->ca_file);
   tls->system_trust = options->system_trust;
+  tls->direct = options->direct;
 
   ret = gnutls_certificate_allocate_credentials (&tls->cred);
   if (ret < 0) {
     set_gnutls_error (error, JA_XMPP_STREAM_ERROR_TLS, ret, "TLS credentials");
     return NULL;
+  }
+  if (options->identity_file != NULL) {
+    ret = gnutls_certificate_set_x509_key_file (tls->cred,
+        options->identity_file, options->identity_file, GNUTLS_X509_FMT_PEM);
+    if (ret < 0) {
+      g_set_error (error, JA_XMPP_STREAM_ERROR, JA_XMPP_STREAM_ERROR_TLS,
+          "cannot load the identity %s: %s", options->identity_file,
+          gnutls_strerror (ret));
+      return NULL;
+    }
   }
   if (options->system_trust)
     gnutls_certificate_set_x509_system_trust (tls->cred);
@@ -64,7 +76,8 @@ ja_tls_new_client (int fd, const JaTlsOptions *options, GError **error)
     }
   }
 
-  ret = gnutls_init (&tls->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+  ret = gnutls_init (&tls->session, (server ? GNUTLS_SERVER : GNUTLS_CLIENT)
+      | GNUTLS_NONBLOCK);
   if (ret < 0) {
     set_gnutls_error (error, JA_XMPP_STREAM_ERROR_TLS, ret, "TLS session");
     return NULL;
@@ -78,13 +91,29 @@ ja_tls_new_client (int fd, const JaTlsOptions *options, GError **error)
     return NULL;
   }
   gnutls_credentials_set (tls->session, GNUTLS_CRD_CERTIFICATE, tls->cred);
-  if (options->server_name != NULL
+  /* Serverless: both sides present a certificate (mutual TLS). */
+  if (server)
+    gnutls_certificate_server_set_request (tls->session, GNUTLS_CERT_REQUIRE);
+  if (!server && options->server_name != NULL
       && !g_hostname_is_ip_address (options->server_name))
     gnutls_server_name_set (tls->session, GNUTLS_NAME_DNS,
         options->server_name, strlen (options->server_name));
   gnutls_transport_set_int (tls->session, fd);
   gnutls_handshake_set_timeout (tls->session, 0);
   return g_steal_pointer (&tls);
+}
+
+JaTls *
+ja_tls_new_client (int fd, const JaTlsOptions *options, GError **error)
+{
+  return tls_new (fd, options, FALSE, error);
+}
+
+JaTls *
+ja_tls_new_server (int fd, const JaTlsOptions *options, GError **error)
+{
+  g_return_val_if_fail (options->direct && options->identity_file, NULL);
+  return tls_new (fd, options, TRUE, error);
 }
 
 void
@@ -141,6 +170,20 @@ verify_peer (JaTls *tls, GError **error)
   gnutls_datum_t out = { NULL, 0 };
   int ret;
 
+  if (tls->direct) {
+    g_autofree char *have = ja_tls_get_peer_sha256 (tls);
+
+    /* The stream checks it against the known peers. */
+    if (have == NULL) {
+      g_set_error_literal (error, JA_XMPP_STREAM_ERROR,
+          JA_XMPP_STREAM_ERROR_CERTIFICATE,
+          "the peer presented no certificate");
+      return FALSE;
+    }
+    tls->verification = g_strdup_printf ("peer certificate SHA-256 %s",
+        have);
+    return TRUE;
+  }
   if (tls->pin != NULL) {
     g_autofree char *have = ja_tls_get_peer_sha256 (tls);
     g_autofree char *want = normalize_hex (tls->pin);

@@ -15,6 +15,11 @@ typedef struct {
   gboolean system_trust;    /* trust the system store too */
   const char *pin_sha256;   /* hex SHA-256 of the certificate (DER); NULL for none */
   const char *priority;     /* GnuTLS priority string; NULL for "NORMAL" */
+  /* Serverless streams (XEP-0174): our own certificate and key (one PEM
+   * file), required from the peer too; no CA or name check here, the
+   * stream compares the peer's SHA-256 with its known peers. */
+  const char *identity_file;
+  gboolean direct;
 } JaTlsOptions;
 
 typedef enum {
@@ -26,6 +31,9 @@ typedef enum {
 typedef struct _JaTls JaTls;
 
 JaTls *ja_tls_new_client (int fd, const JaTlsOptions *options, GError **error);
+/* The accepting side of a serverless stream: options->direct and
+ * options->identity_file are required. */
+JaTls *ja_tls_new_server (int fd, const JaTlsOptions *options, GError **error);
 void ja_tls_free (JaTls *tls);
 
 /* Drives the handshake; on DONE the certificate has been verified. Errors
