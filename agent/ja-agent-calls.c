@@ -378,7 +378,8 @@ ja_agent_calls_set_answer (JaAgentCalls *self, gboolean answer,
 
   self->answer = answer;
   self->delay_ms = delay_ms;
-  if (!answer || ja_xmpp_stream_get_bound_jid (self->stream) == NULL)
+  if (!answer || ja_xmpp_stream_get_bound_jid (self->stream) == NULL
+      || ja_xmpp_stream_is_direct (self->stream))
     return;
   /* XEP-0280, so that our other devices' proceed reaches us. */
   iq = ja_xml_node_new ("iq", JA_NS_CLIENT);

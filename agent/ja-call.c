@@ -326,7 +326,8 @@ start_idle_cb (gpointer user_data)
       ring_timeout_cb, self);
   if (jid == NULL) {
     end_call (self, JA_JINGLE_REASON_GENERAL_ERROR, "not a JID", FALSE);
-  } else if (jid->resource != NULL) {
+  } else if (jid->resource != NULL || ja_xmpp_stream_is_direct (self->stream)) {
+    /* A full JID, or the one peer of a serverless stream. */
     initiate (self, self->peer, NULL);
   } else {
     ja_agent_find_peer_with_async (self->agent, self->peer, audio,

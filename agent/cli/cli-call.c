@@ -47,6 +47,9 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
       "Do not ask the server for STUN/TURN (XEP-0215)", NULL },
     { "ice-loopback", 0, 0, G_OPTION_ARG_NONE, &m->loopback,
       "Also gather 127.0.0.1 (calls on one host)", NULL },
+    { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &m->ice_addresses,
+      "Gather host candidates on ADDRESS only (repeatable; loopback "
+      "allowed)", "ADDRESS" },
     { "dtls-cert", 0, 0, G_OPTION_ARG_FILENAME, &m->dtls_cert,
       "Our DTLS identity (PEM, made when missing; default "
       "$XDG_DATA_HOME/jingle-agent/dtls.pem)", "FILE" },
@@ -97,6 +100,7 @@ ja_cli_media_clear (JaCliMedia *m)
   g_free (m->turn_user);
   g_free (m->turn_password);
   g_free (m->dtls_cert);
+  g_strfreev (m->ice_addresses);
 }
 
 static JaIceTurnTransport
@@ -139,7 +143,8 @@ ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
   ja_rtp_app_set_media_options (stream, &mo);
   cfg.host_candidates = !m->relay_only;
   cfg.relay_only = m->relay_only;
-  cfg.allow_loopback = m->loopback;
+  cfg.allow_loopback = m->loopback || m->ice_addresses != NULL;
+  cfg.local_addresses = (const char *const *) m->ice_addresses;
   if (m->stun != NULL) {
     if (!ja_config_parse_server (m->stun, &stun_host, &port, error))
       return FALSE;

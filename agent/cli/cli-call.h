@@ -18,6 +18,7 @@ typedef struct {
   char *turn_user;
   char *turn_password;
   char *dtls_cert;
+  char **ice_addresses;
   gboolean relay_only;
   gboolean no_services;
   gboolean loopback;

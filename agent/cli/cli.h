@@ -66,5 +66,6 @@ int ja_cmd_check (int argc, char **argv);
 int ja_cmd_send (int argc, char **argv);
 int ja_cmd_receive (int argc, char **argv);
 int ja_cmd_fetch (int argc, char **argv);
+int ja_cmd_demo (int argc, char **argv);
 
 G_END_DECLS

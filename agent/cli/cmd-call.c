@@ -31,6 +31,7 @@ typedef struct {
   GCancellable *cancellable;
   /* call */
   char *to;
+  gboolean to_peer;            /* serverless: call whoever is the peer */
   int duration;
   char *dtmf;
   JaCall *call;
@@ -43,6 +44,7 @@ typedef struct {
   int answered;
   GPtrArray *calls;            /* JaCall*: live incoming calls */
   gboolean finishing;
+  gboolean said_peer;
   int code;
 } Run;
 
@@ -263,6 +265,34 @@ call_missed_cb (JaAgent *agent, const char *peer, const char *why,
   call_note_cb (agent, peer, why, user_data, "missed");
 }
 
+/* ---- serverless ---------------------------------------------------------- */
+
+/* A peer that passed the certificate check (pinned, known or first
+ * contact) may call, unless --from narrows it down; a caller on a
+ * listener calls the peer once it is there. */
+static void
+stream_ready_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
+{
+  Run *r = user_data;
+  const char *peer = ja_xmpp_stream_get_peer_jid (stream);
+
+  if (peer == NULL || r->finishing)
+    return;
+  if (!r->said_peer)
+    ja_cli_say_peer (r->cli, r->to_peer ? "call" : "answer", stream);
+  r->said_peer = TRUE;
+  if (r->from == NULL && !ja_agent_is_allowed (r->agent, peer)) {
+    g_autofree char *bare = ja_jid_string_to_bare (peer);
+
+    ja_agent_allow (r->agent, bare);
+  }
+  if (r->to_peer && r->call == NULL) {
+    g_free (r->to);
+    r->to = g_strdup (peer);
+    place_call (r);
+  }
+}
+
 /* ---- both --------------------------------------------------------------- */
 
 static void
@@ -273,6 +303,15 @@ ready (Run *r, const JaServerInfo *info)
   if (!ja_cli_media_apply (&r->media, r->stream, info, &error)) {
     r->code = ja_cli_fail (r->cli, error);
     finish (r);
+    return;
+  }
+  if (ja_xmpp_stream_is_direct_listener (r->stream))
+    ja_cli_say_listening (r->cli, r->stream);
+  if (r->to_peer) {
+    /* Serverless: the peer named itself in its stream header (a listener
+     * calls once a peer connects: stream_ready_cb). */
+    if (!ja_xmpp_stream_is_direct_listener (r->stream))
+      stream_ready_cb (r->stream, FALSE, r);
     return;
   }
   if (r->to != NULL) {
@@ -318,7 +357,7 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
     g_main_loop_quit (r->cli->loop);
     return;
   }
-  if (r->media.no_services)
+  if (r->media.no_services || ja_xmpp_stream_is_direct (r->stream))
     ready (r, NULL);
   else
     ja_xmpp_discover_server_async (r->stream, r->cancellable, discovered_cb,
@@ -378,6 +417,8 @@ run (Run *r)
   g_signal_connect (r->agent, "call-missed", G_CALLBACK (call_missed_cb), r);
   cli->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r->stream, "closed", G_CALLBACK (stream_closed_cb), r);
+  if (ja_config_is_serverless (&cli->config))
+    g_signal_connect (r->stream, "ready", G_CALLBACK (stream_ready_cb), r);
   sig_int = g_unix_signal_add (SIGINT, signal_cb, r);
   sig_term = g_unix_signal_add (SIGTERM, signal_cb, r);
   r->cancellable = g_cancellable_new ();
@@ -449,8 +490,15 @@ ja_cmd_call (int argc, char **argv)
   } else if (argc > 1) {
     fprintf (stderr, "jingle-agent call: unexpected argument '%s'\n",
         argv[1]);
+  } else if (ja_config_is_serverless (&cli.config) && r.to == NULL) {
+    r.to_peer = TRUE;            /* the peer we connect to / that connects */
+    if (ja_cli_media_check (&r.media, "call")) {
+      r.cli = &cli;
+      code = run (&r);
+    }
   } else if (!is_jid (r.to)) {
-    fprintf (stderr, "jingle-agent call: --to needs a JID\n");
+    fprintf (stderr, "jingle-agent call: --to needs a JID, or --peer/--listen "
+        "for a serverless peer\n");
   } else if (r.duration < 0) {
     fprintf (stderr, "jingle-agent call: --duration cannot be negative\n");
   } else if (r.dtmf != NULL && strspn (r.dtmf, "0123456789*#ABCDabcd,")

@@ -27,6 +27,8 @@ static const Command commands[] = {
     "place a secure audio call (Jingle RTP over ICE, DTLS-SRTP)" },
   { "answer", ja_cmd_answer,
     "answer audio calls from allowed callers" },
+  { "demo", ja_cmd_demo,
+    "two agents on this machine, no server: a call, then a file" },
 };
 
 static void

@@ -5,7 +5,9 @@
 # down in the EXIT trap even when a step fails. Bob runs `receive --listen`
 # in one, alice `send --peer` in the other: a file crosses over TLS with
 # both certificates recorded on first contact, over SOCKS5 (direct
-# candidates on the veth addresses) and then over IBB. Needs root and
+# candidates on the veth addresses) and then over IBB; then bob answers a
+# call from alice (ICE on the veth addresses, DTLS-SRTP, 440 Hz heard by
+# bob, checked with wav-peak). Needs root and
 # iproute2; without them the test fails (it never skips). TAP output.
 set -u
 JA_TEST_SERVERLESS=1
@@ -103,6 +105,49 @@ if listen_b r2 --dir "$tmp/in" --count 1; then
 else
   nok "across namespaces over IBB" "bob did not listen"
 fi
+
+# A call across the namespaces: bob answers in NS_B, alice calls from NS_A;
+# ICE host candidates on the veth addresses only, DTLS-SRTP, Opus tones.
+in_ns "$NS_B" "$B" "$IP_B" answer --listen "$IP_B:0" --jid bob@netns.test \
+  --count 1 --ice-address "$IP_B" --audio test:660 --record "$tmp/bob.wav" \
+  --json >"$tmp/a1.json" 2>"$tmp/a1.err" &
+apid=$!; pids+=("$apid"); lport=""
+for _ in $(seq 1 $((100 * T))); do
+  lport=$(grep '"event":"listening"' "$tmp/a1.json" 2>/dev/null \
+    | sed -n 's/.*"address":"[^"]*:\([0-9]*\)".*/\1/p')
+  [ -n "$lport" ] && break
+  sleep 0.1
+done
+if [ -n "$lport" ]; then
+  timeout $((60 * T)) ip netns exec "$NS_A" env XDG_DATA_HOME="$A" \
+    "$JINGLE_AGENT" call --jid alice@netns.test --peer "$IP_B:$lport" \
+    --ice-address "$IP_A" --audio test:440 --duration 2 --json \
+    >"$tmp/c1.json" 2>"$tmp/c1.err"; rc=$?
+  wait_rc "$apid" 30; arc=$?
+  check "a call across namespaces: both exit 0 (call $rc, answer $arc)" \
+    eval '[ "$rc" -eq 0 ] && [ "$arc" -eq 0 ]'
+  check "the call's pair joins the two veth addresses, SRTP keyed" \
+    python3 - "$tmp/c1.json" "$IP_A" "$IP_B" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+c = [e for e in ev if e["event"] == "connected"][0]
+print("# %s <-> %s, %s, setup %d ms" % (c["local_candidate"], c["remote_candidate"],
+      c["srtp_profile"], c["setup_ms"]))
+assert sys.argv[2] in c["local_candidate"] and sys.argv[3] in c["remote_candidate"]
+assert c["srtp_profile"].startswith("SRTP_")
+PY
+  if [ -n "${WAV_PEAK:-}" ]; then
+    out=$("$WAV_PEAK" "$tmp/bob.wav" 2>&1)
+    echo "# bob.wav: $out"
+    check "bob heard alice's 440 Hz across the namespaces" \
+      python3 -c "import re,sys; o=sys.argv[1]; f=float(re.search(r'frequency=([0-9.]+)',o).group(1)); s=float(re.search(r'share=([0-9.]+)',o).group(1)); sys.exit(0 if abs(f-440)<=5 and s>=0.5 else 1)" "$out"
+  else
+    nok "bob heard alice's 440 Hz across the namespaces" "WAV_PEAK not set"
+  fi
+else
+  nok "a call across namespaces" "bob did not listen: $(cat "$tmp/a1.err")"
+fi
+
 
 teardown
 check "the namespaces are gone" eval \
