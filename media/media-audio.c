@@ -820,6 +820,10 @@ new_jitterbuffer_cb (GstElement *rtpbin, GstElement *jitterbuffer,
 {
   JaMediaAudio *self = user_data;
 
+  /* Start playing with the first packet instead of after the whole
+   * latency: the first audio comes one latency sooner (later packets
+   * still get the jitter buffer's latency). */
+  g_object_set (jitterbuffer, "faststart-min-packets", 1u, NULL);
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->jitterbuffers, gst_object_ref (jitterbuffer));
   g_mutex_unlock (&self->lock);

@@ -51,6 +51,7 @@ typedef struct {
   JaRtpDescription *local;     /* our offer, or our answer */
   JaRtpDescription *remote;    /* the peer's offer, or its answer */
   JaRtpStream *stream;         /* owned */
+  guint prepare_id;            /* the idle that starts the pipeline */
 } RtpApp;
 
 /* ---- options ------------------------------------------------------------ */
@@ -398,6 +399,7 @@ rtp_free (JaJingleApp *app)
 {
   RtpApp *self = (RtpApp *) app;
 
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
   self->stream->content = NULL;
   g_clear_pointer (&self->stream->audio, ja_media_audio_free);
   g_object_unref (self->stream);
@@ -406,10 +408,29 @@ rtp_free (JaJingleApp *app)
   g_free (self);
 }
 
+static gboolean prepare_media (RtpApp *self);
+
+static gboolean
+prepare_idle_cb (gpointer data)
+{
+  RtpApp *self = data;
+
+  self->prepare_id = 0;
+  prepare_media (self);
+  return G_SOURCE_REMOVE;
+}
+
 static JaXmlNode *
 rtp_build_description (JaJingleApp *app, JaJingleAction action)
 {
-  return ja_rtp_description_build (((RtpApp *) app)->local);
+  RtpApp *self = (RtpApp *) app;
+
+  /* Our session-accept settles the codecs: start the pipeline right
+   * after it went out. */
+  if (action == JA_JINGLE_ACTION_SESSION_ACCEPT && self->prepare_id == 0
+      && self->stream->audio == NULL)
+    self->prepare_id = g_idle_add (prepare_idle_cb, self);
+  return ja_rtp_description_build (self->local);
 }
 
 static gboolean
@@ -433,6 +454,10 @@ rtp_accept_remote (JaJingleApp *app, const JaXmlNode *description,
   }
   ja_rtp_description_free (self->remote);
   self->remote = answer;
+  /* The peer's answer settles the codecs: start the pipeline while ICE
+   * and DTLS run. */
+  if (self->prepare_id == 0 && self->stream->audio == NULL)
+    self->prepare_id = g_idle_add (prepare_idle_cb, self);
   return TRUE;
 }
 
@@ -494,38 +519,58 @@ configure (RtpApp *self, JaMediaAudioConfig *cfg, GError **error)
   return TRUE;
 }
 
-static void
-rtp_start (JaJingleApp *app, JaJingleChannel *channel)
+/* Builds and starts the pipeline as soon as the codecs are settled (our
+ * session-accept as responder, the peer's as initiator), while ICE and DTLS
+ * run: the source is live and the decoder ready by the time SRTP is keyed,
+ * so the first packet goes out then, not a pipeline start and a frame
+ * later. Until the channel is there, what it sends is dropped. FALSE once
+ * the session is being ended. */
+static gboolean
+prepare_media (RtpApp *self)
 {
-  RtpApp *self = (RtpApp *) app;
+  JaJingleContent *c = self->parent.content;
   JaRtpStream *st = self->stream;
-  Options *o = content_options (app->content);
+  Options *o = content_options (c);
   g_autofree char *record = record_path_for (o);
   JaMediaAudioConfig cfg = { 0 };
   g_autoptr (GError) error = NULL;
 
   if (st->audio != NULL)
-    return;   /* a transport restart: the pipeline goes on */
+    return TRUE;
   if (!configure (self, &cfg, &error)) {
-    terminate_later (ja_jingle_content_get_session (app->content),
+    terminate_later (ja_jingle_content_get_session (c),
         JA_JINGLE_REASON_FAILED_APPLICATION, error->message);
-    return;
+    return FALSE;
   }
   cfg.source = o != NULL ? o->source : NULL;
   cfg.sink = o != NULL ? o->sink : NULL;
   cfg.record_path = record;
-  st->t_start = g_get_monotonic_time ();
-  st->channel = ja_jingle_channel_ref (channel);
-  ja_jingle_channel_set_receive_func (channel, receive_cb, st);
   st->audio = ja_media_audio_new (&cfg, &audio_callbacks, st, &error);
   if (st->audio == NULL || !ja_media_audio_start (st->audio, &error)) {
     g_autoptr (JaRtpStream) keep = g_object_ref (st);
 
+    g_clear_pointer (&st->audio, ja_media_audio_free);
     g_signal_emit (st, signals[SIG_MEDIA_ERROR], 0, error->message);
-    terminate_later (ja_jingle_content_get_session (app->content),
+    terminate_later (ja_jingle_content_get_session (c),
         JA_JINGLE_REASON_MEDIA_ERROR, error->message);
-    return;
+    return FALSE;
   }
+  return TRUE;
+}
+
+static void
+rtp_start (JaJingleApp *app, JaJingleChannel *channel)
+{
+  RtpApp *self = (RtpApp *) app;
+  JaRtpStream *st = self->stream;
+
+  if (st->started)
+    return;   /* a transport restart: the pipeline goes on */
+  if (!prepare_media (self))
+    return;
+  st->t_start = g_get_monotonic_time ();
+  st->channel = ja_jingle_channel_ref (channel);
+  ja_jingle_channel_set_receive_func (channel, receive_cb, st);
   st->started = TRUE;
   g_signal_emit (st, signals[SIG_STARTED], 0);
 }
@@ -535,6 +580,7 @@ rtp_stop (JaJingleApp *app, JaJingleReason reason)
 {
   RtpApp *self = (RtpApp *) app;
 
+  g_clear_handle_id (&self->prepare_id, g_source_remove);
   /* Finishes the recording now, while the session ends; the counters
    * stay readable for the final report. */
   if (self->stream->audio != NULL) {
