@@ -143,6 +143,19 @@ ja_agent_calls_take_session (JaAgentCalls *self, JaJingleSession *session)
   g_autoptr (JaCall) call = NULL;
   gint64 *proceeded = g_hash_table_lookup (self->proceeded, sid);
 
+  for (guint i = 0; i < ja_jingle_session_get_n_contents (session); i++) {
+    JaJingleContent *c = ja_jingle_session_get_content (session, i);
+    JaRtpStream *st = ja_rtp_app_get_stream (ja_jingle_content_get_app (c));
+    const char *why = st != NULL ? ja_rtp_stream_get_failure (st) : NULL;
+
+    if (why != NULL) {
+      /* XEP-0167 §5: no payload type in common. */
+      g_signal_emit_by_name (self->agent, "call-declined", peer, why);
+      ja_jingle_session_terminate (session,
+          JA_JINGLE_REASON_FAILED_APPLICATION, why);
+      return;
+    }
+  }
   if (!self->answer) {
     g_signal_emit_by_name (self->agent, "call-declined", peer,
         "this agent does not take calls");
@@ -331,9 +344,13 @@ ja_agent_calls_new (JaAgent *agent)
   self->ringing = g_ptr_array_new_with_free_func (ring_free);
   ja_xmpp_stream_add_feature (self->stream, JA_NS_JINGLE_RTP_AUDIO);
   ja_xmpp_stream_add_feature (self->stream, JA_NS_JINGLE_DTLS);
-  ja_xmpp_stream_add_feature (self->stream, NS_JMI);
-  self->jmi_handler = ja_xmpp_stream_add_stanza_handler (self->stream,
-      "message", NS_JMI, jmi_cb, self);
+  /* Test hook: JINGLE_AGENT_TEST_NO_JMI=1 is a device without XEP-0353
+   * (it neither advertises nor answers proposals). */
+  if (g_strcmp0 (g_getenv ("JINGLE_AGENT_TEST_NO_JMI"), "1") != 0) {
+    ja_xmpp_stream_add_feature (self->stream, NS_JMI);
+    self->jmi_handler = ja_xmpp_stream_add_stanza_handler (self->stream,
+        "message", NS_JMI, jmi_cb, self);
+  }
   self->carbons_handler = ja_xmpp_stream_add_stanza_handler (self->stream,
       "message", NS_CARBONS, carbons_cb, self);
   return self;

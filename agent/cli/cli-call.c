@@ -23,6 +23,9 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "audio", 0, 0, G_OPTION_ARG_STRING, &m->audio,
       "What we send: test[:FREQ] (a sine, 440 Hz by default), file:PATH, "
       "device[:NAME], pipeline:DESC, silence", "SRC" },
+    { "codec", 0, 0, G_OPTION_ARG_STRING_ARRAY, &m->codecs,
+      "Offer/accept only this codec: opus, PCMU, PCMA (repeatable, in order "
+      "of preference; default all)", "NAME" },
     { "sink", 0, 0, G_OPTION_ARG_STRING, &m->sink,
       "Where the peer's audio goes: none (default), device[:NAME], "
       "pipeline:DESC", "SINK" },
@@ -80,6 +83,14 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
         cmd);
     return FALSE;
   }
+  for (guint i = 0; m->codecs != NULL && m->codecs[i] != NULL; i++)
+    if (g_ascii_strcasecmp (m->codecs[i], "opus") != 0
+        && g_ascii_strcasecmp (m->codecs[i], "PCMU") != 0
+        && g_ascii_strcasecmp (m->codecs[i], "PCMA") != 0) {
+      fprintf (stderr, "jingle-agent %s: --codec is opus, PCMU or PCMA, not "
+          "'%s'\n", cmd, m->codecs[i]);
+      return FALSE;
+    }
   if (m->stats_interval < 0) {
     fprintf (stderr, "jingle-agent %s: --stats-interval cannot be "
         "negative\n", cmd);
@@ -101,6 +112,7 @@ ja_cli_media_clear (JaCliMedia *m)
   g_free (m->turn_password);
   g_free (m->dtls_cert);
   g_strfreev (m->ice_addresses);
+  g_strfreev (m->codecs);
 }
 
 static JaIceTurnTransport
@@ -131,7 +143,8 @@ gboolean
 ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
     const JaServerInfo *info, GError **error)
 {
-  JaRtpMediaOptions mo = { m->audio, m->sink, m->record };
+  JaRtpMediaOptions mo = { m->audio, m->sink, m->record,
+    (const char *const *) m->codecs };
   JaIceConfig cfg = { 0 };
   g_autoptr (GPtrArray) turns = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_ice_turn_server_free);

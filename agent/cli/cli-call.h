@@ -19,6 +19,7 @@ typedef struct {
   char *turn_password;
   char *dtls_cert;
   char **ice_addresses;
+  char **codecs;
   gboolean relay_only;
   gboolean no_services;
   gboolean loopback;

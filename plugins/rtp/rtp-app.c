@@ -22,6 +22,7 @@ typedef struct {
   char *source;
   char *sink;
   char *record_path;
+  char **codecs;               /* nullable: only these, in this order */
   guint counter;               /* for %n in record_path */
 } Options;
 
@@ -36,6 +37,7 @@ struct _JaRtpStream {
   gboolean started;
   gboolean have_final;
   JaMediaAudioStats final;     /* the counters when the pipeline stopped */
+  char *failure;               /* why the offer cannot be answered */
 };
 
 G_DEFINE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, G_TYPE_OBJECT)
@@ -64,6 +66,7 @@ options_free (gpointer data)
   g_free (o->source);
   g_free (o->sink);
   g_free (o->record_path);
+  g_strfreev (o->codecs);
   g_free (o);
 }
 
@@ -76,6 +79,7 @@ ja_rtp_app_set_media_options (JaXmppStream *stream,
   o->source = g_strdup (options->source);
   o->sink = g_strdup (options->sink);
   o->record_path = g_strdup (options->record_path);
+  o->codecs = g_strdupv ((char **) options->codecs);
   g_object_set_data_full (G_OBJECT (stream), OPTIONS_KEY, o, options_free);
 }
 
@@ -124,6 +128,7 @@ ja_rtp_stream_finalize (GObject *object)
   JaRtpStream *self = JA_RTP_STREAM (object);
 
   g_free (self->codec);
+  g_free (self->failure);
   G_OBJECT_CLASS (ja_rtp_stream_parent_class)->finalize (object);
 }
 
@@ -204,6 +209,12 @@ JaJingleContent *
 ja_rtp_stream_get_content (JaRtpStream *self)
 {
   return self->content;
+}
+
+const char *
+ja_rtp_stream_get_failure (JaRtpStream *self)
+{
+  return self->failure;
 }
 
 /* ---- media callbacks ---------------------------------------------------- */
@@ -348,6 +359,63 @@ add_source (JaRtpDescription *d)
   ja_rtp_source_add_param (src, "cname", cname);
 }
 
+static void rtp_free (JaJingleApp *app);
+
+/* Keeps only the payload types the user allows (--codec), telephone-event
+ * too while a codec is left; reorders by the user's preference when
+ * reorder. FALSE when no codec is left. */
+static gboolean
+restrict_codecs (JaRtpDescription *d, Options *o, gboolean reorder)
+{
+  g_autoptr (GPtrArray) kept = NULL;
+  guint n_codecs = 0;
+
+  if (o == NULL || o->codecs == NULL)
+    return TRUE;
+  kept = g_ptr_array_new ();
+  for (guint k = 0; o->codecs[k] != NULL; k++)
+    for (guint i = 0; i < d->payload_types->len; i++) {
+      JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
+      const char *name = ja_rtp_payload_type_get_name (pt);
+
+      if (name != NULL && g_ascii_strcasecmp (name, o->codecs[k]) == 0
+          && !g_ptr_array_find (kept, pt, NULL))
+        g_ptr_array_add (kept, pt);
+    }
+  n_codecs = kept->len;
+  for (guint i = 0; i < d->payload_types->len; i++) {
+    JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
+
+    if (g_ascii_strcasecmp (ja_rtp_payload_type_get_name (pt) ?: "",
+            "telephone-event") == 0)
+      g_ptr_array_add (kept, pt);
+  }
+  if (n_codecs == 0)
+    return FALSE;
+  /* Rebuild the list: stolen entries in the new order, the rest freed. */
+  {
+    GPtrArray *old = d->payload_types;
+    GPtrArray *order = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) ja_rtp_payload_type_free);
+
+    if (!reorder) {
+      for (guint i = 0; i < old->len; i++)
+        if (g_ptr_array_find (kept, g_ptr_array_index (old, i), NULL))
+          g_ptr_array_add (order, g_ptr_array_index (old, i));
+    } else {
+      for (guint i = 0; i < kept->len; i++)
+        g_ptr_array_add (order, g_ptr_array_index (kept, i));
+    }
+    g_ptr_array_set_free_func (old, NULL);
+    for (guint i = 0; i < old->len; i++)
+      if (!g_ptr_array_find (kept, g_ptr_array_index (old, i), NULL))
+        ja_rtp_payload_type_free (g_ptr_array_index (old, i));
+    g_ptr_array_unref (old);
+    d->payload_types = order;
+  }
+  return TRUE;
+}
+
 static JaJingleApp *
 rtp_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
     GError **error)
@@ -364,6 +432,12 @@ rtp_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
     return NULL;
   }
   self->local = ja_rtp_negotiate_offer (media);
+  if (!restrict_codecs (self->local, content_options (c), TRUE)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "none of the codecs asked for is available (have: opus, PCMU, PCMA)");
+    rtp_free (&self->parent);
+    return NULL;
+  }
   add_source (self->local);
   return &self->parent;
 }
@@ -375,6 +449,7 @@ rtp_new_remote (JaJingleContent *c, const JaXmlNode *description,
   g_autoptr (JaRtpDescription) offer = ja_rtp_description_parse (description,
       error);
   g_autoptr (JaRtpDescription) answer = NULL;
+  g_autoptr (GError) local = NULL;
   RtpApp *self;
 
   if (offer == NULL)
@@ -384,9 +459,21 @@ rtp_new_remote (JaJingleContent *c, const JaXmlNode *description,
         "media '%s' is not supported (audio only)", offer->media);
     return NULL;
   }
-  answer = ja_rtp_negotiate_answer (offer, error);
-  if (answer == NULL)
-    return NULL;
+  answer = ja_rtp_negotiate_answer (offer, &local);
+  if (answer != NULL && !restrict_codecs (answer, content_options (c), FALSE)) {
+    g_clear_pointer (&answer, ja_rtp_description_free);
+    g_set_error_literal (&local, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+        "no codec in common with the ones this agent allows");
+  }
+  if (answer == NULL) {
+    /* XEP-0167 §5: none of the offered payload types is ours — the
+     * session is acknowledged, then terminated with <failed-application/>
+     * by whoever handles it (the stream says why). */
+    self = app_new (c);
+    self->remote = g_steal_pointer (&offer);
+    self->stream->failure = g_strdup (local->message);
+    return &self->parent;
+  }
   add_source (answer);
   self = app_new (c);
   self->remote = g_steal_pointer (&offer);
@@ -427,6 +514,13 @@ rtp_build_description (JaJingleApp *app, JaJingleAction action)
 
   /* Our session-accept settles the codecs: start the pipeline right
    * after it went out. */
+  if (self->local == NULL) {
+    /* An offer we cannot answer (it is being terminated): its media. */
+    g_autoptr (JaRtpDescription) empty = ja_rtp_description_new (
+        self->remote != NULL ? self->remote->media : "audio");
+
+    return ja_rtp_description_build (empty);
+  }
   if (action == JA_JINGLE_ACTION_SESSION_ACCEPT && self->prepare_id == 0
       && self->stream->audio == NULL)
     self->prepare_id = g_idle_add (prepare_idle_cb, self);
@@ -537,6 +631,8 @@ prepare_media (RtpApp *self)
 
   if (st->audio != NULL)
     return TRUE;
+  if (self->local == NULL)
+    return FALSE;     /* being terminated: failed-application */
   if (!configure (self, &cfg, &error)) {
     terminate_later (ja_jingle_content_get_session (c),
         JA_JINGLE_REASON_FAILED_APPLICATION, error->message);

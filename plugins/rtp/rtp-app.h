@@ -24,6 +24,9 @@ typedef struct {
   const char *source;
   const char *sink;
   const char *record_path;
+  /* nullable, NULL-terminated: offer and accept only these codecs (by
+   * encoding name, in this order of preference); telephone-event is kept. */
+  const char *const *codecs;
 } JaRtpMediaOptions;
 
 void ja_rtp_app_set_media_options (JaXmppStream *stream,
@@ -53,6 +56,9 @@ gboolean ja_rtp_stream_send_dtmf (JaRtpStream *self, const char *digits,
 /* Milliseconds from start to first decoded audio (0 until then). */
 guint ja_rtp_stream_get_first_media_ms (JaRtpStream *self);
 gboolean ja_rtp_stream_is_started (JaRtpStream *self);
+/* Why the peer's offer cannot be answered (no codec in common), NULL when
+ * it can: the session is to be terminated with <failed-application/>. */
+const char *ja_rtp_stream_get_failure (JaRtpStream *self);
 /* The content (transfer none), NULL once it is gone. */
 JaJingleContent *ja_rtp_stream_get_content (JaRtpStream *self);
 

@@ -13,7 +13,9 @@
 # expires; a caller that is not
 # allowed is declined (exit 5); a call to a bare JID rings two devices
 # (XEP-0353) and connects to the one that proceeds first, the other stops
-# ringing. Accounts frank, grace, heidi: no other test uses them. TAP
+# ringing; a bare JID whose device lacks XEP-0353 gets a session-initiate;
+# --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
+# fails with exit 7. Accounts frank, grace, heidi: no other test uses them. TAP
 # output; every wait is bounded.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -190,11 +192,44 @@ check "the first device's recording peaks at 440 Hz" peak "$tmp/h1.wav" 440
 check "the second device stopped ringing: answered on another device" \
   json_has "$tmp/h2.json" 'any(e["reason"] == "answered on another device" for e in of("missed")) and not of("incoming")'
 
+# ---- a bare JID whose device does not do XEP-0353 -----------------------
+JINGLE_AGENT_TEST_NO_JMI=1 start_answer heidi "h3-$RES" h3 --from frank@localhost \
+  --count 1 || exit 1
+h3pid=$apid
+call c8 --to heidi@localhost --duration 1
+wait_rc "$h3pid" 30; h3rc=$?
+check "a bare JID without XEP-0353: session-initiate to its resource (caller $crc, callee $h3rc)" \
+  test "$crc" -eq 0 -a "$h3rc" -eq 0
+check "the call went straight to the resource, no propose" \
+  json_has "$tmp/c8.json" "not of('connected')[0]['jmi'] and of('connected')[0]['peer'] == 'heidi@localhost/h3-$RES'"
+
+# ---- G.711 by choice, and no codec in common -----------------------------
+start_answer grace "$RES" g9 --from frank@localhost --count 1 \
+  --record "$tmp/g9.wav" || exit 1
+gpid=$apid
+call c9 --to "grace@localhost/$RES" --codec PCMU --audio test:440 --duration 2
+wait_rc "$gpid" 30; grc=$?
+check "a call with --codec PCMU connects (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "it used PCMU/8000 (G.711)" \
+  json_has "$tmp/c9.json" 'of("connected")[0]["codec"].startswith("PCMU/8000")'
+check "the callee's recording of a G.711 call peaks at 440 Hz" peak "$tmp/g9.wav" 440
+start_answer grace "$RES" g10 --from frank@localhost --count 1 --codec PCMA \
+  || exit 1
+gpid=$apid
+call c10 --to "grace@localhost/$RES" --codec PCMU --duration 1
+kill "$gpid" 2>/dev/null; wait_rc "$gpid" 10 >/dev/null
+check "no codec in common: the call fails as a media failure, exit 7 (rc=$crc)" \
+  test "$crc" -eq 7
+check "and never connected" json_has "$tmp/c10.json" 'not of("connected") and of("ended")'
+
 # ---- usage --------------------------------------------------------------
 "$JINGLE_AGENT" call --to '' >/dev/null 2>&1; rc=$?
 check "call without a JID is a usage error (rc=$rc)" test "$rc" -eq 2
 "$JINGLE_AGENT" call --to a@b --dtmf 12x >/dev/null 2>&1; rc=$?
 check "call --dtmf with a bad digit is a usage error (rc=$rc)" test "$rc" -eq 2
+"$JINGLE_AGENT" call --to a@b --codec speex >/dev/null 2>&1; rc=$?
+check "call --codec speex is a usage error (rc=$rc)" test "$rc" -eq 2
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
