@@ -49,7 +49,7 @@ struct _JaCall {
 G_DEFINE_FINAL_TYPE (JaCall, ja_call, G_TYPE_OBJECT)
 
 enum { SIG_RINGING, SIG_CONNECTED, SIG_FIRST_MEDIA, SIG_DTMF, SIG_ENDED,
-  N_SIGNALS };
+  SIG_PEER_INFO, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void end_call (JaCall *self, JaJingleReason reason, const char *text,
@@ -127,6 +127,8 @@ rtp_info_cb (JaRtpStream *rtp, const char *name, gpointer user_data)
 
   if (g_strcmp0 (name, "ringing") == 0)
     g_signal_emit (self, signals[SIG_RINGING], 0, self->peer);
+  else
+    g_signal_emit (self, signals[SIG_PEER_INFO], 0, name);
 }
 
 static void
@@ -416,6 +418,28 @@ end_call (JaCall *self, JaJingleReason reason, const char *text,
   g_signal_emit (self, signals[SIG_ENDED], 0, reason, text, by_peer);
 }
 
+gboolean
+ja_call_set_held (JaCall *self, gboolean held, GError **error)
+{
+  if (self->rtp == NULL || !self->connected || self->ended) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+        "the call is not connected");
+    return FALSE;
+  }
+  return ja_rtp_stream_set_held (self->rtp, held, error);
+}
+
+gboolean
+ja_call_set_muted (JaCall *self, gboolean muted, GError **error)
+{
+  if (self->rtp == NULL || !self->connected || self->ended) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+        "the call is not connected");
+    return FALSE;
+  }
+  return ja_rtp_stream_set_muted (self->rtp, muted, error);
+}
+
 const char *
 ja_call_get_peer (JaCall *self)
 {
@@ -570,6 +594,9 @@ ja_call_class_init (JaCallClass *klass)
   signals[SIG_DTMF] = g_signal_new ("dtmf", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_CHAR,
       G_TYPE_UINT);
+  signals[SIG_PEER_INFO] = g_signal_new ("peer-info",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIG_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT,
       G_TYPE_STRING, G_TYPE_BOOLEAN);

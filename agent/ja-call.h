@@ -10,6 +10,8 @@
  *   "connected" (): ICE + DTLS done, SRTP keyed, the pipeline runs.
  *   "first-media" (): first decoded audio from the peer.
  *   "dtmf" (gchar digit, guint duration_ms): a digit from the peer.
+ *   "peer-info" (const char *what): the peer's XEP-0167 session-info:
+ *       "active", "hold", "unhold", "mute", "unmute".
  *   "ended" (guint JaJingleReason, const char *text, gboolean by_peer). */
 #pragma once
 
@@ -64,6 +66,20 @@ void ja_call_hangup (JaCall *self);
  * RFC 4733 events to the peer. Since: 0.1
  */
 gboolean ja_call_send_dtmf (JaCall *self, const char *digits, GError **error);
+
+/**
+ * ja_call_set_held:
+ *
+ * Puts the call on hold or takes it off (session-info hold/unhold; we
+ * send silence while held). Since: 0.1
+ */
+gboolean ja_call_set_held (JaCall *self, gboolean held, GError **error);
+/**
+ * ja_call_set_muted:
+ *
+ * Mutes or unmutes our audio (session-info mute/unmute). Since: 0.1
+ */
+gboolean ja_call_set_muted (JaCall *self, gboolean muted, GError **error);
 
 /** ja_call_get_peer: the peer's JID (full once known). Since: 0.1 */
 const char *ja_call_get_peer (JaCall *self);

@@ -56,6 +56,16 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "dtls-cert", 0, 0, G_OPTION_ARG_FILENAME, &m->dtls_cert,
       "Our DTLS identity (PEM, made when missing; default "
       "$XDG_DATA_HOME/jingle-agent/dtls.pem)", "FILE" },
+    { "hold-after", 0, 0, G_OPTION_ARG_INT, &m->hold_after,
+      "Put the call on hold SECONDS after it connected (session-info hold), "
+      "for --hold-for seconds (default 1)", "SECONDS" },
+    { "hold-for", 0, 0, G_OPTION_ARG_INT, &m->hold_for,
+      "How long --hold-after holds", "SECONDS" },
+    { "mute-after", 0, 0, G_OPTION_ARG_INT, &m->mute_after,
+      "Mute our audio SECONDS after the call connected (session-info mute), "
+      "for --mute-for seconds (default 1)", "SECONDS" },
+    { "mute-for", 0, 0, G_OPTION_ARG_INT, &m->mute_for,
+      "How long --mute-after mutes", "SECONDS" },
     { "stats-interval", 0, 0, G_OPTION_ARG_INT, &m->stats_interval,
       "Print stats every N seconds (default 2, 0: never)", "N" },
     { NULL }
@@ -91,6 +101,12 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
           "'%s'\n", cmd, m->codecs[i]);
       return FALSE;
     }
+  if (m->hold_after < 0 || m->mute_after < 0 || m->hold_for < 0
+      || m->mute_for < 0) {
+    fprintf (stderr, "jingle-agent %s: --hold-after, --hold-for, --mute-after "
+        "and --mute-for cannot be negative\n", cmd);
+    return FALSE;
+  }
   if (m->stats_interval < 0) {
     fprintf (stderr, "jingle-agent %s: --stats-interval cannot be "
         "negative\n", cmd);
@@ -214,6 +230,10 @@ typedef struct {
   JaCliMedia *m;
   JaCall *call;                /* unowned: the caller holds it */
   guint stats_id;
+  guint hold_id;
+  guint mute_id;
+  gboolean held;
+  gboolean muted;
   gint64 t_connected;
 } Watch;
 
@@ -223,6 +243,8 @@ watch_free (gpointer data, GClosure *closure)
   Watch *w = data;
 
   g_clear_handle_id (&w->stats_id, g_source_remove);
+  g_clear_handle_id (&w->hold_id, g_source_remove);
+  g_clear_handle_id (&w->mute_id, g_source_remove);
   g_free (w);
 }
 
@@ -242,6 +264,9 @@ say_line (JaCli *cli, const char *fmt, ...)
   printf ("\n");
   fflush (stdout);
 }
+
+static gboolean hold_cb (gpointer user_data);
+static gboolean mute_cb (gpointer user_data);
 
 static void
 ringing_cb (JaCall *call, const char *peer, gpointer user_data)
@@ -346,6 +371,76 @@ connected_cb (JaCall *call, gpointer user_data)
   if (w->m->stats_interval > 0)
     w->stats_id = g_timeout_add_seconds ((guint) w->m->stats_interval,
         stats_cb, w);
+  if (w->m->hold_after > 0)
+    w->hold_id = g_timeout_add_seconds ((guint) w->m->hold_after, hold_cb, w);
+  if (w->m->mute_after > 0)
+    w->mute_id = g_timeout_add_seconds ((guint) w->m->mute_after, mute_cb, w);
+}
+
+static void
+say_local_info (Watch *w, const char *what)
+{
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("info-sent");
+
+    ja_json_event_add_string (ev, "what", what);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: %s", what);
+  }
+}
+
+static gboolean
+hold_cb (gpointer user_data)
+{
+  Watch *w = user_data;
+  g_autoptr (GError) error = NULL;
+
+  w->hold_id = 0;
+  w->held = !w->held;
+  if (!ja_call_set_held (w->call, w->held, &error)) {
+    fprintf (stderr, "jingle-agent: hold: %s\n", error->message);
+    return G_SOURCE_REMOVE;
+  }
+  say_local_info (w, w->held ? "hold" : "unhold");
+  if (w->held)
+    w->hold_id = g_timeout_add_seconds ((guint) MAX (w->m->hold_for, 1),
+        hold_cb, w);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+mute_cb (gpointer user_data)
+{
+  Watch *w = user_data;
+  g_autoptr (GError) error = NULL;
+
+  w->mute_id = 0;
+  w->muted = !w->muted;
+  if (!ja_call_set_muted (w->call, w->muted, &error)) {
+    fprintf (stderr, "jingle-agent: mute: %s\n", error->message);
+    return G_SOURCE_REMOVE;
+  }
+  say_local_info (w, w->muted ? "mute" : "unmute");
+  if (w->muted)
+    w->mute_id = g_timeout_add_seconds ((guint) MAX (w->m->mute_for, 1),
+        mute_cb, w);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+peer_info_cb (JaCall *call, const char *what, gpointer user_data)
+{
+  Watch *w = user_data;
+
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("peer-info");
+
+    ja_json_event_add_string (ev, "what", what);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: the peer says %s", what);
+  }
 }
 
 static void
@@ -428,6 +523,8 @@ ended_cb (JaCall *call, guint reason, const char *text, gboolean by_peer,
   int code = ja_cli_call_exit_code (call);
 
   g_clear_handle_id (&w->stats_id, g_source_remove);
+  g_clear_handle_id (&w->hold_id, g_source_remove);
+  g_clear_handle_id (&w->mute_id, g_source_remove);
   ja_call_get_media_stats (call, &st);
   if (w->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("ended");
@@ -471,4 +568,5 @@ ja_cli_watch_call (JaCli *cli, JaCliMedia *m, JaCall *call)
   g_signal_connect (call, "connected", G_CALLBACK (connected_cb), w);
   g_signal_connect (call, "first-media", G_CALLBACK (first_media_cb), w);
   g_signal_connect (call, "dtmf", G_CALLBACK (dtmf_cb), w);
+  g_signal_connect (call, "peer-info", G_CALLBACK (peer_info_cb), w);
 }

@@ -24,6 +24,10 @@ typedef struct {
   gboolean no_services;
   gboolean loopback;
   int stats_interval;
+  int hold_after;              /* s after connected: hold for hold_for s */
+  int mute_after;              /* s after connected: mute for mute_for s */
+  int hold_for;
+  int mute_for;
 } JaCliMedia;
 
 void ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx);

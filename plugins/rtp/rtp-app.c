@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plugins/rtp/rtp-description.h"
+#include "plugins/rtp/rtp-info.h"
 #include "plugins/rtp/rtp-negotiate.h"
 #include "signalling/jingle/jingle-content.h"
 #include "signalling/jingle/jingle-error.h"
@@ -38,6 +39,8 @@ struct _JaRtpStream {
   gboolean have_final;
   JaMediaAudioStats final;     /* the counters when the pipeline stopped */
   char *failure;               /* why the offer cannot be answered */
+  gboolean muted;
+  gboolean held;
 };
 
 G_DEFINE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, G_TYPE_OBJECT)
@@ -209,6 +212,50 @@ JaJingleContent *
 ja_rtp_stream_get_content (JaRtpStream *self)
 {
   return self->content;
+}
+
+static gboolean
+send_info (JaRtpStream *self, JaRtpInfo *info, GError **error)
+{
+  JaJingleContent *c = self->content;
+
+  if (c == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+        "the call has ended");
+    return FALSE;
+  }
+  return ja_jingle_session_send_info (ja_jingle_content_get_session (c),
+      ja_rtp_info_build (info), error);
+}
+
+gboolean
+ja_rtp_stream_set_muted (JaRtpStream *self, gboolean muted, GError **error)
+{
+  g_autoptr (JaRtpInfo) info = ja_rtp_info_new (muted ? JA_RTP_INFO_MUTE
+      : JA_RTP_INFO_UNMUTE);
+
+  if (self->content != NULL) {
+    info->creator = ja_jingle_content_get_creator (self->content);
+    info->name = g_strdup (ja_jingle_content_get_name (self->content));
+  }
+  if (self->audio != NULL)
+    ja_media_audio_set_muted (self->audio, muted || self->held);
+  self->muted = muted;
+  return send_info (self, info, error);
+}
+
+gboolean
+ja_rtp_stream_set_held (JaRtpStream *self, gboolean held, GError **error)
+{
+  g_autoptr (JaRtpInfo) info = ja_rtp_info_new (held ? JA_RTP_INFO_HOLD
+      : JA_RTP_INFO_UNHOLD);
+
+  /* XEP-0167 §7.2: on hold we send no meaningful media (silence keeps
+   * RTCP and the peer's jitter buffer going). */
+  if (self->audio != NULL)
+    ja_media_audio_set_muted (self->audio, held || self->muted);
+  self->held = held;
+  return send_info (self, info, error);
 }
 
 const char *
@@ -693,23 +740,27 @@ static gboolean
 rtp_handle_session_info (JaJingleApp *app, const JaXmlNode *payload,
     GError **error)
 {
-  static const char *const known[] = { "active", "hold", "unhold", "mute",
-    "unmute", "ringing" };
   RtpApp *self = (RtpApp *) app;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (JaRtpInfo) info = ja_rtp_info_parse (payload, &local);
 
-  if (g_strcmp0 (payload->ns, NS_RTP_INFO) != 0) {
-    g_set_error (error, JA_JINGLE_ERROR, JA_JINGLE_ERROR_UNSUPPORTED_INFO,
-        "not an RTP session-info");
+  if (info == NULL) {
+    if (g_error_matches (local, JA_XMPP_ERROR,
+            JA_XMPP_ERROR_FEATURE_NOT_IMPLEMENTED))
+      g_set_error (error, JA_JINGLE_ERROR, JA_JINGLE_ERROR_UNSUPPORTED_INFO,
+          "%s", local->message);
+    else
+      g_propagate_error (error, g_steal_pointer (&local));
     return FALSE;
   }
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_strcmp0 (payload->name, known[i]) == 0) {
-      g_signal_emit (self->stream, signals[SIG_INFO], 0, known[i]);
-      return TRUE;
-    }
-  g_set_error (error, JA_JINGLE_ERROR, JA_JINGLE_ERROR_UNSUPPORTED_INFO,
-      "unknown RTP session-info <%s/>", payload->name);
-  return FALSE;
+  /* A mute for another content of the session is not ours to report. */
+  if ((info->type == JA_RTP_INFO_MUTE || info->type == JA_RTP_INFO_UNMUTE)
+      && info->name != NULL && g_strcmp0 (info->name,
+          ja_jingle_content_get_name (app->content)) != 0)
+    return TRUE;
+  g_signal_emit (self->stream, signals[SIG_INFO], 0,
+      ja_rtp_info_type_to_string (info->type));
+  return TRUE;
 }
 
 const JaJingleAppKind ja_rtp_app_kind = {

@@ -56,6 +56,12 @@ gboolean ja_rtp_stream_send_dtmf (JaRtpStream *self, const char *digits,
 /* Milliseconds from start to first decoded audio (0 until then). */
 guint ja_rtp_stream_get_first_media_ms (JaRtpStream *self);
 gboolean ja_rtp_stream_is_started (JaRtpStream *self);
+/* Mute / hold our side (XEP-0167 §7: session-info mute/unmute with this
+ * content's creator and name, hold/unhold); we send silence meanwhile. */
+gboolean ja_rtp_stream_set_muted (JaRtpStream *self, gboolean muted,
+    GError **error);
+gboolean ja_rtp_stream_set_held (JaRtpStream *self, gboolean held,
+    GError **error);
 /* Why the peer's offer cannot be answered (no codec in common), NULL when
  * it can: the session is to be terminated with <failed-application/>. */
 const char *ja_rtp_stream_get_failure (JaRtpStream *self);

@@ -14,7 +14,7 @@
 # allowed is declined (exit 5); a call to a bare JID rings two devices
 # (XEP-0353) and connects to the one that proceeds first, the other stops
 # ringing; a bare JID whose device lacks XEP-0353 gets a session-initiate;
-# --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
+# session-info hold/unhold/mute/unmute reach the peer; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
 # fails with exit 7. Accounts frank, grace, heidi: no other test uses them. TAP
 # output; every wait is bounded.
 set -u
@@ -150,6 +150,17 @@ check "the callee hung up: both exit 0 (caller $crc, callee $grc)" \
   test "$crc" -eq 0 -a "$grc" -eq 0
 check "the caller reports the end by the peer" \
   json_has "$tmp/c3.json" 'of("ended")[0]["by_peer"] and of("ended")[0]["reason"] == "success" and of("ended")[0]["connected"]'
+
+# ---- hold and mute (XEP-0167 session-info) -------------------------------
+start_answer grace "$RES" g11 --from frank@localhost --count 1 || exit 1
+gpid=$apid
+call c11 --to "grace@localhost/$RES" --duration 4 --hold-after 1 \
+  --mute-after 2
+wait_rc "$gpid" 30; grc=$?
+check "a call with hold and mute ends normally (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "the callee heard hold, unhold, mute, unmute in that order" \
+  json_has "$tmp/g11.json" '[e["what"] for e in of("peer-info")] == ["hold", "mute", "unhold", "unmute"] or [e["what"] for e in of("peer-info")] == ["hold", "unhold", "mute", "unmute"]'
 
 # ---- the callee vanishes (killed): ICE consent expires ------------------
 start_answer grace "$RES" g7 --from frank@localhost --count 1 || exit 1
