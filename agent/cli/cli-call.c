@@ -390,42 +390,42 @@ say_local_info (Watch *w, const char *what)
   }
 }
 
+/* One step of --hold-after / --mute-after: on, then off after FOR s. */
+static gboolean
+toggle (Watch *w, guint *id, gboolean *state,
+    gboolean (*set) (JaCall *, gboolean, GError **), const char *on,
+    const char *off, int for_s, GSourceFunc again)
+{
+  g_autoptr (GError) error = NULL;
+
+  *id = 0;
+  *state = !*state;
+  if (!set (w->call, *state, &error)) {
+    fprintf (stderr, "jingle-agent: %s: %s\n", on, error->message);
+    return G_SOURCE_REMOVE;
+  }
+  say_local_info (w, *state ? on : off);
+  if (*state)
+    *id = g_timeout_add_seconds ((guint) MAX (for_s, 1), again, w);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 hold_cb (gpointer user_data)
 {
   Watch *w = user_data;
-  g_autoptr (GError) error = NULL;
 
-  w->hold_id = 0;
-  w->held = !w->held;
-  if (!ja_call_set_held (w->call, w->held, &error)) {
-    fprintf (stderr, "jingle-agent: hold: %s\n", error->message);
-    return G_SOURCE_REMOVE;
-  }
-  say_local_info (w, w->held ? "hold" : "unhold");
-  if (w->held)
-    w->hold_id = g_timeout_add_seconds ((guint) MAX (w->m->hold_for, 1),
-        hold_cb, w);
-  return G_SOURCE_REMOVE;
+  return toggle (w, &w->hold_id, &w->held, ja_call_set_held, "hold",
+      "unhold", w->m->hold_for, hold_cb);
 }
 
 static gboolean
 mute_cb (gpointer user_data)
 {
   Watch *w = user_data;
-  g_autoptr (GError) error = NULL;
 
-  w->mute_id = 0;
-  w->muted = !w->muted;
-  if (!ja_call_set_muted (w->call, w->muted, &error)) {
-    fprintf (stderr, "jingle-agent: mute: %s\n", error->message);
-    return G_SOURCE_REMOVE;
-  }
-  say_local_info (w, w->muted ? "mute" : "unmute");
-  if (w->muted)
-    w->mute_id = g_timeout_add_seconds ((guint) MAX (w->m->mute_for, 1),
-        mute_cb, w);
-  return G_SOURCE_REMOVE;
+  return toggle (w, &w->mute_id, &w->muted, ja_call_set_muted, "mute",
+      "unmute", w->m->mute_for, mute_cb);
 }
 
 static void

@@ -145,37 +145,6 @@ default_cert (GError **error)
 
 /* ---- ending ------------------------------------------------------------- */
 
-/* Ends the session from an idle: the engines' callbacks must not see
- * their own object freed under them (the end frees the content). */
-typedef struct {
-  JaJingleSession *session;
-  JaJingleReason reason;
-  char *text;
-} Terminate;
-
-static gboolean
-terminate_idle_cb (gpointer data)
-{
-  Terminate *t = data;
-
-  ja_jingle_session_terminate (t->session, t->reason, t->text);
-  g_object_unref (t->session);
-  g_free (t->text);
-  g_free (t);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-terminate_later (JaJingleSession *session, JaJingleReason reason,
-    const char *text)
-{
-  Terminate *t = g_new0 (Terminate, 1);
-
-  t->session = g_object_ref (session);
-  t->reason = reason;
-  t->text = g_strdup (text);
-  g_idle_add (terminate_idle_cb, t);
-}
 
 
 static void
@@ -197,7 +166,8 @@ fail (IceUdpTransport *self, JaJingleReason reason, const char *fmt, ...)
   va_end (ap);
   g_info ("ice-udp %s: %s", ja_jingle_content_get_sid (c), text);
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
-  terminate_later (ja_jingle_content_get_session (c), reason, text);
+  ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
+      reason, text);
 }
 
 /* ---- the channel the application gets ---------------------------------- */

@@ -266,37 +266,6 @@ ja_rtp_stream_get_failure (JaRtpStream *self)
 
 /* ---- media callbacks ---------------------------------------------------- */
 
-/* Ends the session from an idle: the engines' callbacks must not see
- * their own object freed under them (the end frees the content). */
-typedef struct {
-  JaJingleSession *session;
-  JaJingleReason reason;
-  char *text;
-} Terminate;
-
-static gboolean
-terminate_idle_cb (gpointer data)
-{
-  Terminate *t = data;
-
-  ja_jingle_session_terminate (t->session, t->reason, t->text);
-  g_object_unref (t->session);
-  g_free (t->text);
-  g_free (t);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-terminate_later (JaJingleSession *session, JaJingleReason reason,
-    const char *text)
-{
-  Terminate *t = g_new0 (Terminate, 1);
-
-  t->session = g_object_ref (session);
-  t->reason = reason;
-  t->text = g_strdup (text);
-  g_idle_add (terminate_idle_cb, t);
-}
 
 
 static void
@@ -346,7 +315,7 @@ error_cb (JaMediaAudio *audio, const GError *error, gpointer user_data)
 
   g_signal_emit (self, signals[SIG_MEDIA_ERROR], 0, error->message);
   if (c != NULL)
-    terminate_later (ja_jingle_content_get_session (c),
+    ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
         JA_JINGLE_REASON_MEDIA_ERROR, error->message);
 }
 
@@ -681,7 +650,7 @@ prepare_media (RtpApp *self)
   if (self->local == NULL)
     return FALSE;     /* being terminated: failed-application */
   if (!configure (self, &cfg, &error)) {
-    terminate_later (ja_jingle_content_get_session (c),
+    ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
         JA_JINGLE_REASON_FAILED_APPLICATION, error->message);
     return FALSE;
   }
@@ -694,7 +663,7 @@ prepare_media (RtpApp *self)
 
     g_clear_pointer (&st->audio, ja_media_audio_free);
     g_signal_emit (st, signals[SIG_MEDIA_ERROR], 0, error->message);
-    terminate_later (ja_jingle_content_get_session (c),
+    ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
         JA_JINGLE_REASON_MEDIA_ERROR, error->message);
     return FALSE;
   }

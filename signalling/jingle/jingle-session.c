@@ -657,3 +657,34 @@ ja_jingle_session_class_init (JaJingleSessionClass *klass)
       "content-modified", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
+
+typedef struct {
+  JaJingleSession *session;
+  JaJingleReason reason;
+  char *text;
+} TerminateLater;
+
+static gboolean
+terminate_later_cb (gpointer data)
+{
+  TerminateLater *t = data;
+
+  ja_jingle_session_terminate (t->session, t->reason, t->text);
+  g_object_unref (t->session);
+  g_free (t->text);
+  g_free (t);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ja_jingle_session_terminate_later (JaJingleSession *self,
+    JaJingleReason reason, const char *text)
+{
+  TerminateLater *t = g_new0 (TerminateLater, 1);
+
+  g_return_if_fail (JA_IS_JINGLE_SESSION (self));
+  t->session = g_object_ref (self);
+  t->reason = reason;
+  t->text = g_strdup (text);
+  g_idle_add (terminate_later_cb, t);
+}

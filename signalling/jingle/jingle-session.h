@@ -61,6 +61,11 @@ gboolean ja_jingle_session_accept (JaJingleSession *self, GError **error);
 /* In NEW the session just ends; otherwise session-terminate goes out. */
 void ja_jingle_session_terminate (JaJingleSession *self, JaJingleReason reason,
     const char *text);
+/* The same from an idle of the thread-default context (the session is
+ * kept alive until then): for plugins whose engines call back from
+ * objects that the end of the session frees. */
+void ja_jingle_session_terminate_later (JaJingleSession *self,
+    JaJingleReason reason, const char *text);
 /* session-info; payload (transfer full) NULL is a ping (§6.8). */
 gboolean ja_jingle_session_send_info (JaJingleSession *self,
     JaXmlNode *payload, GError **error);
