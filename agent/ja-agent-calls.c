@@ -98,6 +98,29 @@ call_ended_cb (JaCall *call, guint reason, const char *text, gboolean by_peer,
   g_ptr_array_remove (self->calls, call);
 }
 
+/* XEP-0338: a caller that offered a BUNDLE group (WebRTC peers always
+ * do, and with max-bundle refuse an answer without one) gets it back with
+ * the contents we accept; they share our one ICE component already for an
+ * audio-only call. */
+static void
+answer_bundle (JaJingleSession *session)
+{
+  const JaXmlNode *group = ja_jingle_session_find_initiate_payload (session,
+      "group", JA_NS_JINGLE_GROUPING);
+  JaXmlNode *answer;
+
+  if (group == NULL
+      || g_strcmp0 (ja_xml_node_get_attr (group, "semantics"), "BUNDLE") != 0)
+    return;
+  answer = ja_xml_node_new ("group", JA_NS_JINGLE_GROUPING);
+  ja_xml_node_set_attr (answer, "semantics", "BUNDLE");
+  for (guint i = 0; i < ja_jingle_session_get_n_contents (session); i++)
+    ja_xml_node_set_attr (ja_xml_node_add_new (answer, "content",
+            JA_NS_JINGLE_GROUPING), "name", ja_jingle_content_get_name (
+            ja_jingle_session_get_content (session, i)));
+  ja_jingle_session_add_payload (session, answer);
+}
+
 static void
 accept_session (JaAgentCalls *self, JaJingleSession *session)
 {
@@ -170,6 +193,7 @@ ja_agent_calls_take_session (JaAgentCalls *self, JaJingleSession *session)
         "not an allowed caller");
     return;
   }
+  answer_bundle (session);
   call = ja_call_new_incoming (self->agent, session);
   g_ptr_array_add (self->calls, g_object_ref (call));
   g_signal_connect (call, "ended", G_CALLBACK (call_ended_cb), self);

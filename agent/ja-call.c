@@ -196,6 +196,16 @@ initiate (JaCall *self, const char *full_jid, const char *sid)
     return;
   }
   watch_session (self, session);
+  {
+    /* XEP-0338: offered by default, as WebRTC peers expect; an audio-only
+     * call bundles its one content. */
+    JaXmlNode *group = ja_xml_node_new ("group", JA_NS_JINGLE_GROUPING);
+
+    ja_xml_node_set_attr (group, "semantics", "BUNDLE");
+    ja_xml_node_set_attr (ja_xml_node_add_new (group, "content",
+            JA_NS_JINGLE_GROUPING), "name", "audio");
+    ja_jingle_session_add_payload (session, group);
+  }
   self->t_initiate = g_get_monotonic_time ();
   if (!ja_jingle_session_initiate (session, &error))
     end_call (self, JA_JINGLE_REASON_GENERAL_ERROR, error->message, FALSE);

@@ -77,6 +77,8 @@ struct _JaJingleSession {
   guint accept_timeout_ms;
   guint timeout_id;
   JaJingleReason end_reason;
+  GPtrArray *initiate_payloads; /* JaXmlNode*: the peer's session-level extras */
+  GPtrArray *own_payloads;      /* JaXmlNode*: ours for initiate/accept */
 };
 
 /* The only place the state changes; logs the transition. */

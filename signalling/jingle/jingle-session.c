@@ -318,6 +318,9 @@ ja_jingle_session_initiate (JaJingleSession *self, GError **error)
   for (guint i = 0; i < self->contents->len; i++)
     ja_jingle_content_to_message (g_ptr_array_index (self->contents, i), msg,
         TRUE, TRUE);
+  for (guint i = 0; i < self->own_payloads->len; i++)
+    g_ptr_array_add (msg->payloads,
+        ja_xml_node_copy (g_ptr_array_index (self->own_payloads, i)));
   ja_jingle_session_send (self, msg);
   ja_jingle_session_set_state (self, JA_JINGLE_STATE_PENDING);
   return TRUE;
@@ -339,6 +342,9 @@ ja_jingle_session_accept (JaJingleSession *self, GError **error)
   for (guint i = 0; i < self->contents->len; i++)
     ja_jingle_content_to_message (g_ptr_array_index (self->contents, i), msg,
         TRUE, TRUE);
+  for (guint i = 0; i < self->own_payloads->len; i++)
+    g_ptr_array_add (msg->payloads,
+        ja_xml_node_copy (g_ptr_array_index (self->own_payloads, i)));
   ja_jingle_session_send (self, msg);
   ja_jingle_session_set_state (self, JA_JINGLE_STATE_ACTIVE);
   for (guint i = 0; i < self->contents->len; i++) {
@@ -550,6 +556,9 @@ ja_jingle_session_init_remote (JaJingleSession *self,
     if (!ja_jingle_content_init_remote (c, mc, error))
       return FALSE;
   }
+  for (guint i = 0; i < msg->payloads->len; i++)
+    g_ptr_array_add (self->initiate_payloads,
+        ja_xml_node_copy (g_ptr_array_index (msg->payloads, i)));
   ja_jingle_session_set_state (self, JA_JINGLE_STATE_PENDING);
   return TRUE;
 }
@@ -587,6 +596,10 @@ ja_jingle_session_init (JaJingleSession *self)
   self->contents = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_jingle_content_free);
   self->pending = g_ptr_array_new ();
+  self->initiate_payloads = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ja_xml_node_free);
+  self->own_payloads = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ja_xml_node_free);
   self->end_reason = JA_JINGLE_REASON_SUCCESS;
 }
 
@@ -609,6 +622,8 @@ ja_jingle_session_finalize (GObject *object)
 
   g_ptr_array_unref (self->contents);
   g_ptr_array_unref (self->pending);
+  g_ptr_array_unref (self->initiate_payloads);
+  g_ptr_array_unref (self->own_payloads);
   g_clear_pointer (&self->registry, ja_jingle_registry_unref);
   g_free (self->sid);
   g_free (self->peer);
@@ -687,4 +702,26 @@ ja_jingle_session_terminate_later (JaJingleSession *self,
   t->reason = reason;
   t->text = g_strdup (text);
   g_idle_add (terminate_later_cb, t);
+}
+
+const JaXmlNode *
+ja_jingle_session_find_initiate_payload (JaJingleSession *self,
+    const char *name, const char *ns)
+{
+  g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
+  for (guint i = 0; i < self->initiate_payloads->len; i++) {
+    const JaXmlNode *n = g_ptr_array_index (self->initiate_payloads, i);
+
+    if (ja_xml_node_is (n, name, ns))
+      return n;
+  }
+  return NULL;
+}
+
+void
+ja_jingle_session_add_payload (JaJingleSession *self,
+    JaXmlNode *payload)
+{
+  g_return_if_fail (JA_IS_JINGLE_SESSION (self) && payload != NULL);
+  g_ptr_array_add (self->own_payloads, payload);
 }

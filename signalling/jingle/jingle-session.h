@@ -61,6 +61,16 @@ gboolean ja_jingle_session_accept (JaJingleSession *self, GError **error);
 /* In NEW the session just ends; otherwise session-terminate goes out. */
 void ja_jingle_session_terminate (JaJingleSession *self, JaJingleReason reason,
     const char *text);
+/* Session-level children of the peer's session-initiate in other
+ * namespaces (e.g. an XEP-0338 <group/>): the first named so, or NULL
+ * (transfer none). */
+const JaXmlNode *ja_jingle_session_find_initiate_payload (
+    JaJingleSession *self, const char *name, const char *ns);
+/* A session-level child for our session-initiate or session-accept
+ * (transfer full), added before ja_jingle_session_initiate() / _accept(). */
+void ja_jingle_session_add_payload (JaJingleSession *self,
+    JaXmlNode *payload);
+
 /* The same from an idle of the thread-default context (the session is
  * kept alive until then): for plugins whose engines call back from
  * objects that the end of the session frees. */

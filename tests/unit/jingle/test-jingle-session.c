@@ -215,6 +215,39 @@ test_initiator_flow (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ja_jingle_manager_get_n_sessions (f->manager), ==, 0);
 }
 
+/* Session-level children of session-initiate in other namespaces (an
+ * XEP-0338 group) stay readable, and what we add goes into our
+ * session-accept. */
+static void
+test_session_payloads (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  const JaXmlNode *group;
+  JaXmlNode *answer;
+
+  peer_sends (f, "i1", "session-initiate", "p1",
+      "initiator='" FAKE_PEER "'",
+      C1 "<group xmlns='urn:xmpp:jingle:apps:grouping:0' semantics='BUNDLE'>"
+      "<content name='c1'/></group>");
+  expect_result (f, "i1");
+  group = ja_jingle_session_find_initiate_payload (f->session, "group",
+      "urn:xmpp:jingle:apps:grouping:0");
+  g_assert_nonnull (group);
+  g_assert_cmpstr (ja_xml_node_get_attr (group, "semantics"), ==, "BUNDLE");
+  g_assert_null (ja_jingle_session_find_initiate_payload (f->session,
+          "group", "urn:example:other"));
+  answer = ja_xml_node_new ("group", "urn:xmpp:jingle:apps:grouping:0");
+  ja_xml_node_set_attr (answer, "semantics", "BUNDLE");
+  ja_xml_node_set_attr (ja_xml_node_add_new (answer, "content",
+          "urn:xmpp:jingle:apps:grouping:0"), "name", "c1");
+  ja_jingle_session_add_payload (f->session, answer);
+  g_assert_true (ja_jingle_session_accept (f->session, &error));
+  g_assert_no_error (error);
+  expect_set (f, "session-accept", "p1", "responder='" FAKE_OWN "'",
+      C1 "<group xmlns='urn:xmpp:jingle:apps:grouping:0' semantics='BUNDLE'>"
+      "<content name='c1'/></group>");
+}
+
 /* STYLE.md §3.10's exchange, verbatim. */
 static void
 test_unknown_sid (Fixture *f, gconstpointer data)
@@ -748,6 +781,8 @@ main (int argc, char **argv)
   ADD ("content-add-remote", test_content_add_remote);
   ADD ("content-modify-remove", test_content_modify_remove);
   ADD ("accept-timeout", test_accept_timeout);
+  g_test_add ("/jingle/session/session-payloads", Fixture, NULL,
+      fixture_set_up, test_session_payloads, fixture_tear_down);
   g_test_add_func ("/jingle/session/terminate-reasons",
       test_terminate_reasons);
   return g_test_run ();
