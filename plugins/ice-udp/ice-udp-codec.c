@@ -70,43 +70,6 @@ ja_ice_udp_transport_free (JaIceUdpTransport *t)
 /* ---- parse ------------------------------------------------------------- */
 
 static gboolean
-bad_request (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad_request (GError **error, const char *format, ...)
-{
-  va_list args;
-  char *msg;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_BAD_REQUEST, msg);
-  g_free (msg);
-  return FALSE;
-}
-
-/* A decimal in [min, max]: digits only, at most 10 of them. */
-static gboolean
-parse_number (const char *text, guint64 min, guint64 max, guint64 *out)
-{
-  guint64 v = 0;
-  gsize n = strlen (text);
-
-  if (n == 0 || n > 10)
-    return FALSE;
-  for (gsize i = 0; i < n; i++) {
-    if (!g_ascii_isdigit (text[i]))
-      return FALSE;
-    v = v * 10 + (guint64) (text[i] - '0');
-  }
-  if (v < min || v > max)
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
 attr_number (const JaXmlNode *node, const char *attr, gboolean required,
     guint64 min, guint64 max, guint *out, GError **error)
 {
@@ -115,11 +78,13 @@ attr_number (const JaXmlNode *node, const char *attr, gboolean required,
 
   if (text == NULL) {
     if (required)
-      return bad_request (error, "<%s/> lacks %s", node->name, attr);
+      return ja_xmpp_error_bad_request (error,
+          "<%s/> lacks %s", node->name, attr);
     return TRUE;                /* *out keeps its default */
   }
-  if (!parse_number (text, min, max, &v))
-    return bad_request (error, "<%s/> %s '%.16s' is not a number in %"
+  if (!ja_xml_parse_decimal (text, min, max, &v))
+    return ja_xmpp_error_bad_request (error,
+        "<%s/> %s '%.16s' is not a number in %"
         G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT, node->name, attr, text,
         min, max);
   *out = (guint) v;
@@ -135,11 +100,12 @@ attr_string (const JaXmlNode *node, const char *attr, gboolean required,
 
   if (text == NULL || text[0] == '\0') {
     if (required)
-      return bad_request (error, "<%s/> lacks %s", node->name, attr);
+      return ja_xmpp_error_bad_request (error,
+          "<%s/> lacks %s", node->name, attr);
     return TRUE;
   }
   if (strlen (text) > MAX_STRING_BYTES)
-    return bad_request (error, "<%s/> %s is longer than %d bytes",
+    return ja_xmpp_error_bad_request (error, "<%s/> %s is longer than %d bytes",
         node->name, attr, MAX_STRING_BYTES);
   g_free (*out);
   *out = g_strdup (text);
@@ -156,7 +122,7 @@ parse_candidate (const JaXmlNode *node, GError **error)
   guint priority = 0;
 
   if (protocol == NULL) {
-    bad_request (error, "<candidate/> lacks protocol");
+    ja_xmpp_error_bad_request (error, "<candidate/> lacks protocol");
     return NULL;
   }
   if (g_ascii_strcasecmp (protocol, "udp") != 0)
@@ -179,11 +145,12 @@ parse_candidate (const JaXmlNode *node, GError **error)
   c->priority = priority;
   c->protocol = g_strdup ("udp");
   if (type == NULL) {
-    bad_request (error, "<candidate/> lacks type");
+    ja_xmpp_error_bad_request (error, "<candidate/> lacks type");
     return NULL;
   }
   if (!ja_ice_candidate_type_from_string (type, &c->type)) {
-    bad_request (error, "<candidate/> type '%.16s' is unknown", type);
+    ja_xmpp_error_bad_request (error,
+        "<candidate/> type '%.16s' is unknown", type);
     return NULL;
   }
   return g_steal_pointer (&c);
@@ -211,13 +178,16 @@ parse_fingerprint (JaIceUdpTransport *t, const JaXmlNode *node,
   g_autofree char *text = g_strstrip (g_strdup (ja_xml_node_get_text (node)));
 
   if (t->fingerprint != NULL)
-    return bad_request (error, "two <fingerprint/> in one <transport/>");
+    return ja_xmpp_error_bad_request (error,
+        "two <fingerprint/> in one <transport/>");
   if (!attr_string (node, "hash", TRUE, &t->fingerprint_hash, error))
     return FALSE;
   if (text[0] == '\0' || strlen (text) > MAX_FINGERPRINT_BYTES)
-    return bad_request (error, "<fingerprint/> is empty or too long");
+    return ja_xmpp_error_bad_request (error,
+        "<fingerprint/> is empty or too long");
   if (setup != NULL && !ja_dtls_setup_from_string (setup, &t->setup))
-    return bad_request (error, "<fingerprint/> setup '%.16s' is unknown",
+    return ja_xmpp_error_bad_request (error,
+        "<fingerprint/> setup '%.16s' is unknown",
         setup);
   t->fingerprint = g_steal_pointer (&text);
   return TRUE;
@@ -230,7 +200,8 @@ parse_child (JaIceUdpTransport *t, const JaXmlNode *child, GError **error)
     JaIceCandidate *c;
 
     if (t->candidates->len + t->skipped_candidates >= MAX_CANDIDATES)
-      return bad_request (error, "more than %d candidates", MAX_CANDIDATES);
+      return ja_xmpp_error_bad_request (error,
+          "more than %d candidates", MAX_CANDIDATES);
     c = parse_candidate (child, error);
     if (c != NULL)
       g_ptr_array_add (t->candidates, c);
@@ -241,7 +212,7 @@ parse_child (JaIceUdpTransport *t, const JaXmlNode *child, GError **error)
   } else if (ja_xml_node_is (child, "remote-candidate",
           JA_NS_JINGLE_ICE_UDP)) {
     if (t->remote_candidate != NULL)
-      return bad_request (error, "two <remote-candidate/>");
+      return ja_xmpp_error_bad_request (error, "two <remote-candidate/>");
     t->remote_candidate = parse_remote_candidate (child, error);
     return t->remote_candidate != NULL;
   } else if (ja_xml_node_is (child, "fingerprint", JA_NS_JINGLE_DTLS)) {
@@ -263,7 +234,8 @@ ja_ice_udp_transport_parse (const JaXmlNode *node, GError **error)
 
   if (node == NULL
       || !ja_xml_node_is (node, "transport", JA_NS_JINGLE_ICE_UDP)) {
-    bad_request (error, "not a <transport xmlns='" JA_NS_JINGLE_ICE_UDP
+    ja_xmpp_error_bad_request (error,
+        "not a <transport xmlns='" JA_NS_JINGLE_ICE_UDP
         "'/>");
     return NULL;
   }
@@ -301,7 +273,8 @@ build_candidate (JaXmlNode *transport, const JaIceCandidate *c)
     ja_xml_node_set_attr (node, "rel-addr", c->rel_addr);
     ja_xml_node_set_attr_printf (node, "rel-port", "%u", c->rel_port);
   }
-  ja_xml_node_set_attr (node, "type", ja_ice_candidate_type_to_string (c->type));
+  ja_xml_node_set_attr (node, "type",
+      ja_ice_candidate_type_to_string (c->type));
 }
 
 JaXmlNode *

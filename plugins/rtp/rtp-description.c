@@ -288,46 +288,6 @@ ja_rtp_description_add_ssrc_group (JaRtpDescription *d,
 
 /* ---- parse ------------------------------------------------------------- */
 
-static gboolean
-bad_request (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-bad_request (GError **error, const char *format, ...)
-{
-  va_list args;
-  char *msg;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_BAD_REQUEST, msg);
-  g_free (msg);
-  return FALSE;
-}
-
-/* A decimal in [min, max]: digits only (no sign, no space), at most 10. */
-static gboolean
-parse_number (const char *text, guint64 min, guint64 max, guint64 *out)
-{
-  guint64 v = 0;
-  gsize n;
-
-  if (text == NULL)
-    return FALSE;
-  n = strlen (text);
-  if (n == 0 || n > 10)
-    return FALSE;
-  for (gsize i = 0; i < n; i++) {
-    if (!g_ascii_isdigit (text[i]))
-      return FALSE;
-    v = v * 10 + (guint64) (text[i] - '0');
-  }
-  if (v < min || v > max)
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
 /* An attribute that must be a number in [min, max]; absent → *out = dflt
  * when optional. */
 static gboolean
@@ -338,12 +298,14 @@ attr_number (const JaXmlNode *node, const char *attr, gboolean required,
 
   if (text == NULL) {
     if (required)
-      return bad_request (error, "<%s/> lacks %s", node->name, attr);
+      return ja_xmpp_error_bad_request (error,
+          "<%s/> lacks %s", node->name, attr);
     *out = dflt;
     return TRUE;
   }
-  if (!parse_number (text, min, max, out))
-    return bad_request (error, "<%s/> %s '%.16s' is not a number in %"
+  if (!ja_xml_parse_decimal (text, min, max, out))
+    return ja_xmpp_error_bad_request (error,
+        "<%s/> %s '%.16s' is not a number in %"
         G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT, node->name, attr, text,
         min, max);
   return TRUE;
@@ -362,9 +324,9 @@ parse_feedback (const JaXmlNode *child, GPtrArray *feedback, GError **error)
   const char *subtype = ja_xml_node_get_attr (child, "subtype");
 
   if (type == NULL || type[0] == '\0')
-    return bad_request (error, "<rtcp-fb/> without type");
+    return ja_xmpp_error_bad_request (error, "<rtcp-fb/> without type");
   if (feedback->len >= MAX_CHILDREN)
-    return bad_request (error, "too many <rtcp-fb/>");
+    return ja_xmpp_error_bad_request (error, "too many <rtcp-fb/>");
   g_ptr_array_add (feedback, feedback_new (type,
           subtype != NULL && subtype[0] != '\0' ? subtype : NULL));
   return TRUE;
@@ -378,9 +340,9 @@ parse_param (const JaXmlNode *child, GPtrArray *params, GError **error)
   const char *name = ja_xml_node_get_attr (child, "name");
 
   if (name == NULL || name[0] == '\0')
-    return bad_request (error, "<parameter/> without name");
+    return ja_xmpp_error_bad_request (error, "<parameter/> without name");
   if (params->len >= MAX_CHILDREN)
-    return bad_request (error, "too many <parameter/>");
+    return ja_xmpp_error_bad_request (error, "too many <parameter/>");
   g_ptr_array_add (params, param_new (name,
           ja_xml_node_get_attr (child, "value")));
   return TRUE;
@@ -433,7 +395,7 @@ parse_hdrext (JaRtpDescription *d, const JaXmlNode *node, GError **error)
   const char *senders = ja_xml_node_get_attr (node, "senders");
   guint64 id;
 
-  if (!parse_number (id_text, 1, 4351, &id) || (id > 256 && id < 4096)
+  if (!ja_xml_parse_decimal (id_text, 1, 4351, &id) || (id > 256 && id < 4096)
       || uri == NULL || uri[0] == '\0'
       || (senders != NULL && strcmp (senders, "both") != 0
           && strcmp (senders, "initiator") != 0
@@ -444,7 +406,7 @@ parse_hdrext (JaRtpDescription *d, const JaXmlNode *node, GError **error)
     return TRUE;
   }
   if (d->hdrexts->len >= MAX_ENTRIES)
-    return bad_request (error, "too many <rtp-hdrext/>");
+    return ja_xmpp_error_bad_request (error, "too many <rtp-hdrext/>");
   ja_rtp_description_add_hdrext (d, (guint) id, uri, senders);
   return TRUE;
 }
@@ -459,7 +421,7 @@ parse_source (JaRtpDescription *d, const JaXmlNode *node, GError **error)
   if (!attr_number (node, "ssrc", TRUE, 0, G_MAXUINT32, 0, &ssrc, error))
     return FALSE;
   if (d->sources->len >= MAX_ENTRIES)
-    return bad_request (error, "too many <source/>");
+    return ja_xmpp_error_bad_request (error, "too many <source/>");
   src = ja_rtp_description_add_source (d, (guint32) ssrc);
   for (guint i = 0; i < ja_xml_node_get_n_children (node); i++) {
     const JaXmlNode *child = ja_xml_node_get_child (node, i);
@@ -482,9 +444,9 @@ parse_ssrc_group (JaRtpDescription *d, const JaXmlNode *node, GError **error)
   JaRtpSsrcGroup *group;
 
   if (semantics == NULL || semantics[0] == '\0')
-    return bad_request (error, "<ssrc-group/> without semantics");
+    return ja_xmpp_error_bad_request (error, "<ssrc-group/> without semantics");
   if (d->ssrc_groups->len >= MAX_ENTRIES)
-    return bad_request (error, "too many <ssrc-group/>");
+    return ja_xmpp_error_bad_request (error, "too many <ssrc-group/>");
   group = ja_rtp_description_add_ssrc_group (d, semantics);
   for (guint i = 0; i < ja_xml_node_get_n_children (node); i++) {
     const JaXmlNode *child = ja_xml_node_get_child (node, i);
@@ -496,7 +458,8 @@ parse_ssrc_group (JaRtpDescription *d, const JaXmlNode *node, GError **error)
     if (!attr_number (child, "ssrc", TRUE, 0, G_MAXUINT32, 0, &ssrc, error))
       return FALSE;
     if (group->ssrcs->len >= MAX_CHILDREN)
-      return bad_request (error, "too many sources in <ssrc-group/>");
+      return ja_xmpp_error_bad_request (error,
+          "too many sources in <ssrc-group/>");
     v = (guint32) ssrc;
     g_array_append_val (group->ssrcs, v);
   }
@@ -511,9 +474,10 @@ parse_bandwidth (JaRtpDescription *d, const JaXmlNode *node, GError **error)
   guint64 value;
 
   if (type == NULL || type[0] == '\0')
-    return bad_request (error, "<bandwidth/> without type");
-  if (!parse_number (text, 0, G_MAXUINT32, &value))
-    return bad_request (error, "<bandwidth/> '%.16s' is not a number", text);
+    return ja_xmpp_error_bad_request (error, "<bandwidth/> without type");
+  if (!ja_xml_parse_decimal (text, 0, G_MAXUINT32, &value))
+    return ja_xmpp_error_bad_request (error,
+        "<bandwidth/> '%.16s' is not a number", text);
   g_free (d->bandwidth_type);
   d->bandwidth_type = g_strdup (type);
   d->bandwidth = (guint) value;
@@ -527,7 +491,7 @@ parse_child (JaRtpDescription *d, const JaXmlNode *child, GError **error)
     JaRtpPayloadType *pt;
 
     if (d->payload_types->len >= MAX_PAYLOAD_TYPES)
-      return bad_request (error, "too many <payload-type/>");
+      return ja_xmpp_error_bad_request (error, "too many <payload-type/>");
     pt = parse_payload_type (child, error);
     if (pt == NULL)
       return FALSE;
@@ -536,7 +500,8 @@ parse_child (JaRtpDescription *d, const JaXmlNode *child, GError **error)
 
       if (other->id == pt->id) {
         ja_rtp_payload_type_free (pt);
-        return bad_request (error, "two <payload-type/> with id %u",
+        return ja_xmpp_error_bad_request (error,
+            "two <payload-type/> with id %u",
             other->id);
       }
     }
@@ -570,12 +535,13 @@ ja_rtp_description_parse (const JaXmlNode *node, GError **error)
   guint64 ssrc;
 
   if (node == NULL || !ja_xml_node_is (node, "description", JA_NS_JINGLE_RTP)) {
-    bad_request (error, "not a <description xmlns='" JA_NS_JINGLE_RTP "'/>");
+    ja_xmpp_error_bad_request (error,
+        "not a <description xmlns='" JA_NS_JINGLE_RTP "'/>");
     return NULL;
   }
   media = ja_xml_node_get_attr (node, "media");
   if (media == NULL || media[0] == '\0') {
-    bad_request (error, "RTP <description/> without media");
+    ja_xmpp_error_bad_request (error, "RTP <description/> without media");
     return NULL;
   }
   d = ja_rtp_description_new (media);

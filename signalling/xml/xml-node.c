@@ -369,3 +369,31 @@ ja_xml_node_steal_child (JaXmlNode *node, JaXmlNode *child)
     g_clear_pointer (&node->children, g_ptr_array_unref);
   return child;
 }
+
+gboolean
+ja_xml_parse_decimal (const char *text, guint64 min, guint64 max,
+    guint64 *out)
+{
+  guint64 v = 0;
+  gsize n;
+
+  if (text == NULL)
+    return FALSE;
+  n = strlen (text);
+  if (n == 0 || n > 20)
+    return FALSE;
+  for (gsize i = 0; i < n; i++) {
+    guint d;
+
+    if (!g_ascii_isdigit (text[i]))
+      return FALSE;
+    d = (guint) (text[i] - '0');
+    if (v > (G_MAXUINT64 - d) / 10)
+      return FALSE;
+    v = v * 10 + d;
+  }
+  if (v < min || v > max)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}

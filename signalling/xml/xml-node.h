@@ -66,6 +66,12 @@ JaXmlNode *ja_xml_node_get_child (const JaXmlNode *node, guint i);
 JaXmlNode *ja_xml_node_steal_child (JaXmlNode *node, JaXmlNode *child);
 gboolean ja_xml_node_is (const JaXmlNode *node, const char *name, const char *ns);
 
+/* An attribute value that is a decimal in [min, max]: ASCII digits only
+ * (no sign, no space), at most 20 of them, no overflow. FALSE otherwise
+ * (text NULL included). */
+gboolean ja_xml_parse_decimal (const char *text, guint64 min, guint64 max,
+    guint64 *out);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JaXmlNode, ja_xml_node_free)
 
 G_END_DECLS

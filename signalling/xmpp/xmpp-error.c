@@ -137,3 +137,16 @@ ja_xmpp_error_from_stanza (const JaXmlNode *stanza)
       ja_xmpp_error_condition_to_string (cond), text ? ": " : "",
       text ? text : "");
 }
+
+gboolean
+ja_xmpp_error_bad_request (GError **error, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_BAD_REQUEST, msg);
+  return FALSE;
+}

@@ -40,6 +40,11 @@ typedef enum {
 } JaXmppErrorCondition;
 
 const char *ja_xmpp_error_condition_to_string (JaXmppErrorCondition cond);
+
+/* Sets a JA_XMPP_ERROR_BAD_REQUEST with the formatted text (what a parser
+ * of peer input says about a malformed element) and returns FALSE. */
+gboolean ja_xmpp_error_bad_request (GError **error, const char *format, ...)
+    G_GNUC_PRINTF (2, 3);
 /* FALSE when name is not an RFC 6120 condition. */
 gboolean ja_xmpp_error_condition_from_string (const char *name,
     JaXmppErrorCondition *cond);
