@@ -32,8 +32,10 @@ ninja -C "$build" agent/jingle-agent bench/bench-ice-floor >/dev/null
 
 tmp=$(mktemp -d)
 apid=
+spid=
 cleanup() {
   [ -n "$apid" ] && kill "$apid" 2>/dev/null || true
+  [ -n "$spid" ] && kill "$spid" 2>/dev/null || true
   bash "$root/tests/integration/servers.sh" stop "$tmp/srv" >/dev/null 2>&1 || true
   if [ -n "${KEEP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
