@@ -523,7 +523,10 @@ ja_dtls_start (JaDtls *self)
   if (self->state != STATE_NEW)
     return;
   set_state (self, STATE_HANDSHAKING);
-  self->start_us = g_get_monotonic_time ();
+  /* A server's clock starts at the first ClientHello, not while it waits
+   * for ICE and the peer (else dtls_ms counts ICE twice). */
+  if (self->role == JA_DTLS_ROLE_CLIENT || !g_queue_is_empty (&self->queue))
+    self->start_us = g_get_monotonic_time ();
   self->deadline = g_timeout_source_new (self->handshake_timeout_ms);
   g_source_set_callback (self->deadline, deadline_cb, self, NULL);
   g_source_attach (self->deadline, self->context);
@@ -552,9 +555,11 @@ ja_dtls_receive (JaDtls *self, const guint8 *data, gsize len)
   g_queue_push_tail (&self->queue, g_bytes_new (data, len));
   if (self->in_step)
     return;                       /* the running step reads it */
-  if (self->state == STATE_HANDSHAKING)
+  if (self->state == STATE_HANDSHAKING) {
+    if (self->start_us == 0)
+      self->start_us = g_get_monotonic_time ();
     step (self);
-  else if (self->state == STATE_WAIT_FINGERPRINT
+  } else if (self->state == STATE_WAIT_FINGERPRINT
       || self->state == STATE_DONE)
     drain_records (self);
 }

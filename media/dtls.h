@@ -54,8 +54,9 @@ void ja_dtls_start (JaDtls *dtls);
 void ja_dtls_receive (JaDtls *dtls, const guint8 *data, gsize len);
 gboolean ja_dtls_is_done (JaDtls *dtls);
 JaDtlsRole ja_dtls_get_role (JaDtls *dtls);
-/* Milliseconds from start to the end of the handshake, rounded up (0
- * until done). */
+/* Milliseconds from start (a server: from the first datagram it got once
+ * started, as it only waits before) to the end of the handshake, rounded
+ * up (0 until done). */
 guint ja_dtls_get_handshake_ms (JaDtls *dtls);
 /* The same in microseconds (0 until done). */
 guint64 ja_dtls_get_handshake_us (JaDtls *dtls);
