@@ -814,6 +814,17 @@ make_appsrc (JaMediaAudio *self, const char *name, const char *media_type,
   return src;
 }
 
+/* A new source is accepted with its first packet, not after two in
+ * sequence (RTP probation): the first audio is not held for a frame. */
+static void
+rtpbin_element_added_cb (GstBin *bin, GstElement *element, gpointer user_data)
+{
+  GstElementFactory *f = gst_element_get_factory (element);
+
+  if (f != NULL && g_strcmp0 (GST_OBJECT_NAME (f), "rtpsession") == 0)
+    g_object_set (element, "probation", 0u, NULL);
+}
+
 static void
 new_jitterbuffer_cb (GstElement *rtpbin, GstElement *jitterbuffer,
                      guint session, guint ssrc, gpointer user_data)
@@ -942,6 +953,8 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
   }
   g_object_set (self->rtpbin, "latency", (guint)JITTER_LATENCY_MS, "do-lost",
                 TRUE, NULL);
+  g_signal_connect (self->rtpbin, "element-added",
+                    G_CALLBACK (rtpbin_element_added_cb), NULL);
 
   if ((config->send && !build_send (self, error))
       || !build_receive (self, error) || !build_rtcp (self, error)) {

@@ -41,6 +41,7 @@ struct _JaRtpStream {
   char *failure;               /* why the offer cannot be answered */
   gboolean muted;
   gboolean held;
+  GBytes *early;               /* the latest RTP packet before the channel */
 };
 
 G_DEFINE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, G_TYPE_OBJECT)
@@ -132,6 +133,7 @@ ja_rtp_stream_finalize (GObject *object)
 
   g_free (self->codec);
   g_free (self->failure);
+  g_clear_pointer (&self->early, g_bytes_unref);
   G_OBJECT_CLASS (ja_rtp_stream_parent_class)->finalize (object);
 }
 
@@ -275,9 +277,16 @@ send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
   JaRtpStream *self = user_data;
   g_autoptr (GBytes) packet = NULL;
 
-  if (self->channel == NULL)
-    return;
   packet = g_bytes_new (data, len);
+  if (self->channel == NULL) {
+    /* Before SRTP is keyed: keep the newest RTP packet (not RTCP), sent
+     * the moment the channel is there, instead of waiting a frame. */
+    if (len >= 2 && !(data[1] >= 192 && data[1] <= 223)) {
+      g_clear_pointer (&self->early, g_bytes_unref);
+      self->early = g_steal_pointer (&packet);
+    }
+    return;
+  }
   /* A failure (not keyed yet, closed) drops the packet as a network
    * would; RTP copes. */
   ja_jingle_channel_send (self->channel, 1, packet, NULL);
@@ -683,6 +692,10 @@ rtp_start (JaJingleApp *app, JaJingleChannel *channel)
   st->t_start = g_get_monotonic_time ();
   st->channel = ja_jingle_channel_ref (channel);
   ja_jingle_channel_set_receive_func (channel, receive_cb, st);
+  if (st->early != NULL) {
+    ja_jingle_channel_send (channel, 1, st->early, NULL);
+    g_clear_pointer (&st->early, g_bytes_unref);
+  }
   st->started = TRUE;
   g_signal_emit (st, signals[SIG_STARTED], 0);
 }
