@@ -732,7 +732,8 @@ depayloaded_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Every decoded frame: counted, kept for snapshots, the first reported. */
+/* Every decoded frame: counted, kept for snapshots, the first reported.
+ * The caps are parsed only when they change. */
 static GstPadProbeReturn
 decoded_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
@@ -740,29 +741,32 @@ decoded_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
   GstVideoInfo vinfo;
-  gboolean first = FALSE;
+  Event *ev = NULL;
 
-  if (caps == NULL || !gst_video_info_from_caps (&vinfo, caps))
+  if (caps == NULL)
     return GST_PAD_PROBE_OK;
   g_mutex_lock (&self->lock);
+  if (caps != self->last_caps) {
+    if (!gst_video_info_from_caps (&vinfo, caps)) {
+      g_mutex_unlock (&self->lock);
+      return GST_PAD_PROBE_OK;
+    }
+    self->width = (guint)GST_VIDEO_INFO_WIDTH (&vinfo);
+    self->height = (guint)GST_VIDEO_INFO_HEIGHT (&vinfo);
+    gst_caps_replace (&self->last_caps, caps);
+  }
   self->frames_decoded++;
-  self->width = (guint)GST_VIDEO_INFO_WIDTH (&vinfo);
-  self->height = (guint)GST_VIDEO_INFO_HEIGHT (&vinfo);
   gst_buffer_replace (&self->last_frame, buf);
-  gst_caps_replace (&self->last_caps, caps);
   if (!self->first_frame) {
     self->first_frame = TRUE;
-    first = TRUE;
+    ev = g_new0 (Event, 1);
+    ev->type = EV_FIRST_FRAME;
+    ev->width = self->width;
+    ev->height = self->height;
   }
   g_mutex_unlock (&self->lock);
-  if (first) {
-    Event *ev = g_new0 (Event, 1);
-
-    ev->type = EV_FIRST_FRAME;
-    ev->width = (guint)GST_VIDEO_INFO_WIDTH (&vinfo);
-    ev->height = (guint)GST_VIDEO_INFO_HEIGHT (&vinfo);
+  if (ev != NULL)
     push_event (self, ev);
-  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -871,47 +875,45 @@ build_sink (JaMediaVideo *self, GstElement *decoder, GError **error)
   return link_chain (error, decoder, convert, sink, NULL);
 }
 
-/* funnel → tee → queue → vp8dec → sink, and tee → queue → webmmux → file:
- * the recording keeps the VP8 as received (no second encode). */
+/* funnel → vp8dec → sink; with a recording funnel → tee → queue → vp8dec →
+ * sink and tee → queue → webmmux → file: the recording keeps the VP8 as
+ * received (no second encode). Without one the jitter buffer's thread
+ * decodes (one thread hop less per frame). */
 static gboolean
 build_playback (JaMediaVideo *self, GError **error)
 {
-  GstElement *tee, *queue, *dec;
-  g_autoptr (GstPad) dec_src = NULL;
+  GstElement *tee, *queue, *dec, *mux, *file;
+  g_autoptr (GstPad) dec_src = NULL, file_sink = NULL;
 
   if (!(self->funnel = make_element (self, "funnel", "mix", error))
-      || !(tee = make_element (self, "tee", "split", error))
-      || !(queue = make_element (self, "queue", "play-queue", error))
       || !(dec = make_element (self, "vp8dec", "decoder", error)))
     return FALSE;
-  g_object_set (tee, "allow-not-linked", TRUE, NULL);
   /* A broken frame from the peer is dropped, never a pipeline error. */
   g_object_set (dec, "max-errors", -1, NULL);
-  if (!link_chain (error, self->funnel, tee, queue, dec, NULL)
-      || !build_sink (self, dec, error))
+  if (!build_sink (self, dec, error))
     return FALSE;
   dec_src = gst_element_get_static_pad (dec, "src");
   gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, decoded_probe_cb,
                      self, NULL);
+  if (self->config.record_path == NULL)
+    return link_chain (error, self->funnel, dec, NULL);
 
-  if (self->config.record_path != NULL) {
-    GstElement *mux, *file;
-    g_autoptr (GstPad) file_sink = NULL;
-
-    if (!(self->record_queue
-          = make_element (self, "queue", "record-queue", error))
-        || !(mux = make_element (self, "webmmux", "record-mux", error))
-        || !(file = make_element (self, "filesink", "record-file", error)))
-      return FALSE;
-    g_object_set (file, "location", self->config.record_path, "async", FALSE,
-                  "sync", FALSE, NULL);
-    if (!link_chain (error, self->record_queue, mux, file, NULL)
-        || !link_pads (tee, "src_%u", self->record_queue, "sink", error))
-      return FALSE;
-    file_sink = gst_element_get_static_pad (file, "sink");
-    gst_pad_add_probe (file_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                       record_eos_probe_cb, self, NULL);
-  }
+  if (!(tee = make_element (self, "tee", "split", error))
+      || !(queue = make_element (self, "queue", "play-queue", error))
+      || !(self->record_queue
+           = make_element (self, "queue", "record-queue", error))
+      || !(mux = make_element (self, "webmmux", "record-mux", error))
+      || !(file = make_element (self, "filesink", "record-file", error)))
+    return FALSE;
+  g_object_set (file, "location", self->config.record_path, "async", FALSE,
+                "sync", FALSE, NULL);
+  if (!link_chain (error, self->funnel, tee, queue, dec, NULL)
+      || !link_chain (error, self->record_queue, mux, file, NULL)
+      || !link_pads (tee, "src_%u", self->record_queue, "sink", error))
+    return FALSE;
+  file_sink = gst_element_get_static_pad (file, "sink");
+  gst_pad_add_probe (file_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                     record_eos_probe_cb, self, NULL);
   return TRUE;
 }
 
