@@ -314,6 +314,9 @@ test_decode (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->b.first_frames, ==, 1);
   g_assert_cmpuint (f->b.first_width, ==, 640);
   g_assert_cmpuint (f->b.first_height, ==, 480);
+  /* The jitter buffer releases its start-up backlog in a burst: measure
+   * the steady rate after it. */
+  run_for (500);
   /* Starts the rate intervals. */
   ja_media_video_get_stats (f->a.video, &st_a);
   ja_media_video_get_stats (f->b.video, &st_b);
@@ -326,8 +329,8 @@ test_decode (Fixture *f, gconstpointer data)
                   "B decoded %" G_GUINT64_FORMAT " at %.1f fps",
                   st_a.frames_sent, st_a.keyframes_sent, st_a.packets_sent,
                   st_a.send_kbps, st_b.frames_decoded, st_b.decode_fps);
-  /* ~30 frames a second for 2 s (plus the start-up), on a shared machine. */
-  g_assert_cmpuint (st_b.frames_decoded, >, 40);
+  /* ~30 frames a second for 2.5 s, on a shared machine. */
+  g_assert_cmpuint (st_b.frames_decoded, >, 50);
   g_assert_cmpuint (st_b.frames_decoded, <=, st_a.frames_sent);
   g_assert_cmpfloat (st_b.decode_fps, >, 20);
   g_assert_cmpfloat (st_b.decode_fps, <, 35);
