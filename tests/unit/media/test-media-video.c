@@ -28,6 +28,7 @@ struct _Peer {
   guint first_width, first_height;
   guint first_frames;
   guint errors;
+  guint source_eos;
   guint free_after; /* free self from send_rtp after N packets */
   gboolean freed_in_callback;
 };
@@ -89,9 +90,19 @@ error_cb (JaMediaVideo *video, const GError *error, gpointer user_data)
   p->errors++;
 }
 
+static void
+source_eos_cb (JaMediaVideo *video, gpointer user_data)
+{
+  Peer *p = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  p->source_eos++;
+}
+
 static const JaMediaVideoCallbacks callbacks = {
   .send_rtp = send_rtp_cb,
   .first_frame = first_frame_cb,
+  .source_eos = source_eos_cb,
   .error = error_cb,
 };
 
@@ -136,6 +147,8 @@ typedef struct {
   gboolean rtx;    /* RFC 4588 both ways: RTX_PT repairs VP8_PT */
   gboolean record; /* to p->record_path */
   guint32 ssrc;
+  const char *source; /* NULL: test */
+  guint width, height, fps;
 } PeerSetup;
 
 static void
@@ -144,7 +157,10 @@ peer_create (Peer *p, const PeerSetup *s)
   JaMediaVideoConfig cfg = { 0 };
   g_autoptr (GError) error = NULL;
 
-  cfg.source = "test";
+  cfg.source = s->source ? s->source : "test";
+  cfg.width = s->width;
+  cfg.height = s->height;
+  cfg.fps = s->fps;
   cfg.sink = "none";
   cfg.record_path = s->record ? p->record_path : NULL;
   cfg.send_codec = "VP8";
@@ -540,6 +556,102 @@ test_free_mid_stream (Fixture *f, gconstpointer data)
 }
 
 static void
+test_file_source (Fixture *f, gconstpointer data)
+{
+  /* A 1.5 s WebM of the colour bars at 320x240@15 (what a user might
+   * play into a call) as A's source: scaled to 640x480@30, paced in real
+   * time, then source_eos. */
+  g_autofree char *path = g_build_filename (f->dir, "in.webm", NULL);
+  g_autofree char *spec = g_strconcat ("file:", path, NULL);
+  g_autofree char *desc = g_strdup_printf (
+      "videotestsrc num-buffers=23 pattern=smpte ! "
+      "video/x-raw,width=320,height=240,framerate=15/1 ! vp8enc ! webmmux ! "
+      "filesink location=\"%s\"",
+      path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) writer = gst_parse_launch (desc, &error);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+  PeerSetup sa = { TRUE, FALSE, FALSE, FALSE, 0, spec, 0, 0, 0 };
+  PeerSetup sb = { FALSE, TRUE, FALSE, FALSE, 0, NULL, 0, 0, 0 };
+  JaMediaVideoStats st;
+  gint64 t0;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (writer);
+  gst_element_set_state (writer, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+                                    GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (writer, GST_STATE_NULL);
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  t0 = g_get_monotonic_time ();
+  start_both (f);
+  while (f->a.source_eos == 0 && g_get_monotonic_time () - t0 < 10000000)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (f->a.source_eos, ==, 1);
+  /* Real time, not as fast as the file decodes. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, >, 1300000);
+  run_for (300); /* the jitter buffer's tail */
+  ja_media_video_get_stats (f->b.video, &st);
+  g_test_message ("file source: B decoded %" G_GUINT64_FORMAT " frames",
+                  st.frames_decoded);
+  g_assert_cmpuint (f->b.first_width, ==, 640);
+  g_assert_cmpuint (f->b.first_height, ==, 480);
+  /* 1.5 s at 30 fps after videorate doubled the 15 fps of the file. */
+  g_assert_cmpuint (st.frames_decoded, >=, 30);
+  g_assert_cmpuint (st.frames_decoded, <=, 50);
+  g_unlink (path);
+}
+
+static void
+test_size_and_rate (Fixture *f, gconstpointer data)
+{
+  /* A source at 1280x720@60 (a pipeline: source), A configured for
+   * 320x240@15: B sees what A was told to send. */
+  PeerSetup sa = { TRUE, FALSE, FALSE, FALSE, 0,
+                   "pipeline:videotestsrc is-live=true pattern=smpte ! "
+                   "capsfilter caps=\"video/x-raw,width=1280,height=720,"
+                   "framerate=60/1\"",
+                   320, 240, 15 };
+  PeerSetup sb = { FALSE, TRUE, FALSE, FALSE, 0, NULL, 0, 0, 0 };
+  g_autofree char *png = g_build_filename (f->dir, "small.png", NULL);
+  g_autoptr (GError) error = NULL;
+  JaMediaVideoStats st_a, st_b;
+  Decoded d;
+
+  peer_create (&f->a, &sa);
+  peer_create (&f->b, &sb);
+  start_both (f);
+  run_until_first_frame (&f->b, 10000);
+  g_assert_cmpuint (f->b.first_width, ==, 320);
+  g_assert_cmpuint (f->b.first_height, ==, 240);
+  run_for (500);
+  ja_media_video_get_stats (f->a.video, &st_a);
+  ja_media_video_get_stats (f->b.video, &st_b);
+  run_for (2000);
+  ja_media_video_get_stats (f->a.video, &st_a);
+  ja_media_video_get_stats (f->b.video, &st_b);
+  g_test_message ("B: %ux%u at %.1f fps", st_b.width, st_b.height,
+                  st_b.decode_fps);
+  g_assert_cmpuint (st_b.width, ==, 320);
+  g_assert_cmpuint (st_b.height, ==, 240);
+  g_assert_cmpfloat (st_b.decode_fps, >, 10);
+  g_assert_cmpfloat (st_b.decode_fps, <, 20);
+  /* Scaled, not cropped: the seven bars are all there. */
+  g_assert_true (ja_media_video_save_frame_png (f->b.video, png, &error));
+  g_assert_no_error (error);
+  decode_file (png, &d);
+  g_assert_cmpuint (d.width, ==, 320);
+  assert_smpte_bars (&d);
+  decoded_clear (&d);
+  g_unlink (png);
+}
+
+static void
 test_bad_config (void)
 {
   JaMediaVideoConfig cfg = { 0 };
@@ -586,6 +698,8 @@ main (int argc, char **argv)
   ADD ("/media/video/loss-rtx", test_loss_rtx);
   ADD ("/media/video/loss-pli", test_loss_pli);
   ADD ("/media/video/free-mid-stream", test_free_mid_stream);
+  ADD ("/media/video/file-source", test_file_source);
+  ADD ("/media/video/size-and-rate", test_size_and_rate);
 #undef ADD
   g_test_add_func ("/media/video/bad-config", test_bad_config);
   return g_test_run ();
