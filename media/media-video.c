@@ -24,6 +24,7 @@
 #include <gst/video/video.h>
 
 #include "media/media-error.h"
+#include "media/media-gst.h"
 #include "media/rtp-event.h"
 
 /* Video frames span many packets and a retransmission needs a round trip:
@@ -46,9 +47,9 @@ typedef enum {
 
 typedef struct {
   EventType type;
-  GBytes *bytes; /* EV_RTP */
+  GBytes *bytes;       /* EV_RTP */
   guint width, height; /* EV_FIRST_FRAME */
-  GError *error; /* EV_ERROR */
+  GError *error;       /* EV_ERROR */
 } Event;
 
 typedef struct {
@@ -172,105 +173,6 @@ static GSourceFuncs event_source_funcs = {
 
 /* --- helpers ------------------------------------------------------------ */
 
-static gboolean
-init_gstreamer (GError **error)
-{
-  static gsize once = 0;
-  static GError *init_error = NULL;
-
-  if (g_once_init_enter (&once)) {
-    if (!gst_init_check (NULL, NULL, &init_error))
-      g_prefix_error (&init_error, "GStreamer: ");
-    g_once_init_leave (&once, 1);
-  }
-  if (init_error != NULL) {
-    g_set_error_literal (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-                         init_error->message);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Creates an element inside the pipeline (which owns it from then on, so
- * that a failure half-way through building leaks nothing). */
-static GstElement *
-make_element (JaMediaVideo *self, const char *factory, const char *name,
-              GError **error)
-{
-  GstElement *e = gst_element_factory_make (factory, name);
-
-  if (e == NULL) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
-                 "GStreamer element %s is not installed", factory);
-    return NULL;
-  }
-  gst_bin_add (GST_BIN (self->pipeline), e);
-  return e;
-}
-
-/* The one GStreamer → GError helper (STYLE.md §3.3). */
-static GError *
-error_from_message (GstMessage *msg)
-{
-  g_autoptr (GError) gst_error = NULL;
-  g_autofree char *debug = NULL;
-
-  gst_message_parse_error (msg, &gst_error, &debug);
-  return g_error_new (JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE, "%s: %s",
-                      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
-                      gst_error->message);
-}
-
-static GstElement *
-parse_bin (JaMediaVideo *self, const char *desc, GError **error)
-{
-  g_autoptr (GError) parse_error = NULL;
-  GstElement *bin = gst_parse_bin_from_description (desc, TRUE, &parse_error);
-
-  if (bin == NULL) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-                 "pipeline \"%s\": %s", desc, parse_error->message);
-    return NULL;
-  }
-  gst_bin_add (GST_BIN (self->pipeline), bin);
-  return bin;
-}
-
-static gboolean
-link_chain (GError **error, GstElement *first, ...)
-{
-  va_list ap;
-  GstElement *prev = first, *next;
-
-  va_start (ap, first);
-  while ((next = va_arg (ap, GstElement *)) != NULL) {
-    if (!gst_element_link (prev, next)) {
-      g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-                   "cannot link %s to %s", GST_ELEMENT_NAME (prev),
-                   GST_ELEMENT_NAME (next));
-      va_end (ap);
-      return FALSE;
-    }
-    prev = next;
-  }
-  va_end (ap);
-  return TRUE;
-}
-
-static gboolean
-link_pads (GstElement *src, const char *src_pad, GstElement *sink,
-           const char *sink_pad, GError **error)
-{
-  if (!gst_element_link_pads (src, src_pad, sink, sink_pad)) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-                 "cannot link %s:%s to %s:%s", GST_ELEMENT_NAME (src),
-                 src_pad ? src_pad : "*", GST_ELEMENT_NAME (sink),
-                 sink_pad ? sink_pad : "*");
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* RFC 6386 §9.1: bit 0 of a VP8 frame's first byte is 0 on key frames. */
 static gboolean
 buffer_is_vp8_keyframe (GstBuffer *buf)
@@ -304,7 +206,7 @@ bus_sync_cb (GstBus *bus, GstMessage *msg, gpointer user_data)
       Event *ev = g_new0 (Event, 1);
 
       ev->type = EV_ERROR;
-      ev->error = error_from_message (msg);
+      ev->error = ja_media_gst_error_from_message (msg);
       g_debug ("video %08x: %s", self->ssrc, ev->error->message);
       push_event (self, ev);
     }
@@ -341,7 +243,8 @@ build_source (JaMediaVideo *self, GstElement *convert, GError **error)
   GstElement *src;
 
   if (g_str_equal (spec, "test")) {
-    src = make_element (self, "videotestsrc", "source", error);
+    src = ja_media_gst_make (GST_BIN (self->pipeline), "videotestsrc", "source",
+                             error);
     if (src == NULL)
       return FALSE;
     g_object_set (src, "is-live", TRUE, NULL);
@@ -349,25 +252,29 @@ build_source (JaMediaVideo *self, GstElement *convert, GError **error)
   } else if (g_str_has_prefix (spec, "file:")) {
     GstElement *filesrc, *decode, *sync;
 
-    if (!(filesrc = make_element (self, "filesrc", "file", error))
-        || !(decode = make_element (self, "decodebin", "decode", error))
-        || !(sync = make_element (self, "clocksync", "pace", error)))
+    if (!(filesrc = ja_media_gst_make (GST_BIN (self->pipeline), "filesrc",
+                                       "file", error))
+        || !(decode = ja_media_gst_make (GST_BIN (self->pipeline), "decodebin",
+                                         "decode", error))
+        || !(sync = ja_media_gst_make (GST_BIN (self->pipeline), "clocksync",
+                                       "pace", error)))
       return FALSE;
     g_object_set (filesrc, "location", spec + 5, NULL);
     /* A file decodes faster than real time: pace it to the clock. */
     g_signal_connect (decode, "pad-added", G_CALLBACK (decodebin_pad_added_cb),
                       sync);
-    return link_pads (filesrc, NULL, decode, NULL, error)
-           && link_pads (sync, NULL, convert, NULL, error);
+    return ja_media_gst_link_pads (filesrc, NULL, decode, NULL, error)
+           && ja_media_gst_link_pads (sync, NULL, convert, NULL, error);
   } else if (g_str_equal (spec, "device")
              || g_str_has_prefix (spec, "device:")) {
-    src = make_element (self, "v4l2src", "source", error);
+    src = ja_media_gst_make (GST_BIN (self->pipeline), "v4l2src", "source",
+                             error);
     if (src == NULL)
       return FALSE;
     if (spec[6] == ':')
       g_object_set (src, "device", spec + 7, NULL);
   } else if (g_str_has_prefix (spec, "pipeline:")) {
-    src = parse_bin (self, spec + 9, error);
+    src = ja_media_gst_parse_bin (GST_BIN (self->pipeline), spec + 9, error);
     if (src == NULL)
       return FALSE;
   } else {
@@ -375,7 +282,7 @@ build_source (JaMediaVideo *self, GstElement *convert, GError **error)
                  "unknown video source \"%s\"", spec);
     return FALSE;
   }
-  return link_pads (src, NULL, convert, NULL, error);
+  return ja_media_gst_link_pads (src, NULL, convert, NULL, error);
 }
 
 /* Counts the feedback packets (RFC 4585 §6.1) in a compound RTCP packet we
@@ -464,7 +371,8 @@ static GstElement *
 make_appsink (JaMediaVideo *self, const char *name, gboolean rtcp,
               GError **error)
 {
-  GstElement *sink = make_element (self, "appsink", name, error);
+  GstElement *sink
+      = ja_media_gst_make (GST_BIN (self->pipeline), "appsink", name, error);
   GstAppSinkCallbacks cbs = { 0 };
 
   if (sink == NULL)
@@ -579,12 +487,18 @@ build_send (JaMediaVideo *self, GError **error)
                  "no video send codec \"%s\" (VP8 only)", c->send_codec);
     return FALSE;
   }
-  if (!(convert = make_element (self, "videoconvert", "send-convert", error))
-      || !(scale = make_element (self, "videoscale", "send-scale", error))
-      || !(rate = make_element (self, "videorate", "send-rate", error))
-      || !(filter = make_element (self, "capsfilter", "send-caps", error))
-      || !(self->encoder = make_element (self, "vp8enc", "encoder", error))
-      || !(pay = make_element (self, "rtpvp8pay", "payloader", error))
+  if (!(convert = ja_media_gst_make (GST_BIN (self->pipeline), "videoconvert",
+                                     "send-convert", error))
+      || !(scale = ja_media_gst_make (GST_BIN (self->pipeline), "videoscale",
+                                      "send-scale", error))
+      || !(rate = ja_media_gst_make (GST_BIN (self->pipeline), "videorate",
+                                     "send-rate", error))
+      || !(filter = ja_media_gst_make (GST_BIN (self->pipeline), "capsfilter",
+                                       "send-caps", error))
+      || !(self->encoder = ja_media_gst_make (GST_BIN (self->pipeline),
+                                              "vp8enc", "encoder", error))
+      || !(pay = ja_media_gst_make (GST_BIN (self->pipeline), "rtpvp8pay",
+                                    "payloader", error))
       || !(rtp_out = make_appsink (self, "rtp-out", FALSE, error)))
     return FALSE;
 
@@ -601,19 +515,21 @@ build_send (JaMediaVideo *self, GError **error)
                 (guint)RTP_MTU, NULL);
   gst_util_set_object_arg (G_OBJECT (pay), "picture-id-mode", "15-bit");
 
-  if (!link_chain (error, convert, scale, rate, filter, self->encoder, pay,
-                   NULL)
+  if (!ja_media_gst_link_chain (error, convert, scale, rate, filter,
+                                self->encoder, pay, NULL)
       || !build_source (self, convert, error))
     return FALSE;
 
   enc_src = gst_element_get_static_pad (self->encoder, "src");
-  gst_pad_add_probe (enc_src, GST_PAD_PROBE_TYPE_BUFFER, encoded_probe_cb,
-                     self, NULL);
+  gst_pad_add_probe (enc_src, GST_PAD_PROBE_TYPE_BUFFER, encoded_probe_cb, self,
+                     NULL);
   pay_src = gst_element_get_static_pad (pay, "src");
   gst_pad_add_probe (pay_src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                      source_eos_probe_cb, self, NULL);
-  return link_pads (pay, "src", self->rtpbin, "send_rtp_sink_0", error)
-         && link_pads (self->rtpbin, "send_rtp_src_0", rtp_out, "sink", error);
+  return ja_media_gst_link_pads (pay, "src", self->rtpbin, "send_rtp_sink_0",
+                                 error)
+         && ja_media_gst_link_pads (self->rtpbin, "send_rtp_src_0", rtp_out,
+                                    "sink", error);
 }
 
 /* RTCP goes out whether or not we send media: a receive-only party still
@@ -624,8 +540,8 @@ build_rtcp (JaMediaVideo *self, GError **error)
   GstElement *rtcp_out = make_appsink (self, "rtcp-out", TRUE, error);
 
   return rtcp_out != NULL
-         && link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_out, "sink",
-                       error);
+         && ja_media_gst_link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_out,
+                                    "sink", error);
 }
 
 /* Feedback the peer sent us (RFC 4585 §6): rtpsession acts on it (NACK →
@@ -665,11 +581,11 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt,
   if (pt >= 128)
     return NULL;
   if (c->recv_rtx_apt[pt] != 0)
-    return gst_caps_new_simple (
-        "application/x-rtp", "media", G_TYPE_STRING, "video", "encoding-name",
-        G_TYPE_STRING, "RTX", "clock-rate", G_TYPE_INT, RTP_VIDEO_CLOCK,
-        "payload", G_TYPE_INT, (int)pt, "apt", G_TYPE_INT,
-        (int)c->recv_rtx_apt[pt], NULL);
+    return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING,
+                                "video", "encoding-name", G_TYPE_STRING, "RTX",
+                                "clock-rate", G_TYPE_INT, RTP_VIDEO_CLOCK,
+                                "payload", G_TYPE_INT, (int)pt, "apt",
+                                G_TYPE_INT, (int)c->recv_rtx_apt[pt], NULL);
   if (!is_vp8 (c->recv_codecs[pt]))
     return NULL; /* rtpbin drops payload types we did not offer */
   return gst_caps_new_simple (
@@ -683,8 +599,7 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt,
 /* RFC 4588: rtprtxreceive sits between the session and the jitter buffers
  * and turns retransmissions back into the packets they repair. */
 static GstElement *
-request_aux_receiver_cb (GstElement *rtpbin, guint session,
-                         gpointer user_data)
+request_aux_receiver_cb (GstElement *rtpbin, guint session, gpointer user_data)
 {
   JaMediaVideo *self = user_data;
   GstElement *bin, *rtx;
@@ -770,31 +685,6 @@ decoded_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Adds a chain of elements (consumed) from `pad` to `sink_pad` (NULL: the
- * last element is a sink) while the pipeline runs. */
-static void
-plug_chain (JaMediaVideo *self, GstPad *pad, GstPad *sink_pad,
-            GstElement **chain, guint n)
-{
-  g_autoptr (GstPad) first = NULL;
-
-  for (guint i = 0; i < n; i++) {
-    gst_bin_add (GST_BIN (self->pipeline), chain[i]);
-    if (i > 0)
-      gst_element_link (chain[i - 1], chain[i]);
-  }
-  if (sink_pad != NULL) {
-    g_autoptr (GstPad) last = gst_element_get_static_pad (chain[n - 1], "src");
-
-    gst_pad_link (last, sink_pad);
-  }
-  for (guint i = n; i > 0; i--)
-    gst_element_sync_state_with_parent (chain[i - 1]);
-  first = gst_element_get_static_pad (chain[0], "sink");
-  if (gst_pad_link (pad, first) != GST_PAD_LINK_OK)
-    g_debug ("video %08x: cannot link %s", self->ssrc, GST_PAD_NAME (pad));
-}
-
 static void
 rtpbin_pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
 {
@@ -812,7 +702,7 @@ rtpbin_pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
     GstElement *sink = gst_element_factory_make ("fakesink", NULL);
 
     g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-    plug_chain (self, pad, NULL, &sink, 1);
+    ja_media_gst_plug_chain (GST_BIN (self->pipeline), pad, NULL, &sink, 1);
     return;
   }
   {
@@ -827,7 +717,9 @@ rtpbin_pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
                   NULL);
     gst_pad_add_probe (depay_src, GST_PAD_PROBE_TYPE_BUFFER,
                        depayloaded_probe_cb, self, NULL);
-    plug_chain (self, pad, funnel_pad, &depay, 1);
+    if (!ja_media_gst_plug_chain (GST_BIN (self->pipeline), pad, funnel_pad,
+                                  &depay, 1))
+      g_debug ("video %08x: cannot link %s", self->ssrc, GST_PAD_NAME (pad));
   }
 }
 
@@ -853,26 +745,29 @@ build_sink (JaMediaVideo *self, GstElement *decoder, GError **error)
   GstElement *sink, *convert;
 
   if (spec == NULL || g_str_equal (spec, "none")) {
-    sink = make_element (self, "fakesink", "sink", error);
+    sink = ja_media_gst_make (GST_BIN (self->pipeline), "fakesink", "sink",
+                              error);
     if (sink == NULL)
       return FALSE;
     g_object_set (sink, "sync", TRUE, "async", FALSE, "enable-last-sample",
                   FALSE, NULL);
-    return link_chain (error, decoder, sink, NULL);
+    return ja_media_gst_link_chain (error, decoder, sink, NULL);
   }
   if (g_str_equal (spec, "device"))
-    sink = make_element (self, "autovideosink", "sink", error);
+    sink = ja_media_gst_make (GST_BIN (self->pipeline), "autovideosink", "sink",
+                              error);
   else if (g_str_has_prefix (spec, "pipeline:"))
-    sink = parse_bin (self, spec + 9, error);
+    sink = ja_media_gst_parse_bin (GST_BIN (self->pipeline), spec + 9, error);
   else {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
                  "unknown video sink \"%s\"", spec);
     return FALSE;
   }
   if (sink == NULL
-      || !(convert = make_element (self, "videoconvert", "play-convert", error)))
+      || !(convert = ja_media_gst_make (GST_BIN (self->pipeline),
+                                        "videoconvert", "play-convert", error)))
     return FALSE;
-  return link_chain (error, decoder, convert, sink, NULL);
+  return ja_media_gst_link_chain (error, decoder, convert, sink, NULL);
 }
 
 /* funnel → vp8dec → sink; with a recording funnel → tee → queue → vp8dec →
@@ -885,31 +780,38 @@ build_playback (JaMediaVideo *self, GError **error)
   GstElement *tee, *queue, *dec, *mux, *file;
   g_autoptr (GstPad) dec_src = NULL, file_sink = NULL;
 
-  if (!(self->funnel = make_element (self, "funnel", "mix", error))
-      || !(dec = make_element (self, "vp8dec", "decoder", error)))
+  if (!(self->funnel
+        = ja_media_gst_make (GST_BIN (self->pipeline), "funnel", "mix", error))
+      || !(dec = ja_media_gst_make (GST_BIN (self->pipeline), "vp8dec",
+                                    "decoder", error)))
     return FALSE;
   /* A broken frame from the peer is dropped, never a pipeline error. */
   g_object_set (dec, "max-errors", -1, NULL);
   if (!build_sink (self, dec, error))
     return FALSE;
   dec_src = gst_element_get_static_pad (dec, "src");
-  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, decoded_probe_cb,
-                     self, NULL);
+  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER, decoded_probe_cb, self,
+                     NULL);
   if (self->config.record_path == NULL)
-    return link_chain (error, self->funnel, dec, NULL);
+    return ja_media_gst_link_chain (error, self->funnel, dec, NULL);
 
-  if (!(tee = make_element (self, "tee", "split", error))
-      || !(queue = make_element (self, "queue", "play-queue", error))
-      || !(self->record_queue
-           = make_element (self, "queue", "record-queue", error))
-      || !(mux = make_element (self, "webmmux", "record-mux", error))
-      || !(file = make_element (self, "filesink", "record-file", error)))
+  if (!(tee
+        = ja_media_gst_make (GST_BIN (self->pipeline), "tee", "split", error))
+      || !(queue = ja_media_gst_make (GST_BIN (self->pipeline), "queue",
+                                      "play-queue", error))
+      || !(self->record_queue = ja_media_gst_make (
+               GST_BIN (self->pipeline), "queue", "record-queue", error))
+      || !(mux = ja_media_gst_make (GST_BIN (self->pipeline), "webmmux",
+                                    "record-mux", error))
+      || !(file = ja_media_gst_make (GST_BIN (self->pipeline), "filesink",
+                                     "record-file", error)))
     return FALSE;
   g_object_set (file, "location", self->config.record_path, "async", FALSE,
                 "sync", FALSE, NULL);
-  if (!link_chain (error, self->funnel, tee, queue, dec, NULL)
-      || !link_chain (error, self->record_queue, mux, file, NULL)
-      || !link_pads (tee, "src_%u", self->record_queue, "sink", error))
+  if (!ja_media_gst_link_chain (error, self->funnel, tee, queue, dec, NULL)
+      || !ja_media_gst_link_chain (error, self->record_queue, mux, file, NULL)
+      || !ja_media_gst_link_pads (tee, "src_%u", self->record_queue, "sink",
+                                  error))
     return FALSE;
   file_sink = gst_element_get_static_pad (file, "sink");
   gst_pad_add_probe (file_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
@@ -921,7 +823,8 @@ static GstElement *
 make_appsrc (JaMediaVideo *self, const char *name, const char *media_type,
              GError **error)
 {
-  GstElement *src = make_element (self, "appsrc", name, error);
+  GstElement *src
+      = ja_media_gst_make (GST_BIN (self->pipeline), "appsrc", name, error);
   g_autoptr (GstCaps) caps = NULL;
 
   if (src == NULL)
@@ -983,9 +886,10 @@ build_receive (JaMediaVideo *self, GError **error)
                     G_CALLBACK (new_jitterbuffer_cb), self);
   g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (rtpbin_pad_added_cb),
                     self);
-  return link_pads (self->rtp_in, "src", self->rtpbin, "recv_rtp_sink_0", error)
-         && link_pads (self->rtcp_in, "src", self->rtpbin, "recv_rtcp_sink_0",
-                       error);
+  return ja_media_gst_link_pads (self->rtp_in, "src", self->rtpbin,
+                                 "recv_rtp_sink_0", error)
+         && ja_media_gst_link_pads (self->rtcp_in, "src", self->rtpbin,
+                                    "recv_rtcp_sink_0", error);
 }
 
 /* One rtpbin session for both directions, AVPF (RFC 4585) so that NACKs and
@@ -993,7 +897,8 @@ build_receive (JaMediaVideo *self, GError **error)
 static gboolean
 build_rtpbin (JaMediaVideo *self, GError **error)
 {
-  self->rtpbin = make_element (self, "rtpbin", "rtpbin", error);
+  self->rtpbin
+      = ja_media_gst_make (GST_BIN (self->pipeline), "rtpbin", "rtpbin", error);
   if (self->rtpbin == NULL)
     return FALSE;
   g_object_set (self->rtpbin, "latency", (guint)JITTER_LATENCY_MS, "do-lost",
@@ -1105,7 +1010,7 @@ ja_media_video_new (const JaMediaVideoConfig *config,
   g_autoptr (GstBus) bus = NULL;
 
   g_return_val_if_fail (config != NULL, NULL);
-  if (!check_config (config, error) || !init_gstreamer (error))
+  if (!check_config (config, error) || !ja_media_gst_init (error))
     return NULL;
 
   self = g_new0 (JaMediaVideo, 1);
@@ -1117,8 +1022,8 @@ ja_media_video_new (const JaMediaVideoConfig *config,
   g_cond_init (&self->record_cond);
   self->ssrc = config->local_ssrc ? config->local_ssrc : g_random_int ();
   do
-    self->rtx_ssrc = config->local_rtx_ssrc ? config->local_rtx_ssrc
-                                            : g_random_int ();
+    self->rtx_ssrc
+        = config->local_rtx_ssrc ? config->local_rtx_ssrc : g_random_int ();
   while (self->rtx_ssrc == self->ssrc);
   for (guint pt = 0; pt < 128; pt++)
     if (config->recv_rtx_apt[pt] != 0)
@@ -1275,8 +1180,8 @@ ja_media_video_get_stats (JaMediaVideo *video, JaMediaVideoStats *stats)
 
     video->send_kbps
         = (stats->bytes_sent - video->stats_bytes_sent) * 8 / 1000.0 / secs;
-    video->recv_kbps = (stats->bytes_received - video->stats_bytes_received)
-                       * 8 / 1000.0 / secs;
+    video->recv_kbps = (stats->bytes_received - video->stats_bytes_received) * 8
+                       / 1000.0 / secs;
     video->decode_fps = (stats->frames_decoded - video->stats_frames) / secs;
   }
   if (video->stats_time == 0 || now - video->stats_time > 100000) {

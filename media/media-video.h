@@ -28,13 +28,13 @@ typedef struct {
   const char *source;
   /* "none" (default: fakesink), "device" (autovideosink), "pipeline:DESC". */
   const char *sink;
-  const char *record_path;      /* nullable: write what we receive to WebM
-                                 * (the VP8 as received, not re-encoded) */
+  const char *record_path; /* nullable: write what we receive to WebM
+                            * (the VP8 as received, not re-encoded) */
 
   /* The negotiated send codec (only "VP8" for now) and its payload type;
    * send_rtx_pt != 0 keeps sent packets for RFC 4588 retransmission in that
    * payload type, on local_rtx_ssrc (the FID partner of local_ssrc). */
-  const char *send_codec;       /* NULL = "VP8" */
+  const char *send_codec; /* NULL = "VP8" */
   guint8 send_pt;
   guint8 send_rtx_pt;
   /* Payload types we may receive: encoding names by pt (NULL: unused);
@@ -43,28 +43,28 @@ typedef struct {
   const char *recv_codecs[128];
   guint8 recv_rtx_apt[128];
 
-  guint32 local_ssrc;           /* 0: random */
-  guint32 local_rtx_ssrc;       /* 0: random (used only with send_rtx_pt) */
+  guint32 local_ssrc;     /* 0: random */
+  guint32 local_rtx_ssrc; /* 0: random (used only with send_rtx_pt) */
 
   /* What we encode (0: the defaults above). The source is scaled and its
    * frame rate converted to this. */
   guint width, height, fps;
   guint bitrate_kbps;
-  guint keyframe_max_dist;      /* frames between periodic keyframes; 0 = 10 s */
-  int cpu_used;                 /* vp8enc speed, 0 = default (8, the fastest
-                                 * realtime preset that still looks good) */
+  guint keyframe_max_dist; /* frames between periodic keyframes; 0 = 10 s */
+  int cpu_used;            /* vp8enc cpu-used (-16..16, higher is faster
+                            * and coarser); 0 = 8 */
 
-  gboolean send;                /* senders allow us to send */
-  gboolean receive;             /* senders allow the peer to send */
+  gboolean send;    /* senders allow us to send */
+  gboolean receive; /* senders allow the peer to send */
 } JaMediaVideoConfig;
 
 typedef struct {
   /* One RTP or RTCP packet (plaintext, rtcp-muxed) to send. */
   void (*send_rtp) (JaMediaVideo *video, const guint8 *data, gsize len,
-      gpointer user_data);
+                    gpointer user_data);
   /* The first decoded frame reached the sink (width x height). */
   void (*first_frame) (JaMediaVideo *video, guint width, guint height,
-      gpointer user_data);
+                       gpointer user_data);
   /* The source ended (a file source: the call may hang up). */
   void (*source_eos) (JaMediaVideo *video, gpointer user_data);
   /* A pipeline error (transfer none): the call ends with media failure. */
@@ -72,35 +72,36 @@ typedef struct {
 } JaMediaVideoCallbacks;
 
 typedef struct {
-  guint64 packets_sent, bytes_sent;     /* RTP, retransmissions included */
+  guint64 packets_sent, bytes_sent; /* RTP, retransmissions included */
   guint64 packets_received, bytes_received;
-  gint64 packets_lost;          /* given up on by the jitter buffer */
-  guint64 frames_sent;          /* encoded */
+  gint64 packets_lost; /* given up on by the jitter buffer */
+  guint64 frames_sent; /* encoded */
   guint64 frames_decoded;
   guint64 keyframes_sent, keyframes_received;
-  guint64 nacks_sent, nacks_received;   /* RFC 4585 generic NACK packets */
-  guint64 plis_sent, plis_received;     /* PLI + FIR */
-  guint64 rtx_sent, rtx_received;       /* RFC 4588 retransmissions */
-  guint width, height;          /* of the last decoded frame, 0 before */
-  double decode_fps;            /* over the last stats interval */
-  double send_kbps, recv_kbps;  /* over the last stats interval: since the
-                                 * previous get_stats call (≥ 100 ms ago) */
+  guint64 nacks_sent, nacks_received; /* RFC 4585 generic NACK packets */
+  guint64 plis_sent, plis_received;   /* PLI + FIR */
+  guint64 rtx_sent, rtx_received;     /* RFC 4588 retransmissions */
+  guint width, height;                /* of the last decoded frame, 0 before */
+  double decode_fps;                  /* over the last stats interval */
+  double send_kbps, recv_kbps;        /* over the last stats interval: since the
+                                       * previous get_stats call (≥ 100 ms ago) */
 } JaMediaVideoStats;
 
 /* (transfer full); the config is copied. */
 JaMediaVideo *ja_media_video_new (const JaMediaVideoConfig *config,
-    const JaMediaVideoCallbacks *cb, gpointer user_data, GError **error);
+                                  const JaMediaVideoCallbacks *cb,
+                                  gpointer user_data, GError **error);
 /* Go to PLAYING. */
 gboolean ja_media_video_start (JaMediaVideo *video, GError **error);
 /* One received RTP/RTCP packet (plaintext). Any thread. */
 void ja_media_video_receive (JaMediaVideo *video, const guint8 *data,
-    gsize len);
+                             gsize len);
 /* Ask our encoder for a keyframe now (as a peer's PLI does). */
 void ja_media_video_force_keyframe (JaMediaVideo *video);
 /* Writes the most recently decoded frame as PNG. Fails with
  * JA_MEDIA_ERROR_FAILED when nothing has been decoded yet. */
 gboolean ja_media_video_save_frame_png (JaMediaVideo *video, const char *path,
-    GError **error);
+                                        GError **error);
 void ja_media_video_get_stats (JaMediaVideo *video, JaMediaVideoStats *stats);
 /* (transfer none) The GstPipeline, for diagnostics and tests (a gpointer so
  * that this header needs no GStreamer include). Valid until free. */

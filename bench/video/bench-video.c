@@ -78,8 +78,7 @@ measure (GMainLoop *loop, guint seconds)
 }
 
 static double
-bench_engine (GMainLoop *loop, guint seconds, guint speed,
-              guint64 *frames_out)
+bench_engine (GMainLoop *loop, guint seconds, guint speed, guint64 *frames_out)
 {
   Pair pair = { 0 };
   JaMediaVideoConfig a = { 0 }, b = { 0 };
@@ -180,8 +179,8 @@ main (int argc, char **argv)
   engine = bench_engine (loop, seconds, speed, &engine_frames);
   base = bench_baseline (loop, seconds, speed, &base_frames);
   printf ("video %dx%d@%d vp8 %d kbit/s cpu-used=%d speed=%u over %us:\n"
-          "  engine (A→B pair, RTP, rtpbin, RTCP): cpu=%.1f%% frames=%"
-          G_GUINT64_FORMAT "\n"
+          "  engine (A→B pair, RTP, rtpbin, RTCP): cpu=%.1f%% "
+          "frames=%" G_GUINT64_FORMAT "\n"
           "  baseline (videotestsrc ! vp8enc ! vp8dec ! fakesink): cpu=%.1f%% "
           "frames=%" G_GUINT64_FORMAT "\n"
           "  ratio=%.2f\n",

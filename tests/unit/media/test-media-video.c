@@ -242,10 +242,10 @@ decoded_clear (Decoded *d)
 static void
 decode_file (const char *path, Decoded *out)
 {
-  g_autofree char *desc = g_strdup_printf (
-      "filesrc location=\"%s\" ! decodebin ! videoconvert ! "
-      "video/x-raw,format=RGB ! appsink name=out sync=false",
-      path);
+  g_autofree char *desc
+      = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! videoconvert ! "
+                         "video/x-raw,format=RGB ! appsink name=out sync=false",
+                         path);
   g_autoptr (GError) error = NULL;
   g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
   g_autoptr (GstElement) sink = NULL;
@@ -256,12 +256,13 @@ decode_file (const char *path, Decoded *out)
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "out");
   g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
                    GST_STATE_CHANGE_FAILURE);
-  while ((sample = NULL,
-          g_signal_emit_by_name (sink, "try-pull-sample", 5 * GST_SECOND,
-                                 &sample),
-          sample != NULL)) {
+  while (
+      (sample = NULL,
+       g_signal_emit_by_name (sink, "try-pull-sample", 5 * GST_SECOND, &sample),
+       sample != NULL)) {
     if (out->frames++ == 0) {
-      GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+      GstStructure *s
+          = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
       int w = 0, h = 0;
 
       g_assert_true (gst_structure_get_int (s, "width", &w));
@@ -279,8 +280,8 @@ decode_file (const char *path, Decoded *out)
 static void
 pixel_at (const Decoded *d, guint x, guint y, guint8 rgb[3])
 {
-  g_assert_cmpuint (gst_buffer_extract (d->first, y * d->stride + x * 3, rgb, 3),
-                    ==, 3);
+  g_assert_cmpuint (
+      gst_buffer_extract (d->first, y * d->stride + x * 3, rgb, 3), ==, 3);
 }
 
 /* The top two thirds of videotestsrc's SMPTE pattern: seven full-level
@@ -289,9 +290,9 @@ static const struct {
   const char *name;
   guint8 rgb[3];
 } smpte_bars[] = {
-  { "white", { 255, 255, 255 } },  { "yellow", { 255, 255, 0 } },
-  { "cyan", { 0, 255, 255 } },     { "green", { 0, 255, 0 } },
-  { "magenta", { 255, 0, 255 } },  { "red", { 255, 0, 0 } },
+  { "white", { 255, 255, 255 } }, { "yellow", { 255, 255, 0 } },
+  { "cyan", { 0, 255, 255 } },    { "green", { 0, 255, 0 } },
+  { "magenta", { 255, 0, 255 } }, { "red", { 255, 0, 0 } },
   { "blue", { 0, 0, 255 } },
 };
 
@@ -459,11 +460,11 @@ check_loss (Fixture *f, gboolean rtx)
   ja_media_video_get_stats (f->a.video, &st_a);
   ja_media_video_get_stats (f->b.video, &st_b);
   g_test_message ("dropped %u of %u; B: %" G_GUINT64_FORMAT " decoded "
-                  "(%.1f fps), %" G_GINT64_FORMAT " lost, NACKs %" G_GUINT64_FORMAT
-                  ", PLIs %" G_GUINT64_FORMAT ", RTX %" G_GUINT64_FORMAT
-                  ", keyframes %" G_GUINT64_FORMAT "; A: NACKs %" G_GUINT64_FORMAT
-                  ", PLIs %" G_GUINT64_FORMAT ", RTX %" G_GUINT64_FORMAT
-                  ", keyframes %" G_GUINT64_FORMAT,
+                  "(%.1f fps), %" G_GINT64_FORMAT
+                  " lost, NACKs %" G_GUINT64_FORMAT ", PLIs %" G_GUINT64_FORMAT
+                  ", RTX %" G_GUINT64_FORMAT ", keyframes %" G_GUINT64_FORMAT
+                  "; A: NACKs %" G_GUINT64_FORMAT ", PLIs %" G_GUINT64_FORMAT
+                  ", RTX %" G_GUINT64_FORMAT ", keyframes %" G_GUINT64_FORMAT,
                   f->a.dropped, f->a.rtp_seen, st_b.frames_decoded,
                   st_b.decode_fps, st_b.packets_lost, st_b.nacks_sent,
                   st_b.plis_sent, st_b.rtx_received, st_b.keyframes_received,
@@ -612,11 +613,17 @@ test_size_and_rate (Fixture *f, gconstpointer data)
 {
   /* A source at 1280x720@60 (a pipeline: source), A configured for
    * 320x240@15: B sees what A was told to send. */
-  PeerSetup sa = { TRUE, FALSE, FALSE, FALSE, 0,
+  PeerSetup sa = { TRUE,
+                   FALSE,
+                   FALSE,
+                   FALSE,
+                   0,
                    "pipeline:videotestsrc is-live=true pattern=smpte ! "
                    "capsfilter caps=\"video/x-raw,width=1280,height=720,"
                    "framerate=60/1\"",
-                   320, 240, 15 };
+                   320,
+                   240,
+                   15 };
   PeerSetup sb = { FALSE, TRUE, FALSE, FALSE, 0, NULL, 0, 0, 0 };
   g_autofree char *png = g_build_filename (f->dir, "small.png", NULL);
   g_autoptr (GError) error = NULL;
