@@ -6,8 +6,8 @@
  *   send:    source → videoconvert → videoscale → videorate → I420 caps
  *            → vp8enc → rtpvp8pay → rtpbin [rtprtxsend] → appsinks
  *   receive: appsrc (RTP) / appsrc (RTCP) → rtpbin [rtprtxreceive, jitter
- *            buffer] → rtpvp8depay → funnel → tee → queue → vp8dec → sink
- *                                                 └→ queue → webmmux → file
+ *            buffer] → rtpvp8depay → funnel → vp8dec → sink; recording:
+ *            funnel → tee → queue → vp8dec → sink, tee → queue → webmmux
  * Streaming threads never call the user: what they report goes through one
  * event queue drained by a GSource on the creator's thread-default context
  * (the media-audio.c contract). Owns the pipeline; the caller owns the
