@@ -1,0 +1,126 @@
+/* media-gst.c — small GStreamer helpers for the media engines (see
+ * media-gst.h): one-time init, elements made inside their bin, linking
+ * with GErrors, the GStreamer → GError conversion. No state of its own. */
+#include "media/media-gst.h"
+
+#include "media/media-error.h"
+
+gboolean
+ja_media_gst_init (GError **error)
+{
+  static gsize once = 0;
+  static GError *init_error = NULL;
+
+  if (g_once_init_enter (&once)) {
+    if (!gst_init_check (NULL, NULL, &init_error))
+      g_prefix_error (&init_error, "GStreamer: ");
+    g_once_init_leave (&once, 1);
+  }
+  if (init_error != NULL) {
+    g_set_error_literal (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+                         init_error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+GstElement *
+ja_media_gst_make (GstBin *bin, const char *factory, const char *name,
+                   GError **error)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+
+  if (e == NULL) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
+                 "GStreamer element %s is not installed", factory);
+    return NULL;
+  }
+  gst_bin_add (bin, e);
+  return e;
+}
+
+GstElement *
+ja_media_gst_parse_bin (GstBin *bin, const char *desc, GError **error)
+{
+  g_autoptr (GError) parse_error = NULL;
+  GstElement *e = gst_parse_bin_from_description (desc, TRUE, &parse_error);
+
+  if (e == NULL) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+                 "pipeline \"%s\": %s", desc, parse_error->message);
+    return NULL;
+  }
+  gst_bin_add (bin, e);
+  return e;
+}
+
+gboolean
+ja_media_gst_link_chain (GError **error, GstElement *first, ...)
+{
+  va_list ap;
+  GstElement *prev = first, *next;
+
+  va_start (ap, first);
+  while ((next = va_arg (ap, GstElement *)) != NULL) {
+    if (!gst_element_link (prev, next)) {
+      g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+                   "cannot link %s to %s", GST_ELEMENT_NAME (prev),
+                   GST_ELEMENT_NAME (next));
+      va_end (ap);
+      return FALSE;
+    }
+    prev = next;
+  }
+  va_end (ap);
+  return TRUE;
+}
+
+gboolean
+ja_media_gst_link_pads (GstElement *src, const char *src_pad, GstElement *sink,
+                        const char *sink_pad, GError **error)
+{
+  if (!gst_element_link_pads (src, src_pad, sink, sink_pad)) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+                 "cannot link %s:%s to %s:%s", GST_ELEMENT_NAME (src),
+                 src_pad ? src_pad : "*", GST_ELEMENT_NAME (sink),
+                 sink_pad ? sink_pad : "*");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+ja_media_gst_plug_chain (GstBin *bin, GstPad *pad, GstPad *sink_pad,
+                         GstElement **chain, guint n)
+{
+  g_autoptr (GstPad) first = NULL;
+
+  for (guint i = 0; i < n; i++) {
+    gst_bin_add (bin, chain[i]);
+    if (i > 0)
+      gst_element_link (chain[i - 1], chain[i]);
+  }
+  if (sink_pad != NULL) {
+    g_autoptr (GstPad) last = gst_element_get_static_pad (chain[n - 1], "src");
+
+    gst_pad_link (last, sink_pad);
+  }
+  /* Downstream first, so that nothing flows into an element that is not
+   * ready yet. */
+  for (guint i = n; i > 0; i--)
+    gst_element_sync_state_with_parent (chain[i - 1]);
+  first = gst_element_get_static_pad (chain[0], "sink");
+  return gst_pad_link (pad, first) == GST_PAD_LINK_OK;
+}
+
+GError *
+ja_media_gst_error_from_message (GstMessage *msg)
+{
+  g_autoptr (GError) gst_error = NULL;
+  g_autofree char *debug = NULL;
+
+  gst_message_parse_error (msg, &gst_error, &debug);
+  return g_error_new (JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE, "%s: %s",
+                      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+                      gst_error->message);
+}

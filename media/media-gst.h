@@ -1,0 +1,35 @@
+/* media-gst.h — small GStreamer helpers for the media engines: GStreamer
+ * initialised once, elements created inside their bin (which owns them
+ * from then on), links that fail with a GError, and the one GStreamer →
+ * GError conversion (STYLE.md §3.3). No state of their own. */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* gst_init_check once per process; the same error every later call. */
+gboolean ja_media_gst_init (GError **error);
+/* (transfer none: the bin owns it) NULL with JA_MEDIA_ERROR_CODEC when the
+ * factory is not installed. */
+GstElement *ja_media_gst_make (GstBin *bin, const char *factory,
+                               const char *name, GError **error);
+/* (transfer none) A gst-launch description as one bin with ghost pads,
+ * added to `bin`; NULL with JA_MEDIA_ERROR_PIPELINE. */
+GstElement *ja_media_gst_parse_bin (GstBin *bin, const char *desc,
+                                    GError **error);
+/* Links first → … → NULL; JA_MEDIA_ERROR_PIPELINE names the failed pair. */
+gboolean ja_media_gst_link_chain (GError **error, GstElement *first,
+                                  ...) G_GNUC_NULL_TERMINATED;
+gboolean ja_media_gst_link_pads (GstElement *src, const char *src_pad,
+                                 GstElement *sink, const char *sink_pad,
+                                 GError **error);
+/* Adds `chain` (n elements, consumed) to `bin` while it runs, links it
+ * from `pad` to `sink_pad` (NULL: the last element is a sink) and brings
+ * it to the bin's state. FALSE when `pad` would not link. */
+gboolean ja_media_gst_plug_chain (GstBin *bin, GstPad *pad, GstPad *sink_pad,
+                                  GstElement **chain, guint n);
+/* (transfer full) A GST_MESSAGE_ERROR as JA_MEDIA_ERROR_PIPELINE. */
+GError *ja_media_gst_error_from_message (GstMessage *msg);
+
+G_END_DECLS
