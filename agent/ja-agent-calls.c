@@ -114,10 +114,18 @@ answer_bundle (JaJingleSession *session)
     return;
   answer = ja_xml_node_new ("group", JA_NS_JINGLE_GROUPING);
   ja_xml_node_set_attr (answer, "semantics", "BUNDLE");
-  for (guint i = 0; i < ja_jingle_session_get_n_contents (session); i++)
+  /* The offered members that are contents of the session. */
+  for (guint i = 0; i < ja_xml_node_get_n_children (group); i++) {
+    const JaXmlNode *m = ja_xml_node_get_child (group, i);
+    const char *name = ja_xml_node_get_attr (m, "name");
+
+    if (!ja_xml_node_is (m, "content", JA_NS_JINGLE_GROUPING) || name == NULL
+        || ja_jingle_session_find_content (session,
+            JA_JINGLE_ROLE_INITIATOR, name) == NULL)
+      continue;
     ja_xml_node_set_attr (ja_xml_node_add_new (answer, "content",
-            JA_NS_JINGLE_GROUPING), "name", ja_jingle_content_get_name (
-            ja_jingle_session_get_content (session, i)));
+            JA_NS_JINGLE_GROUPING), "name", name);
+  }
   ja_jingle_session_add_payload (session, answer);
 }
 

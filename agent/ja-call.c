@@ -26,7 +26,9 @@ struct _JaCall {
   JaAgent *agent;
   JaXmppStream *stream;
   JaJingleSession *session;
-  JaRtpStream *rtp;
+  JaRtpStream *rtp;            /* the audio content's */
+  JaRtpStream *video;          /* the video content's, nullable */
+  gboolean want_video;
   char *peer;
   char *jmi_id;                /* outgoing XEP-0353 propose id */
   guint jmi_handler;
@@ -160,7 +162,16 @@ watch_session (JaCall *self, JaJingleSession *session)
     JaJingleContent *c = ja_jingle_session_get_content (session, i);
     JaRtpStream *rtp = ja_rtp_app_get_stream (ja_jingle_content_get_app (c));
 
-    if (rtp == NULL || self->rtp != NULL)
+    if (rtp == NULL)
+      continue;
+    if (ja_rtp_stream_is_video (rtp)) {
+      if (self->video == NULL) {
+        self->video = g_object_ref (rtp);
+        g_signal_connect (rtp, "info", G_CALLBACK (rtp_info_cb), self);
+      }
+      continue;
+    }
+    if (self->rtp != NULL)
       continue;
     self->rtp = g_object_ref (rtp);
     g_signal_connect (rtp, "started", G_CALLBACK (rtp_started_cb), self);
@@ -178,6 +189,7 @@ initiate (JaCall *self, const char *full_jid, const char *sid)
   g_autoptr (JaJingleSession) session = NULL;
   g_autoptr (GError) error = NULL;
   JaJingleAppOptions opts = { .params = "audio" };
+  JaJingleAppOptions video_opts = { .params = "video" };
 
   if (full_jid != self->peer) {
     g_free (self->peer);
@@ -187,7 +199,10 @@ initiate (JaCall *self, const char *full_jid, const char *sid)
       &error);
   if (session == NULL
       || ja_jingle_session_add_content (session, "audio", JA_NS_JINGLE_RTP,
-          JA_NS_JINGLE_ICE_UDP, &opts, &error) == NULL) {
+          JA_NS_JINGLE_ICE_UDP, &opts, &error) == NULL
+      || (self->want_video && ja_jingle_session_add_content (session,
+              "video", JA_NS_JINGLE_RTP, JA_NS_JINGLE_ICE_UDP, &video_opts,
+              &error) == NULL)) {
     if (session != NULL)
       ja_jingle_session_terminate (session, JA_JINGLE_REASON_FAILED_APPLICATION,
           error->message);
@@ -197,8 +212,9 @@ initiate (JaCall *self, const char *full_jid, const char *sid)
   }
   watch_session (self, session);
   {
-    /* XEP-0338: offered by default, as WebRTC peers expect; an audio-only
-     * call bundles its one content. */
+    /* XEP-0338: offered by default, as WebRTC peers expect, for the audio
+     * content (video, when there, runs on its own ICE transport: its
+     * bundling is not done yet). */
     JaXmlNode *group = ja_xml_node_new ("group", JA_NS_JINGLE_GROUPING);
 
     ja_xml_node_set_attr (group, "semantics", "BUNDLE");
@@ -428,6 +444,39 @@ end_call (JaCall *self, JaJingleReason reason, const char *text,
   g_signal_emit (self, signals[SIG_ENDED], 0, reason, text, by_peer);
 }
 
+void
+ja_call_set_video (JaCall *self, gboolean video)
+{
+  self->want_video = video;
+}
+
+gboolean
+ja_call_has_video (JaCall *self)
+{
+  return self->video != NULL;
+}
+
+gboolean
+ja_call_get_video_stats (JaCall *self, JaMediaVideoStats *stats)
+{
+  if (self->video == NULL) {
+    memset (stats, 0, sizeof *stats);
+    return FALSE;
+  }
+  return ja_rtp_stream_get_video_stats (self->video, stats);
+}
+
+gboolean
+ja_call_save_frame_png (JaCall *self, const char *path, GError **error)
+{
+  if (self->video == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+        "the call has no video");
+    return FALSE;
+  }
+  return ja_rtp_stream_save_frame_png (self->video, path, error);
+}
+
 gboolean
 ja_call_set_held (JaCall *self, gboolean held, GError **error)
 {
@@ -567,8 +616,11 @@ ja_call_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->rtp != NULL)
     g_signal_handlers_disconnect_by_data (self->rtp, self);
+  if (self->video != NULL)
+    g_signal_handlers_disconnect_by_data (self->video, self);
   g_clear_object (&self->session);
   g_clear_object (&self->rtp);
+  g_clear_object (&self->video);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->stream);
   g_clear_object (&self->agent);

@@ -19,6 +19,7 @@
 
 #include "agent/ja-agent.h"
 #include "media/media-audio.h"
+#include "media/media-video.h"
 #include "plugins/ice-udp/ice-udp-transport.h"
 
 G_BEGIN_DECLS
@@ -66,6 +67,20 @@ void ja_call_hangup (JaCall *self);
  * RFC 4733 events to the peer. Since: 0.1
  */
 gboolean ja_call_send_dtmf (JaCall *self, const char *digits, GError **error);
+
+/**
+ * ja_call_set_video:
+ *
+ * Before ja_call_start(): also offer a video content (VP8, on its own
+ * ICE-UDP transport). Since: 0.1
+ */
+void ja_call_set_video (JaCall *self, gboolean video);
+/* The call has a video content (once the session exists). */
+gboolean ja_call_has_video (JaCall *self);
+gboolean ja_call_get_video_stats (JaCall *self, JaMediaVideoStats *stats);
+/* The last decoded video frame as PNG. */
+gboolean ja_call_save_frame_png (JaCall *self, const char *path,
+    GError **error);
 
 /**
  * ja_call_set_held:

@@ -23,6 +23,18 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "audio", 0, 0, G_OPTION_ARG_STRING, &m->audio,
       "What we send: test[:FREQ] (a sine, 440 Hz by default), file:PATH, "
       "device[:NAME], pipeline:DESC, silence", "SRC" },
+    { "video", 0, 0, G_OPTION_ARG_STRING, &m->video,
+      "Video (VP8) from SRC: test (colour bars), device[:/dev/videoN], "
+      "file:PATH, pipeline:DESC (call: adds a video content; answer: what "
+      "a video content gets, default test)", "SRC" },
+    { "video-sink", 0, 0, G_OPTION_ARG_STRING, &m->video_sink,
+      "Where the peer's video goes: none (default), device, pipeline:DESC",
+      "SINK" },
+    { "record-video", 0, 0, G_OPTION_ARG_FILENAME, &m->record_video,
+      "Record the peer's video into FILE.webm", "FILE" },
+    { "snapshot", 0, 0, G_OPTION_ARG_FILENAME, &m->snapshot,
+      "Save the peer's latest video frame as FILE.png at every stats "
+      "interval", "FILE" },
     { "codec", 0, 0, G_OPTION_ARG_STRING_ARRAY, &m->codecs,
       "Offer/accept only this codec: opus, PCMU, PCMA (repeatable, in order "
       "of preference; default all)", "NAME" },
@@ -129,6 +141,10 @@ ja_cli_media_clear (JaCliMedia *m)
   g_free (m->dtls_cert);
   g_strfreev (m->ice_addresses);
   g_strfreev (m->codecs);
+  g_free (m->video);
+  g_free (m->video_sink);
+  g_free (m->record_video);
+  g_free (m->snapshot);
 }
 
 static JaIceTurnTransport
@@ -160,7 +176,8 @@ ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
     const JaServerInfo *info, GError **error)
 {
   JaRtpMediaOptions mo = { m->audio, m->sink, m->record,
-    (const char *const *) m->codecs };
+    (const char *const *) m->codecs, m->video, m->video_sink,
+    m->record_video };
   JaIceConfig cfg = { 0 };
   g_autoptr (GPtrArray) turns = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_ice_turn_server_free);
@@ -320,6 +337,41 @@ stats_cb (gpointer user_data)
         MAX (st.packets_lost, 0), loss);
   }
   ja_ice_udp_info_clear (&info);
+  if (ja_call_has_video (w->call)) {
+    JaMediaVideoStats vs;
+
+    ja_call_get_video_stats (w->call, &vs);
+    if (w->cli->json) {
+      JaJsonEvent *ev = ja_json_event_new ("video-stats");
+
+      ja_json_event_add_int (ev, "frames_decoded", (gint64) vs.frames_decoded);
+      ja_json_event_add_double (ev, "fps", vs.decode_fps);
+      ja_json_event_add_int (ev, "width", vs.width);
+      ja_json_event_add_int (ev, "height", vs.height);
+      ja_json_event_add_int (ev, "keyframes_received",
+          (gint64) vs.keyframes_received);
+      ja_json_event_add_int (ev, "nacks_sent", (gint64) vs.nacks_sent);
+      ja_json_event_add_int (ev, "plis_sent", (gint64) vs.plis_sent);
+      ja_json_event_add_int (ev, "rtx_received", (gint64) vs.rtx_received);
+      ja_json_event_add_int (ev, "packets_lost", vs.packets_lost);
+      ja_json_event_add_double (ev, "recv_kbps", vs.recv_kbps);
+      ja_json_event_emit (ev);
+    } else {
+      say_line (w->cli, "video: %ux%u at %.1f fps, %" G_GUINT64_FORMAT
+          " frames, %.0f kbit/s, %" G_GUINT64_FORMAT " keyframes, %"
+          G_GUINT64_FORMAT " NACKs, %" G_GUINT64_FORMAT " PLIs, %"
+          G_GUINT64_FORMAT " retransmissions", vs.width, vs.height,
+          vs.decode_fps, vs.frames_decoded, vs.recv_kbps,
+          vs.keyframes_received, vs.nacks_sent, vs.plis_sent,
+          vs.rtx_received);
+    }
+    if (w->m->snapshot != NULL && vs.frames_decoded > 0) {
+      g_autoptr (GError) error = NULL;
+
+      if (!ja_call_save_frame_png (w->call, w->m->snapshot, &error))
+        fprintf (stderr, "jingle-agent: --snapshot: %s\n", error->message);
+    }
+  }
   return G_SOURCE_CONTINUE;
 }
 

@@ -20,6 +20,10 @@ typedef struct {
   char *dtls_cert;
   char **ice_addresses;
   char **codecs;
+  char *video;                 /* call: offer video from this source */
+  char *video_sink;
+  char *record_video;
+  char *snapshot;
   gboolean relay_only;
   gboolean no_services;
   gboolean loopback;

@@ -167,6 +167,7 @@ static void
 place_call (Run *r)
 {
   r->call = ja_call_new_outgoing (r->agent, r->to);
+  ja_call_set_video (r->call, r->media.video != NULL);
   ja_cli_watch_call (r->cli, &r->media, r->call);
   g_signal_connect (r->call, "connected", G_CALLBACK (call_connected_cb), r);
   g_signal_connect (r->call, "first-media", G_CALLBACK (call_first_media_cb),

@@ -9,6 +9,7 @@
 
 #include "plugins/rtp/rtp-description.h"
 #include "plugins/rtp/rtp-info.h"
+#include "media/media-video.h"
 #include "plugins/rtp/rtp-negotiate.h"
 #include "signalling/jingle/jingle-content.h"
 #include "signalling/jingle/jingle-error.h"
@@ -24,6 +25,9 @@ typedef struct {
   char *sink;
   char *record_path;
   char **codecs;               /* nullable: only these, in this order */
+  char *video_source;
+  char *video_sink;
+  char *record_video_path;
   guint counter;               /* for %n in record_path */
 } Options;
 
@@ -31,6 +35,9 @@ struct _JaRtpStream {
   GObject parent;
   JaJingleContent *content;    /* unowned; NULL once the app is freed */
   JaMediaAudio *audio;
+  JaMediaVideo *video;
+  gboolean is_video;
+  JaMediaVideoStats final_video;
   JaJingleChannel *channel;
   char *codec;
   gint64 t_start;
@@ -71,6 +78,9 @@ options_free (gpointer data)
   g_free (o->sink);
   g_free (o->record_path);
   g_strfreev (o->codecs);
+  g_free (o->video_source);
+  g_free (o->video_sink);
+  g_free (o->record_video_path);
   g_free (o);
 }
 
@@ -84,6 +94,9 @@ ja_rtp_app_set_media_options (JaXmppStream *stream,
   o->sink = g_strdup (options->sink);
   o->record_path = g_strdup (options->record_path);
   o->codecs = g_strdupv ((char **) options->codecs);
+  o->video_source = g_strdup (options->video_source);
+  o->video_sink = g_strdup (options->video_sink);
+  o->record_video_path = g_strdup (options->record_video_path);
   g_object_set_data_full (G_OBJECT (stream), OPTIONS_KEY, o, options_free);
 }
 
@@ -122,6 +135,7 @@ ja_rtp_stream_dispose (GObject *object)
   JaRtpStream *self = JA_RTP_STREAM (object);
 
   g_clear_pointer (&self->audio, ja_media_audio_free);
+  g_clear_pointer (&self->video, ja_media_video_free);
   g_clear_pointer (&self->channel, ja_jingle_channel_unref);
   G_OBJECT_CLASS (ja_rtp_stream_parent_class)->dispose (object);
 }
@@ -260,6 +274,37 @@ ja_rtp_stream_set_held (JaRtpStream *self, gboolean held, GError **error)
   return send_info (self, info, error);
 }
 
+gboolean
+ja_rtp_stream_is_video (JaRtpStream *self)
+{
+  return self->is_video;
+}
+
+gboolean
+ja_rtp_stream_get_video_stats (JaRtpStream *self, JaMediaVideoStats *stats)
+{
+  memset (stats, 0, sizeof *stats);
+  if (self->video == NULL) {
+    if (self->have_final && self->is_video)
+      *stats = self->final_video;
+    return self->have_final && self->is_video;
+  }
+  ja_media_video_get_stats (self->video, stats);
+  return TRUE;
+}
+
+gboolean
+ja_rtp_stream_save_frame_png (JaRtpStream *self, const char *path,
+    GError **error)
+{
+  if (self->video == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+        "no video");
+    return FALSE;
+  }
+  return ja_media_video_save_frame_png (self->video, path, error);
+}
+
 const char *
 ja_rtp_stream_get_failure (JaRtpStream *self)
 {
@@ -337,6 +382,39 @@ static const JaMediaAudioCallbacks audio_callbacks = {
 };
 
 static void
+video_send_rtp_cb (JaMediaVideo *video, const guint8 *data, gsize len,
+    gpointer user_data)
+{
+  send_rtp_cb (NULL, data, len, user_data);
+}
+
+static void
+video_first_frame_cb (JaMediaVideo *video, guint width, guint height,
+    gpointer user_data)
+{
+  first_media_cb (NULL, user_data);
+}
+
+static void
+video_source_eos_cb (JaMediaVideo *video, gpointer user_data)
+{
+  source_eos_cb (NULL, user_data);
+}
+
+static void
+video_error_cb (JaMediaVideo *video, const GError *error, gpointer user_data)
+{
+  error_cb (NULL, error, user_data);
+}
+
+static const JaMediaVideoCallbacks video_callbacks = {
+  .send_rtp = video_send_rtp_cb,
+  .first_frame = video_first_frame_cb,
+  .source_eos = video_source_eos_cb,
+  .error = video_error_cb,
+};
+
+static void
 receive_cb (JaJingleChannel *channel, guint component, GBytes *packet,
     gpointer user_data)
 {
@@ -346,6 +424,8 @@ receive_cb (JaJingleChannel *channel, guint component, GBytes *packet,
 
   if (self->audio != NULL)
     ja_media_audio_receive (self->audio, data, len);
+  else if (self->video != NULL)
+    ja_media_video_receive (self->video, data, len);
 }
 
 /* ---- the application kind ---------------------------------------------- */
@@ -449,13 +529,14 @@ rtp_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
   const char *media = opts != NULL && opts->params != NULL ? opts->params
       : "audio";
 
-  if (g_strcmp0 (media, "audio") != 0) {
+  if (g_strcmp0 (media, "audio") != 0 && g_strcmp0 (media, "video") != 0) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-        "%s calls are not supported yet (audio only)", media);
+        "%s is not a media of XEP-0167 calls (audio, video)", media);
     g_object_unref (self->stream);
     g_free (self);
     return NULL;
   }
+  self->stream->is_video = g_strcmp0 (media, "video") == 0;
   self->local = ja_rtp_negotiate_offer (media);
   if (!restrict_codecs (self->local, content_options (c), TRUE)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -479,9 +560,10 @@ rtp_new_remote (JaJingleContent *c, const JaXmlNode *description,
 
   if (offer == NULL)
     return NULL;
-  if (g_strcmp0 (offer->media, "audio") != 0) {
+  if (g_strcmp0 (offer->media, "audio") != 0
+      && g_strcmp0 (offer->media, "video") != 0) {
     g_set_error (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
-        "media '%s' is not supported (audio only)", offer->media);
+        "media '%s' is not supported (audio, video)", offer->media);
     return NULL;
   }
   answer = ja_rtp_negotiate_answer (offer, &local);
@@ -495,12 +577,14 @@ rtp_new_remote (JaJingleContent *c, const JaXmlNode *description,
      * session is acknowledged, then terminated with <failed-application/>
      * by whoever handles it (the stream says why). */
     self = app_new (c);
+    self->stream->is_video = g_strcmp0 (offer->media, "video") == 0;
     self->remote = g_steal_pointer (&offer);
     self->stream->failure = g_strdup (local->message);
     return &self->parent;
   }
   add_source (answer);
   self = app_new (c);
+  self->stream->is_video = g_strcmp0 (offer->media, "video") == 0;
   self->remote = g_steal_pointer (&offer);
   self->local = g_steal_pointer (&answer);
   return &self->parent;
@@ -514,6 +598,7 @@ rtp_free (JaJingleApp *app)
   g_clear_handle_id (&self->prepare_id, g_source_remove);
   self->stream->content = NULL;
   g_clear_pointer (&self->stream->audio, ja_media_audio_free);
+  g_clear_pointer (&self->stream->video, ja_media_video_free);
   g_object_unref (self->stream);
   ja_rtp_description_free (self->local);
   ja_rtp_description_free (self->remote);
@@ -547,7 +632,7 @@ rtp_build_description (JaJingleApp *app, JaJingleAction action)
     return ja_rtp_description_build (empty);
   }
   if (action == JA_JINGLE_ACTION_SESSION_ACCEPT && self->prepare_id == 0
-      && self->stream->audio == NULL)
+      && self->stream->audio == NULL && self->stream->video == NULL)
     self->prepare_id = g_idle_add (prepare_idle_cb, self);
   return ja_rtp_description_build (self->local);
 }
@@ -575,7 +660,8 @@ rtp_accept_remote (JaJingleApp *app, const JaXmlNode *description,
   self->remote = answer;
   /* The peer's answer settles the codecs: start the pipeline while ICE
    * and DTLS run. */
-  if (self->prepare_id == 0 && self->stream->audio == NULL)
+  if (self->prepare_id == 0 && self->stream->audio == NULL
+      && self->stream->video == NULL)
     self->prepare_id = g_idle_add (prepare_idle_cb, self);
   return TRUE;
 }
@@ -638,6 +724,54 @@ configure (RtpApp *self, JaMediaAudioConfig *cfg, GError **error)
   return TRUE;
 }
 
+/* The video engine from the negotiated VP8 payload type (XEP-0167 with
+ * XEP-0293 feedback: nack, nack pli, ccm fir honoured by the engine). */
+static gboolean
+prepare_video (RtpApp *self)
+{
+  JaJingleContent *c = self->parent.content;
+  JaRtpStream *st = self->stream;
+  Options *o = content_options (c);
+  const JaRtpDescription *neg = ja_jingle_content_get_local_role (c)
+      == JA_JINGLE_ROLE_INITIATOR ? self->remote : self->local;
+  const JaRtpPayloadType *send = neg != NULL
+      ? ja_rtp_negotiate_send_codec (neg) : NULL;
+  JaMediaVideoConfig cfg = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  if (send == NULL) {
+    ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
+        JA_JINGLE_REASON_FAILED_APPLICATION, "no video codec in common");
+    return FALSE;
+  }
+  cfg.source = o != NULL ? o->video_source : NULL;
+  cfg.sink = o != NULL ? o->video_sink : NULL;
+  cfg.record_path = o != NULL ? o->record_video_path : NULL;
+  cfg.send_codec = ja_rtp_payload_type_get_name (send);
+  cfg.send_pt = send->id;
+  for (guint i = 0; i < neg->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (neg->payload_types, i);
+
+    cfg.recv_codecs[pt->id & 127] = ja_rtp_payload_type_get_name (pt);
+  }
+  cfg.local_ssrc = self->local->ssrc;
+  directions (c, &cfg.send, &cfg.receive);
+  g_free (st->codec);
+  st->codec = g_strdup_printf ("%s/90000 (pt %u)", cfg.send_codec,
+      cfg.send_pt);
+  st->video = ja_media_video_new (&cfg, &video_callbacks, st, &error);
+  if (st->video == NULL || !ja_media_video_start (st->video, &error)) {
+    g_autoptr (JaRtpStream) keep = g_object_ref (st);
+
+    g_clear_pointer (&st->video, ja_media_video_free);
+    g_signal_emit (st, signals[SIG_MEDIA_ERROR], 0, error->message);
+    ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
+        JA_JINGLE_REASON_MEDIA_ERROR, error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Builds and starts the pipeline as soon as the codecs are settled (our
  * session-accept as responder, the peer's as initiator), while ICE and DTLS
  * run: the source is live and the decoder ready by the time SRTP is keyed,
@@ -654,10 +788,12 @@ prepare_media (RtpApp *self)
   JaMediaAudioConfig cfg = { 0 };
   g_autoptr (GError) error = NULL;
 
-  if (st->audio != NULL)
+  if (st->audio != NULL || st->video != NULL)
     return TRUE;
   if (self->local == NULL)
     return FALSE;     /* being terminated: failed-application */
+  if (st->is_video)
+    return prepare_video (self);
   if (!configure (self, &cfg, &error)) {
     ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
         JA_JINGLE_REASON_FAILED_APPLICATION, error->message);
@@ -713,6 +849,12 @@ rtp_stop (JaJingleApp *app, JaJingleReason reason)
     self->stream->have_final = TRUE;
   }
   g_clear_pointer (&self->stream->audio, ja_media_audio_free);
+  if (self->stream->video != NULL) {
+    ja_media_video_get_stats (self->stream->video,
+        &self->stream->final_video);
+    self->stream->have_final = TRUE;
+  }
+  g_clear_pointer (&self->stream->video, ja_media_video_free);
   if (self->stream->channel != NULL)
     ja_jingle_channel_set_receive_func (self->stream->channel, NULL, NULL);
   g_clear_pointer (&self->stream->channel, ja_jingle_channel_unref);

@@ -11,6 +11,7 @@
 #include "signalling/jingle/jingle-plugin.h"
 #include "signalling/xmpp/xmpp-stream.h"
 #include "media/media-audio.h"
+#include "media/media-video.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,11 @@ typedef struct {
   /* nullable, NULL-terminated: offer and accept only these codecs (by
    * encoding name, in this order of preference); telephone-event is kept. */
   const char *const *codecs;
+  /* Video contents (VP8): source ("test", "device[:NAME]", "file:PATH",
+   * "pipeline:DESC"; NULL = test), sink ("none", "device"), WebM path. */
+  const char *video_source;
+  const char *video_sink;
+  const char *record_video_path;
 } JaRtpMediaOptions;
 
 void ja_rtp_app_set_media_options (JaXmppStream *stream,
@@ -61,6 +67,13 @@ gboolean ja_rtp_stream_is_started (JaRtpStream *self);
 gboolean ja_rtp_stream_set_muted (JaRtpStream *self, gboolean muted,
     GError **error);
 gboolean ja_rtp_stream_set_held (JaRtpStream *self, gboolean held,
+    GError **error);
+/* A video content (VP8 through media/media-video). */
+gboolean ja_rtp_stream_is_video (JaRtpStream *self);
+gboolean ja_rtp_stream_get_video_stats (JaRtpStream *self,
+    JaMediaVideoStats *stats);
+/* The last decoded frame as PNG. */
+gboolean ja_rtp_stream_save_frame_png (JaRtpStream *self, const char *path,
     GError **error);
 /* Why the peer's offer cannot be answered (no codec in common), NULL when
  * it can: the session is to be terminated with <failed-application/>. */

@@ -14,7 +14,9 @@
 # allowed is declined (exit 5); a call to a bare JID rings two devices
 # (XEP-0353) and connects to the one that proceeds first, the other stops
 # ringing; a bare JID whose device lacks XEP-0353 gets a session-initiate;
-# session-info hold/unhold/mute/unmute reach the peer; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
+# session-info hold/unhold/mute/unmute reach the peer; an audio+video call
+# (VP8, unbundled) decodes 640x480 frames both ways and a saved frame shows
+# the colour bars where they belong; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
 # fails with exit 7. Accounts frank, grace, heidi: no other test uses them. TAP
 # output; every wait is bounded.
 set -u
@@ -76,6 +78,32 @@ hz = float(re.search(r"frequency=([0-9.]+)", out).group(1))
 share = float(re.search(r"share=([0-9.]+)", out).group(1))
 secs = float(re.search(r"duration=([0-9.]+)", out).group(1))
 sys.exit(0 if abs(hz - want) <= 5 and share >= 0.5 and secs >= 1.0 else 1)
+PY
+}
+
+# colour_bars PNG: a 640x480 frame of the SMPTE test pattern: the seven bars
+# (white, yellow, cyan, green, magenta, red, blue) across the top, each
+# sampled at its centre, within a tolerance (VP8 is lossy).
+colour_bars() {
+  gst-launch-1.0 -q filesrc location="$1" ! pngdec ! videoconvert \
+    ! video/x-raw,format=RGB ! filesink location="$1.rgb" >/dev/null 2>&1 \
+    || { echo "# cannot decode $1"; return 1; }
+  python3 - "$1.rgb" <<'PY'
+import sys
+w, h = 640, 480
+d = open(sys.argv[1], "rb").read()
+assert len(d) >= w * h * 3, len(d)
+want = [(255,255,255), (255,255,0), (0,255,255), (0,255,0), (255,0,255), (255,0,0), (0,0,255)]
+y = h // 3
+bad = []
+for i, c in enumerate(want):
+    x = int((i + 0.5) * w / 7)
+    o = (y * w + x) * 3
+    px = tuple(d[o:o+3])
+    if any(abs(a - b) > 48 for a, b in zip(px, c)):
+        bad.append((i, px, c))
+print("# bars at y=%d: %s" % (y, "ok" if not bad else bad))
+sys.exit(1 if bad else 0)
 PY
 }
 
@@ -233,6 +261,24 @@ kill "$gpid" 2>/dev/null; wait_rc "$gpid" 10 >/dev/null
 check "no codec in common: the call fails as a media failure, exit 7 (rc=$crc)" \
   test "$crc" -eq 7
 check "and never connected" json_has "$tmp/c10.json" 'not of("connected") and of("ended")'
+
+# ---- audio + video (VP8, each content on its own ICE transport) ----------
+start_answer grace "$RES" g12 --from frank@localhost --count 1 --video test \
+  --record "$tmp/g12.wav" --snapshot "$tmp/g12.png" --stats-interval 1 \
+  || exit 1
+gpid=$apid
+call c12 --to "grace@localhost/$RES" --audio test:440 --video test \
+  --duration 3 --stats-interval 1
+wait_rc "$gpid" 30; grc=$?
+check "an audio+video call connects and ends normally (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "the callee decoded 640x480 video at a real frame rate" \
+  json_has "$tmp/g12.json" 'max(e["frames_decoded"] for e in of("video-stats")) >= 30 and of("video-stats")[-1]["width"] == 640 and of("video-stats")[-1]["height"] == 480 and of("video-stats")[-1]["fps"] >= 10'
+check "the caller decoded the callee's video too" \
+  json_has "$tmp/c12.json" 'max(e["frames_decoded"] for e in of("video-stats")) >= 30'
+check "the callee's audio still peaks at 440 Hz" peak "$tmp/g12.wav" 440
+check "a received frame shows the colour bars where they belong" \
+  colour_bars "$tmp/g12.png"
 
 # ---- usage --------------------------------------------------------------
 "$JINGLE_AGENT" call --to '' >/dev/null 2>&1; rc=$?
