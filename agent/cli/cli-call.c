@@ -50,7 +50,7 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "turn", 0, 0, G_OPTION_ARG_STRING, &m->turn,
       "TURN server HOST[:PORT] (with --turn-user, --turn-password)", "HOST" },
     { "turn-transport", 0, 0, G_OPTION_ARG_STRING, &m->turn_transport,
-      "udp (default), tcp or tls", "T" },
+      "udp (default) or tcp (TLS: not supported by libnice 0.1.21)", "T" },
     { "turn-user", 0, 0, G_OPTION_ARG_STRING, &m->turn_user,
       "TURN username", "USER" },
     { "turn-password", 0, 0, G_OPTION_ARG_STRING, &m->turn_password,
@@ -99,9 +99,9 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
     return FALSE;
   }
   if (m->turn_transport != NULL && g_strcmp0 (m->turn_transport, "udp") != 0
-      && g_strcmp0 (m->turn_transport, "tcp") != 0
-      && g_strcmp0 (m->turn_transport, "tls") != 0) {
-    fprintf (stderr, "jingle-agent %s: --turn-transport is udp, tcp or tls\n",
+      && g_strcmp0 (m->turn_transport, "tcp") != 0) {
+    fprintf (stderr, "jingle-agent %s: --turn-transport is udp or tcp (TURN "
+        "over TLS is not supported: libnice 0.1.21 has no TLS client)\n",
         cmd);
     return FALSE;
   }

@@ -465,7 +465,7 @@ int
 ja_cmd_call (int argc, char **argv)
 {
   g_autoptr (GOptionContext) ctx = g_option_context_new (
-      "- place a secure audio call (Jingle RTP, ICE, DTLS-SRTP)");
+      "- place a secure audio (and video) call (Jingle RTP, ICE, DTLS-SRTP)");
   g_autoptr (GError) error = NULL;
   JaCli cli = { 0 };
   Run r = { 0 };
@@ -518,7 +518,7 @@ int
 ja_cmd_answer (int argc, char **argv)
 {
   g_autoptr (GOptionContext) ctx = g_option_context_new (
-      "- answer audio calls from allowed callers");
+      "- answer calls from allowed callers");
   g_autoptr (GError) error = NULL;
   JaCli cli = { 0 };
   Run r = { 0 };

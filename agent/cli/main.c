@@ -17,16 +17,17 @@ static const Command commands[] = {
     "connect, log in, and report TLS, SASL, the bound JID, server features, "
     "SOCKS5 proxies and STUN/TURN services" },
   { "send", ja_cmd_send,
-    "offer files to a peer (Jingle file transfer, XEP-0234, over IBB)" },
+    "offer files to a peer (Jingle file transfer, XEP-0234, over SOCKS5 "
+    "with an IBB fallback)" },
   { "receive", ja_cmd_receive,
     "accept files from allowed peers into a directory (and, with --serve, "
     "hand files out on request)" },
   { "fetch", ja_cmd_fetch,
     "request a file by name or hash from a peer's 'receive --serve'" },
   { "call", ja_cmd_call,
-    "place a secure audio call (Jingle RTP over ICE, DTLS-SRTP)" },
+    "place a secure audio (and video) call (Jingle RTP over ICE, DTLS-SRTP)" },
   { "answer", ja_cmd_answer,
-    "answer audio calls from allowed callers" },
+    "answer calls from allowed callers" },
   { "demo", ja_cmd_demo,
     "two agents on this machine, no server: a call, then a file" },
 };
@@ -42,7 +43,8 @@ usage (FILE *out)
   fprintf (out, "\nRun 'jingle-agent COMMAND --help' for a command's "
       "options.\nExit status: 0 success, 2 usage, 3 connection or TLS "
       "failure, 4 authentication failure, 5 peer declined or unreachable,\n"
-      "6 transfer failed, 7 media failure (ICE, DTLS, SRTP or codec).\n");
+      "6 transfer failed, 7 media failure (ICE, DTLS, SRTP or codec), 8 a serverless peer's\n"
+      "certificate is not the one recorded or pinned.\n");
 }
 
 int
