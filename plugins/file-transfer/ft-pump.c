@@ -303,8 +303,15 @@ splice_block (JaFtPump *pump, const int pipe_fds[2], Block *b,
   int sock = g_socket_get_fd (pump->socket);
 
   while (b->len < JA_FT_PUMP_BUFFER) {
-    ssize_t n = splice (sock, NULL, pipe_fds[1], NULL,
-        JA_FT_PUMP_BUFFER - b->len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    ssize_t n;
+
+    /* As a blocking receive would (the buffered path's). */
+    if (g_cancellable_set_error_if_cancelled (cancellable, error)) {
+      pump->socket_failed = TRUE;
+      return FALSE;
+    }
+    n = splice (sock, NULL, pipe_fds[1], NULL, JA_FT_PUMP_BUFFER - b->len,
+        SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 
     if (n < 0 && errno == EINTR)
       continue;
