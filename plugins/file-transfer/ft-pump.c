@@ -221,16 +221,8 @@ run_sender (JaFtPump *pump, GCancellable *cancellable, GError **error)
 
 /* ---- receiver ----------------------------------------------------------- */
 
-/* Spliced: socket → pipe → part (no copy through user space), the hashing
- * thread reads each range back from the part (the page cache, so the hash
- * covers what was written). Buffered (where the socket cannot splice):
- * socket → buffer → part, the hashing thread hashes the buffer. Either way
- * at most JA_FT_PUMP_WINDOW blocks wait for the hash. */
-
 typedef struct {
-  guint8 *data;         /* JA_FT_PUMP_BUFFER bytes (untouched when spliced) */
-  gboolean spliced;     /* the bytes are in the part at offset, not data */
-  guint64 offset;
+  guint8 *data;
   gsize len;            /* 0: the end */
 } Block;
 
@@ -238,7 +230,6 @@ typedef struct {
   JaFtWriter *writer;
   GAsyncQueue *filled;  /* Block*: written, to hash */
   GAsyncQueue *free;    /* Block*: hashed, to fill again */
-  GError *error;        /* reading back failed (hashing thread) */
 } Hashing;
 
 static gpointer
@@ -253,16 +244,13 @@ hash_thread (gpointer data)
       g_async_queue_push (h->free, b);
       return NULL;
     }
-    if (!b->spliced)
-      ja_ft_writer_hash (h->writer, b->data, b->len);
-    else if (h->error == NULL)
-      ja_ft_writer_hash_written (h->writer, b->offset, b->len, &h->error);
+    ja_ft_writer_hash (h->writer, b->data, b->len);
     g_async_queue_push (h->free, b);
   }
 }
 
 static gboolean
-receive_buffered (JaFtPump *pump, Hashing *h, GCancellable *cancellable,
+receive_loop (JaFtPump *pump, Hashing *h, GCancellable *cancellable,
     GError **error)
 {
   for (;;) {
@@ -279,7 +267,6 @@ receive_buffered (JaFtPump *pump, Hashing *h, GCancellable *cancellable,
       g_async_queue_push (h->free, b);
       return TRUE;
     }
-    b->spliced = FALSE;
     b->len = (gsize) n;
     if (!ja_ft_writer_write_unhashed (pump->writer, b->data, b->len,
             error)) {
@@ -291,139 +278,24 @@ receive_buffered (JaFtPump *pump, Hashing *h, GCancellable *cancellable,
   }
 }
 
-/* Fills b (up to JA_FT_PUMP_BUFFER) from the socket through the pipe into
- * the part; stops early at EOF (*eof) or when the socket has nothing more
- * for now. *unsupported (FALSE returned, no error): the socket cannot
- * splice, nothing was read. */
-static gboolean
-splice_block (JaFtPump *pump, const int pipe_fds[2], Block *b,
-    gboolean *eof, gboolean *unsupported, GCancellable *cancellable,
-    GError **error)
-{
-  int sock = g_socket_get_fd (pump->socket);
-
-  while (b->len < JA_FT_PUMP_BUFFER) {
-    ssize_t n;
-
-    /* As a blocking receive would (the buffered path's). */
-    if (g_cancellable_set_error_if_cancelled (cancellable, error)) {
-      pump->socket_failed = TRUE;
-      return FALSE;
-    }
-    n = splice (sock, NULL, pipe_fds[1], NULL, JA_FT_PUMP_BUFFER - b->len,
-        SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (b->len > 0)
-        return TRUE;
-      if (!g_socket_condition_wait (pump->socket, G_IO_IN, cancellable,
-              error)) {
-        pump->socket_failed = TRUE;
-        return FALSE;
-      }
-      continue;
-    }
-    if (n < 0 && errno == EINVAL && ja_ft_pump_get_bytes (pump) == 0) {
-      *unsupported = TRUE;
-      return FALSE;
-    }
-    if (n < 0) {
-      pump->socket_failed = TRUE;
-      return set_errno_error (error, errno, "receiving");
-    }
-    if (n == 0) {
-      *eof = TRUE;
-      return TRUE;
-    }
-    if (!ja_ft_writer_splice_unhashed (pump->writer, pipe_fds[0], (gsize) n,
-            error))
-      return FALSE;
-    b->len += (gsize) n;
-    add_bytes (pump, (guint64) n);
-  }
-  return TRUE;
-}
-
-/* FALSE without an error: the socket cannot splice, nothing was read. */
-static gboolean
-receive_spliced (JaFtPump *pump, Hashing *h, const int pipe_fds[2],
-    GCancellable *cancellable, GError **error)
-{
-  gboolean eof = FALSE;
-  gboolean unsupported = FALSE;
-
-  while (!eof) {
-    Block *b = g_async_queue_pop (h->free);
-
-    b->spliced = TRUE;
-    b->offset = ja_ft_writer_get_offset (pump->writer);
-    b->len = 0;
-    if (!splice_block (pump, pipe_fds, b, &eof, &unsupported, cancellable,
-            error)) {
-      g_async_queue_push (h->free, b);
-      return FALSE;
-    }
-    if (b->len > 0)
-      g_async_queue_push (h->filled, b);
-    else
-      g_async_queue_push (h->free, b);
-  }
-  return TRUE;
-}
-
-/* Spliced when a pipe can be had and the socket takes splice(2), else
- * buffered. */
-static gboolean
-receive (JaFtPump *pump, Hashing *h, GCancellable *cancellable,
-    GError **error)
-{
-  int pipe_fds[2];
-  gboolean ok;
-  GError *local = NULL;
-
-  if (pipe2 (pipe_fds, O_CLOEXEC) < 0)
-    return receive_buffered (pump, h, cancellable, error);
-  /* Fewer, larger splices where the system allows it (pipe-max-size). */
-  fcntl (pipe_fds[1], F_SETPIPE_SZ, JA_FT_PUMP_BUFFER);
-  ok = receive_spliced (pump, h, pipe_fds, cancellable, &local);
-  close (pipe_fds[0]);
-  close (pipe_fds[1]);
-  if (!ok && local == NULL)
-    return receive_buffered (pump, h, cancellable, error);
-  if (!ok)
-    g_propagate_error (error, local);
-  return ok;
-}
-
 static gboolean
 run_receiver (JaFtPump *pump, GCancellable *cancellable, GError **error)
 {
-  Block blocks[JA_FT_PUMP_WINDOW];
-  Block end = { NULL, FALSE, 0, 0 };
-  Hashing h = { pump->writer, g_async_queue_new (), g_async_queue_new (),
-    NULL };
+  Block blocks[JA_FT_PUMP_WINDOW + 1];
+  Block end = { NULL, 0 };
+  Hashing h = { pump->writer, g_async_queue_new (), g_async_queue_new () };
   GThread *thread;
   gboolean ok;
 
   for (guint i = 0; i < JA_FT_PUMP_WINDOW; i++) {
-    /* Pages that splicing never touches cost no memory. */
     blocks[i].data = g_malloc (JA_FT_PUMP_BUFFER);
-    blocks[i].spliced = FALSE;
-    blocks[i].offset = 0;
     blocks[i].len = 0;
     g_async_queue_push (h.free, &blocks[i]);
   }
   thread = g_thread_new ("ja-ft-hash", hash_thread, &h);
-  ok = receive (pump, &h, cancellable, error);
+  ok = receive_loop (pump, &h, cancellable, error);
   g_async_queue_push (h.filled, &end);
   g_thread_join (thread);
-  if (ok && h.error != NULL) {
-    g_propagate_error (error, g_steal_pointer (&h.error));
-    ok = FALSE;
-  }
-  g_clear_error (&h.error);
   for (guint i = 0; i < JA_FT_PUMP_WINDOW; i++)
     g_free (blocks[i].data);
   g_async_queue_unref (h.filled);

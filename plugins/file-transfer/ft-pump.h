@@ -5,16 +5,11 @@
  *
  * Sender: sendfile(2) from the file to the socket, no copy through user
  * space (the file's hash was computed before the offer); only a chunk that
- * the test hook corrupts goes through a buffer. Receiver: splice(2) moves
- * the socket's bytes through a pipe into the JaFtWriter's part, without a
- * copy through user space, and a hashing thread reads each written range of
- * up to JA_FT_PUMP_BUFFER bytes back from the part (the page cache: the
- * hash covers what was written; ft-writer's split write/hash). Where the
- * socket cannot splice (or no pipe can be had) the socket is read into
- * JA_FT_PUMP_BUFFER-byte buffers instead, each written and then hashed.
- * Either way at most JA_FT_PUMP_WINDOW blocks wait for the hash: that is
- * the memory bound (the pipe holds at most one block), whatever the file
- * size.
+ * the test hook corrupts goes through a buffer. Receiver: the socket is read
+ * into JA_FT_PUMP_BUFFER bytes at a time, each buffer written to the
+ * JaFtWriter and handed to a hashing thread (ft-writer's split write/hash),
+ * with at most JA_FT_PUMP_WINDOW buffers in flight: that is the memory
+ * bound, whatever the file size.
  *
  * While a pump runs, its thread owns the socket and the writer: the caller
  * cancels and waits for the completion before closing or ending either. */

@@ -21,9 +21,6 @@
 #include "plugins/file-transfer/ft-name.h"
 
 #define BLOCK_SIZE (1024 * 1024)
-/* Reading back what was written, or copying what splice(2) cannot move:
- * small enough to stay in the CPU's cache between the read and its use. */
-#define COPY_BLOCK (256 * 1024)
 /* How much written data may wait before its writeback is started. */
 #define WRITEBACK_STEP (8 * 1024 * 1024)
 
@@ -269,87 +266,6 @@ void
 ja_ft_writer_hash (JaFtWriter *w, const void *data, gsize len)
 {
   ja_ft_hasher_update (w->hasher, data, len);
-}
-
-/* What splice(2) could not move: through a buffer. */
-static gboolean
-copy_from_pipe (JaFtWriter *w, int pipe_fd, gsize len, GError **error)
-{
-  g_autofree guint8 *buf = g_malloc (MIN (len, COPY_BLOCK));
-
-  while (len > 0) {
-    ssize_t n = read (pipe_fd, buf, MIN (len, COPY_BLOCK));
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-          "the pipe to %s ran dry", w->part_name);
-      return FALSE;
-    }
-    if (!ja_ft_writer_write_unhashed (w, buf, (gsize) n, error))
-      return FALSE;
-    len -= (gsize) n;
-  }
-  return TRUE;
-}
-
-gboolean
-ja_ft_writer_splice_unhashed (JaFtWriter *w, int pipe_fd, gsize len,
-    GError **error)
-{
-  g_return_val_if_fail (w != NULL && w->state == STATE_OPEN, FALSE);
-  g_return_val_if_fail (pipe_fd >= 0, FALSE);
-
-  if (w->size != JA_FT_SIZE_UNKNOWN && len > w->size - w->offset) {
-    g_set_error (error, JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_TOO_LARGE,
-        "more than the offered %" G_GUINT64_FORMAT " bytes", w->size);
-    return FALSE;
-  }
-  while (len > 0) {
-    ssize_t n = splice (pipe_fd, NULL, w->fd, NULL, len, SPLICE_F_MOVE);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && errno == EINVAL)
-      return copy_from_pipe (w, pipe_fd, len, error);
-    if (n < 0)
-      return set_io_error (error, errno, "cannot write", w->part_name);
-    if (n == 0) {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-          "the pipe to %s ran dry", w->part_name);
-      return FALSE;
-    }
-    len -= (gsize) n;
-    w->offset += (guint64) n;
-  }
-  start_writeback (w);
-  return TRUE;
-}
-
-gboolean
-ja_ft_writer_hash_written (JaFtWriter *w, guint64 offset, gsize len,
-    GError **error)
-{
-  g_autofree guint8 *buf = g_malloc (MIN (len, COPY_BLOCK));
-
-  while (len > 0) {
-    ssize_t n = pread (w->fd, buf, MIN (len, COPY_BLOCK), (off_t) offset);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return set_io_error (error, errno, "cannot read back", w->part_name);
-    if (n == 0) {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-          "%s shrank while being read", w->part_name);
-      return FALSE;
-    }
-    ja_ft_hasher_update (w->hasher, buf, (gsize) n);
-    offset += (guint64) n;
-    len -= (gsize) n;
-  }
-  return TRUE;
 }
 
 gboolean

@@ -52,19 +52,6 @@ gboolean ja_ft_writer_write_unhashed (JaFtWriter *writer, const void *data,
     gsize len, GError **error);
 void ja_ft_writer_hash (JaFtWriter *writer, const void *data, gsize len);
 
-/* write_unhashed from a pipe: the len bytes waiting in pipe_fd go into the
- * part with splice(2), without a copy through user space (read and write
- * where the file system cannot splice). Errors as write_unhashed; after a
- * failure the pipe may hold some of them. */
-gboolean ja_ft_writer_splice_unhashed (JaFtWriter *writer, int pipe_fd,
-    gsize len, GError **error);
-/* hash for bytes already in the part: len bytes from offset, read back
- * from the file (the page cache), so the hash covers what was written.
- * Like hash, it may run in another thread than the writes, given their
- * ranges in order. G_IO_ERROR when the part cannot be read. */
-gboolean ja_ft_writer_hash_written (JaFtWriter *writer, guint64 offset,
-    gsize len, GError **error);
-
 guint64 ja_ft_writer_get_offset (JaFtWriter *writer);   /* bytes in the part */
 const char *ja_ft_writer_get_part_name (JaFtWriter *writer);
 guint ja_ft_writer_get_algos (JaFtWriter *writer);

@@ -1,8 +1,8 @@
 /* test-ft-writer.c — the receiver's file sink and file hashing
  * (plugins/file-transfer/ft-writer.c, ft-hash.c) in a g_dir_make_tmp
  * directory: verified writes, hash mismatch, 0- and 1-byte files, resume,
- * planted symlinks and existing names, the space check, writing from a pipe
- * (splice) and hashing what was written, and hashing a file in a thread. */
+ * planted symlinks and existing names, the space check, and hashing a file
+ * in a thread. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -234,46 +234,6 @@ test_size_limits (Fixture *f, gconstpointer data)
   path = ja_ft_writer_finish (w, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (exists (f->dir, "s"));
-}
-
-/* "a" written, "bc" through a pipe (splice), the hash read back from the
- * part; one byte more than offered is refused, nothing written. */
-static void
-test_splice (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JaFtWriter) w = ja_ft_writer_new (f->dir, "sp", 0, 3, &error);
-  g_autofree char *path = NULL;
-  g_autofree char *got = NULL;
-  JaFtHashList want;
-  gsize len;
-  int p[2];
-
-  g_assert_no_error (error);
-  g_assert_cmpint (pipe (p), ==, 0);
-  g_assert_true (ja_ft_writer_write (w, "a", 1, &error));
-  g_assert_cmpint (write (p[1], "bcd", 3), ==, 3);
-  g_assert_false (ja_ft_writer_splice_unhashed (w, p[0], 3, &error));
-  g_assert_error (error, JA_TRANSFER_ERROR, JA_TRANSFER_ERROR_TOO_LARGE);
-  g_clear_error (&error);
-  g_assert_cmpuint (ja_ft_writer_get_offset (w), ==, 1);
-  g_assert_true (ja_ft_writer_splice_unhashed (w, p[0], 2, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (ja_ft_writer_get_offset (w), ==, 3);
-  g_assert_true (ja_ft_writer_hash_written (w, 1, 2, &error));
-  g_assert_no_error (error);
-  /* Past what the part holds: an error, not a short hash. */
-  g_assert_false (ja_ft_writer_hash_written (w, 3, 1, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
-  g_clear_error (&error);
-  expect_sha256 (&want, SHA256_ABC);
-  path = ja_ft_writer_finish (w, &want, &error);
-  g_assert_no_error (error);
-  got = contents_of (f->dir, "sp", &len);
-  g_assert_cmpuint (len, ==, 3);
-  g_assert_true (memcmp (got, "abc", 3) == 0);
-  close (p[0]);
-  close (p[1]);
 }
 
 static void
@@ -583,7 +543,6 @@ main (int argc, char **argv)
   ADD ("/ft/writer/mismatch", test_mismatch);
   ADD ("/ft/writer/zero-and-one-byte", test_zero_and_one_byte);
   ADD ("/ft/writer/size-limits", test_size_limits);
-  ADD ("/ft/writer/splice", test_splice);
   ADD ("/ft/writer/abort", test_abort);
   ADD ("/ft/writer/resume", test_resume);
   ADD ("/ft/writer/resume-refused", test_resume_refused);
