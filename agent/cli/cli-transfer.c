@@ -165,6 +165,8 @@ verified_cb (JaFtTransfer *t, const char *path, gpointer user_data)
     ja_json_event_add_string (ev, "path", path);
     ja_json_event_add_int (ev, "bytes", (gint64) bytes);
     ja_json_event_add_int (ev, "resumed_from", (gint64) from);
+    /* Counted as the transport moved them: the rest after resumed_from. */
+    ja_json_event_add_int (ev, "wire_bytes", (gint64) (bytes - from));
     ja_json_event_add_string (ev, "sha256", sha);
     ja_json_event_add_double (ev, "seconds", secs);
     ja_json_event_add_double (ev, "mbps", mbps);

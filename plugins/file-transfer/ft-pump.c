@@ -21,6 +21,7 @@ struct _JaFtPump {
   guint64 offset;
   guint64 length;
   gint64 corrupt_offset;
+  guint64 rate;                /* bytes per second, 0: as fast as it goes */
   /* receiver */
   JaFtWriter *writer;
   guint64 bytes;               /* atomic */
@@ -95,6 +96,13 @@ ja_ft_pump_free (JaFtPump *pump)
   g_free (pump);
 }
 
+void
+ja_ft_pump_set_rate (JaFtPump *pump, guint64 bytes_per_second)
+{
+  g_return_if_fail (pump != NULL && pump->sender);
+  pump->rate = bytes_per_second;
+}
+
 /* ---- sender ------------------------------------------------------------- */
 
 static gboolean
@@ -143,26 +151,50 @@ send_corrupted (JaFtPump *pump, guint64 *pos, GCancellable *cancellable,
   return TRUE;
 }
 
+/* Test hook (ja_ft_pump_set_rate): with a rate, TRUE while the bytes sent
+ * since start_us are ahead of it, after sleeping at most 100 ms towards
+ * the time they are due; *chunk is cut to a twentieth of a second's worth. */
+static gboolean
+throttle (JaFtPump *pump, guint64 sent, gint64 start_us, gsize *chunk)
+{
+  gint64 due_us;
+  gint64 now_us;
+
+  if (pump->rate == 0)
+    return FALSE;
+  *chunk = (gsize) CLAMP (pump->rate / 20, 4096, SEND_CHUNK);
+  due_us = start_us + (gint64) ((double) sent * G_USEC_PER_SEC / pump->rate);
+  now_us = g_get_monotonic_time ();
+  if (now_us >= due_us)
+    return FALSE;
+  g_usleep ((gulong) MIN (due_us - now_us, 100 * 1000));
+  return TRUE;
+}
+
 static gboolean
 run_sender (JaFtPump *pump, GCancellable *cancellable, GError **error)
 {
   int sock = g_socket_get_fd (pump->socket);
   guint64 pos = pump->offset;
   guint64 end = pump->offset + pump->length;
+  gint64 start_us = g_get_monotonic_time ();
 
   while (pos < end) {
     off_t off = (off_t) pos;
+    gsize chunk = SEND_CHUNK;
     ssize_t n;
 
     if (g_cancellable_set_error_if_cancelled (cancellable, error))
       return FALSE;
+    if (throttle (pump, pos - pump->offset, start_us, &chunk))
+      continue;
     if (pump->corrupt_offset >= 0 && (guint64) pump->corrupt_offset >= pos
         && (guint64) pump->corrupt_offset < pos + CORRUPT_CHUNK) {
       if (!send_corrupted (pump, &pos, cancellable, error))
         return FALSE;
       continue;
     }
-    n = sendfile (sock, pump->fd, &off, (size_t) MIN (end - pos, SEND_CHUNK));
+    n = sendfile (sock, pump->fd, &off, (size_t) MIN (end - pos, chunk));
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {

@@ -33,6 +33,10 @@ typedef struct _JaFtPump JaFtPump;
  * flipped. */
 JaFtPump *ja_ft_pump_new_sender (GSocket *socket, int fd, guint64 offset,
     guint64 length, gint64 corrupt_offset, GError **error);
+/* Test hook (JINGLE_AGENT_TEST_S5B_RATE, s5b-transport.h): a sender sends
+ * at most bytes_per_second (0: no limit), so that a test can interrupt a
+ * transfer half-way. Before the run. */
+void ja_ft_pump_set_rate (JaFtPump *pump, guint64 bytes_per_second);
 /* Reads until EOF into writer (borrowed; the pump's thread uses it until
  * the pump completes). */
 JaFtPump *ja_ft_pump_new_receiver (GSocket *socket, JaFtWriter *writer);

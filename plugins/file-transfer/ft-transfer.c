@@ -935,6 +935,21 @@ sender_pumped_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       sender_closed_cb, g_object_ref (self));
 }
 
+/* Test hook (s5b-transport.h): JINGLE_AGENT_TEST_S5B_RATE=BYTES_PER_SECOND
+ * slows the sender down, so that a test can interrupt it half-way. */
+static void
+set_test_rate (JaFtPump *pump)
+{
+  const char *rate = g_getenv ("JINGLE_AGENT_TEST_S5B_RATE");
+  guint64 n;
+
+  if (rate != NULL && g_ascii_string_to_unsigned (rate, 10, 1, G_MAXUINT64,
+          &n, NULL)) {
+    g_info ("test hook: sending at most %" G_GUINT64_FORMAT " bytes/s", n);
+    ja_ft_pump_set_rate (pump, n);
+  }
+}
+
 /* Sender on a socket: sendfile(2) in a thread. FALSE: not possible here
  * (the caller goes the GIO way). */
 static gboolean
@@ -960,6 +975,7 @@ sender_start_pump (JaFtTransfer *self)
     fail_and_terminate (self, error, JA_JINGLE_REASON_FAILED_APPLICATION);
     return TRUE;
   }
+  set_test_rate (self->pump);
   if (self->offset > 0)
     g_info ("content %s: resuming at byte %" G_GUINT64_FORMAT,
         self->content_name, self->offset);

@@ -13,7 +13,10 @@
  * dead port; JINGLE_AGENT_TEST_S5B_EXTRA_CANDIDATE=IP:PORT offers that
  * address as our best direct candidate (a blackhole in tests);
  * JINGLE_AGENT_TEST_S5B_HANDSHAKE_TIMEOUT_S=N replaces the 5 s connect and
- * handshake timeout of s5b-socket.h. */
+ * handshake timeout of s5b-socket.h; JINGLE_AGENT_TEST_S5B_RATE=BYTES_PER_SECOND
+ * makes a file sender's pump (plugins/file-transfer/ft-pump.h) send at most
+ * that many bytes a second over the bytestream, so that a test can kill it
+ * half-way (direct SOCKS5 on loopback is otherwise too fast for that). */
 #pragma once
 
 #include "signalling/jingle/jingle-plugin.h"

@@ -3,8 +3,9 @@
  * g_dir_make_tmp directory: a file of several receive buffers arrives
  * identical with its SHA-256 (hashed in the second thread), a range from an
  * offset, the corrupt-byte test hook flips exactly one bit (and the hash
- * then mismatches), a file shorter than offered fails the sender, and a
- * cancelled receiver returns. */
+ * then mismatches), the rate test hook changes nothing that arrives, a
+ * file shorter than offered fails the sender, and a cancelled receiver
+ * returns, also with bytes waiting (it takes none). */
 
 #include <fcntl.h>
 #include <string.h>
@@ -26,6 +27,7 @@ typedef struct {
   char *dir;
   char *src;                 /* the file to send */
   guint8 *data;              /* its bytes */
+  guint64 rate;              /* the sender's test rate, 0: none */
   GSocket *tx;
   GSocket *rx;
   GMainLoop *loop;
@@ -129,13 +131,16 @@ transfer (Fixture *f, guint64 offset, guint64 length, gint64 corrupt,
   g_autoptr (GError) error = NULL;
   JaFtWriter *w = ja_ft_writer_new (f->dir, "copy.bin", 0, length, &error);
   int fd = open (f->src, O_RDONLY | O_CLOEXEC);
+  JaFtPump *sender;
 
   g_assert_no_error (error);
   g_assert_cmpint (fd, >=, 0);
   tx->shut = TRUE;
-  start (f, tx, ja_ft_pump_new_sender (f->tx, fd, offset, length, corrupt,
-          &error), NULL);
+  sender = ja_ft_pump_new_sender (f->tx, fd, offset, length, corrupt,
+      &error);
   g_assert_no_error (error);
+  ja_ft_pump_set_rate (sender, f->rate);
+  start (f, tx, sender, NULL);
   close (fd);
   start (f, rx, ja_ft_pump_new_receiver (f->rx, w), NULL);
   g_main_loop_run (f->loop);
@@ -164,6 +169,29 @@ test_whole_file (Fixture *f, gconstpointer data)
   got = read_back (path, &len);
   g_assert_cmpuint (len, ==, FILE_SIZE);
   g_assert_true (memcmp (got, f->data, FILE_SIZE) == 0);
+  ja_ft_pump_free (tx.pump);
+  ja_ft_pump_free (rx.pump);
+}
+
+/* The JINGLE_AGENT_TEST_S5B_RATE hook (a whole file in about 0.2 s) changes
+ * nothing that arrives. */
+static void
+test_rate_hook (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  Run tx = { 0 }, rx = { 0 };
+  g_autoptr (JaFtWriter) w = NULL;
+  g_autofree char *path = NULL;
+  JaFtHashList want;
+
+  f->rate = FILE_SIZE * 5;
+  w = transfer (f, 0, FILE_SIZE, -1, &tx, &rx);
+  g_assert_true (tx.ok && rx.ok);
+  g_assert_cmpuint (ja_ft_pump_get_bytes (tx.pump), ==, FILE_SIZE);
+  g_assert_cmpuint (ja_ft_pump_get_bytes (rx.pump), ==, FILE_SIZE);
+  expect_sha256 (&want, f->data, FILE_SIZE);
+  path = ja_ft_writer_finish (w, &want, &error);
+  g_assert_no_error (error);
   ja_ft_pump_free (tx.pump);
   ja_ft_pump_free (rx.pump);
 }
@@ -273,6 +301,32 @@ test_cancel (Fixture *f, gconstpointer data)
   ja_ft_pump_free (rx.pump);
 }
 
+/* Bytes are waiting, but the run is cancelled: the receiver takes none
+ * (it checks before each read, as a blocking receive does). */
+static void
+test_cancel_with_data (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (JaFtWriter) w = ja_ft_writer_new (f->dir, "copy.bin", 0,
+      FILE_SIZE, &error);
+  Run rx = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_socket_send (f->tx, (const char *) f->data, 4096, NULL,
+          &error), ==, 4096);
+  g_assert_no_error (error);
+  g_cancellable_cancel (cancellable);
+  start (f, &rx, ja_ft_pump_new_receiver (f->rx, w), cancellable);
+  g_main_loop_run (f->loop);
+  g_assert_false (rx.ok);
+  g_assert_error (rx.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&rx.error);
+  g_assert_true (ja_ft_pump_failed_on_socket (rx.pump));
+  g_assert_cmpuint (ja_ft_pump_get_bytes (rx.pump), ==, 0);
+  ja_ft_pump_free (rx.pump);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,11 +335,15 @@ main (int argc, char **argv)
       test_whole_file, fixture_tear_down);
   g_test_add ("/ft/pump/range", Fixture, NULL, fixture_set_up, test_range,
       fixture_tear_down);
+  g_test_add ("/ft/pump/rate-hook", Fixture, NULL, fixture_set_up,
+      test_rate_hook, fixture_tear_down);
   g_test_add ("/ft/pump/corrupt-hook", Fixture, NULL, fixture_set_up,
       test_corrupt, fixture_tear_down);
   g_test_add ("/ft/pump/short-file", Fixture, NULL, fixture_set_up,
       test_short_file, fixture_tear_down);
   g_test_add ("/ft/pump/cancel", Fixture, NULL, fixture_set_up, test_cancel,
       fixture_tear_down);
+  g_test_add ("/ft/pump/cancel-with-data", Fixture, NULL, fixture_set_up,
+      test_cancel_with_data, fixture_tear_down);
   return g_test_run ();
 }
