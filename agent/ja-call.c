@@ -29,6 +29,7 @@ struct _JaCall {
   JaRtpStream *rtp;            /* the audio content's */
   JaRtpStream *video;          /* the video content's, nullable */
   gboolean want_video;
+  gboolean no_bundle;
   char *peer;
   char *jmi_id;                /* outgoing XEP-0353 propose id */
   guint jmi_handler;
@@ -197,6 +198,20 @@ initiate (JaCall *self, const char *full_jid, const char *sid)
   }
   session = ja_jingle_manager_new_session_with_sid (manager, full_jid, sid,
       &error);
+  if (session != NULL && !self->no_bundle) {
+    /* XEP-0338, offered by default as WebRTC peers expect: the contents
+     * share one ICE component and one DTLS session (the group is there
+     * before the contents, whose transports look it up). */
+    JaXmlNode *group = ja_xml_node_new ("group", JA_NS_JINGLE_GROUPING);
+
+    ja_xml_node_set_attr (group, "semantics", "BUNDLE");
+    ja_xml_node_set_attr (ja_xml_node_add_new (group, "content",
+            JA_NS_JINGLE_GROUPING), "name", "audio");
+    if (self->want_video)
+      ja_xml_node_set_attr (ja_xml_node_add_new (group, "content",
+              JA_NS_JINGLE_GROUPING), "name", "video");
+    ja_jingle_session_add_payload (session, group);
+  }
   if (session == NULL
       || ja_jingle_session_add_content (session, "audio", JA_NS_JINGLE_RTP,
           JA_NS_JINGLE_ICE_UDP, &opts, &error) == NULL
@@ -211,17 +226,6 @@ initiate (JaCall *self, const char *full_jid, const char *sid)
     return;
   }
   watch_session (self, session);
-  {
-    /* XEP-0338: offered by default, as WebRTC peers expect, for the audio
-     * content (video, when there, runs on its own ICE transport: its
-     * bundling is not done yet). */
-    JaXmlNode *group = ja_xml_node_new ("group", JA_NS_JINGLE_GROUPING);
-
-    ja_xml_node_set_attr (group, "semantics", "BUNDLE");
-    ja_xml_node_set_attr (ja_xml_node_add_new (group, "content",
-            JA_NS_JINGLE_GROUPING), "name", "audio");
-    ja_jingle_session_add_payload (session, group);
-  }
   self->t_initiate = g_get_monotonic_time ();
   if (!ja_jingle_session_initiate (session, &error))
     end_call (self, JA_JINGLE_REASON_GENERAL_ERROR, error->message, FALSE);
@@ -448,6 +452,12 @@ void
 ja_call_set_video (JaCall *self, gboolean video)
 {
   self->want_video = video;
+}
+
+void
+ja_call_set_bundle (JaCall *self, gboolean bundle)
+{
+  self->no_bundle = !bundle;
 }
 
 gboolean

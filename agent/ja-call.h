@@ -71,10 +71,12 @@ gboolean ja_call_send_dtmf (JaCall *self, const char *digits, GError **error);
 /**
  * ja_call_set_video:
  *
- * Before ja_call_start(): also offer a video content (VP8, on its own
- * ICE-UDP transport). Since: 0.1
+ * Before ja_call_start(): also offer a video content (VP8). Since: 0.1
  */
 void ja_call_set_video (JaCall *self, gboolean video);
+/* Before ja_call_start(): offer the contents as one XEP-0338 BUNDLE group
+ * (default TRUE): one ICE component and one DTLS session for all. */
+void ja_call_set_bundle (JaCall *self, gboolean bundle);
 /* The call has a video content (once the session exists). */
 gboolean ja_call_has_video (JaCall *self);
 gboolean ja_call_get_video_stats (JaCall *self, JaMediaVideoStats *stats);

@@ -406,6 +406,7 @@ connected_cb (JaCall *call, gpointer user_data)
     ja_json_event_add_string (ev, "srtp_profile", info.srtp_profile);
     ja_json_event_add_string (ev, "dtls_role", info.dtls_role);
     ja_json_event_add_string (ev, "codec", ja_call_get_codec (call));
+    ja_json_event_add_int (ev, "bundle_size", info.bundle_size);
     ja_json_event_emit (ev);
   } else {
     say_line (w->cli, "call: connected to %s in %u ms (signalling %u ms, "

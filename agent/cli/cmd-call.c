@@ -32,6 +32,7 @@ typedef struct {
   /* call */
   char *to;
   gboolean to_peer;            /* serverless: call whoever is the peer */
+  gboolean no_bundle;
   int duration;
   char *dtmf;
   JaCall *call;
@@ -168,6 +169,7 @@ place_call (Run *r)
 {
   r->call = ja_call_new_outgoing (r->agent, r->to);
   ja_call_set_video (r->call, r->media.video != NULL);
+  ja_call_set_bundle (r->call, !r->no_bundle);
   ja_cli_watch_call (r->cli, &r->media, r->call);
   g_signal_connect (r->call, "connected", G_CALLBACK (call_connected_cb), r);
   g_signal_connect (r->call, "first-media", G_CALLBACK (call_first_media_cb),
@@ -475,6 +477,9 @@ ja_cmd_call (int argc, char **argv)
     { "duration", 0, 0, G_OPTION_ARG_INT, &r.duration,
       "Hang up SECONDS after the call connected (default: when the peer "
       "does, or on Ctrl-C)", "SECONDS" },
+    { "no-bundle", 0, 0, G_OPTION_ARG_NONE, &r.no_bundle,
+      "Do not offer XEP-0338 BUNDLE: each content on its own ICE transport",
+      NULL },
     { "dtmf", 0, 0, G_OPTION_ARG_STRING, &r.dtmf,
       "Send DIGITS (0-9 * # A-D, ',' pauses) as RFC 4733 events once audio "
       "flows", "DIGITS" },

@@ -20,6 +20,7 @@
 #include "signalling/xmpp/xmpp-error.h"
 
 #define OPTIONS_KEY "ja-ice-udp-options"
+#define BUNDLE_KEY "ja-ice-udp-bundle-leader"
 #define MAX_EARLY_PACKETS 32
 #define MAX_PACKET 1500
 
@@ -34,7 +35,7 @@ typedef struct {
   GPtrArray *turn_servers;     /* JaIceTurnServer*, owned */
 } Options;
 
-typedef struct {
+typedef struct _IceUdpTransport {
   JaJingleTransport parent;
   JaIceAgent *ice;
   JaDtlsCert *cert;
@@ -61,6 +62,11 @@ typedef struct {
   FILE *tap_wire;
   guint64 dropped_before_keys;
   gint64 secured_at;
+  /* XEP-0338 BUNDLE: a leader owns the ICE agent, DTLS and SRTP of the
+   * group; a follower (another content of the group) has none and rides
+   * on its leader's. */
+  struct _IceUdpTransport *leader;   /* unowned; NULL for a leader */
+  GPtrArray *followers;              /* IceUdpTransport*, unowned */
 } IceUdpTransport;
 
 /* ---- options ------------------------------------------------------------ */
@@ -189,6 +195,14 @@ channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
 {
   IceUdpTransport *self = impl;
   guint8 buf[MAX_PACKET + JA_SRTP_MAX_TRAILER];
+
+  if (self->followers == NULL && self->leader == NULL && self->ice == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+        "the bundle's transport is gone");
+    return FALSE;
+  }
+  if (self->leader != NULL)
+    self = self->leader;     /* bundled: one ICE component, one SRTP */
   gsize len;
   const guint8 *data = g_bytes_get_data (packet, &len);
 
@@ -257,6 +271,13 @@ dtls_done_cb (JaDtls *dtls, JaSrtpKeys *keys, const GError *error,
       ja_dtls_get_version_name (dtls), ja_dtls_get_handshake_ms (dtls));
   self->channel = ja_jingle_channel_new_datagram (&channel_ops, self, NULL);
   ja_jingle_content_transport_ready (self->parent.content, self->channel);
+  for (guint i = 0; self->followers != NULL && i < self->followers->len; i++) {
+    IceUdpTransport *f = g_ptr_array_index (self->followers, i);
+
+    if (f->channel == NULL)
+      f->channel = ja_jingle_channel_new_datagram (&channel_ops, f, NULL);
+    ja_jingle_content_transport_ready (f->parent.content, f->channel);
+  }
 }
 
 /* Once both the role and the peer's fingerprint are known. */
@@ -441,7 +462,16 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
   {
     g_autoptr (GBytes) packet = g_bytes_new (buf, len);
 
+    /* Every content of a bundle sees every packet; each application keeps
+     * its own payload types (and RTCP). */
     ja_jingle_channel_deliver (self->channel, component, packet);
+    for (guint i = 0; self->followers != NULL && i < self->followers->len;
+        i++) {
+      IceUdpTransport *f = g_ptr_array_index (self->followers, i);
+
+      if (f->channel != NULL)
+        ja_jingle_channel_deliver (f->channel, component, packet);
+    }
   }
 }
 
@@ -514,6 +544,20 @@ ice_udp_free (JaJingleTransport *tp)
 {
   IceUdpTransport *self = (IceUdpTransport *) tp;
 
+  if (self->leader != NULL && self->leader->followers != NULL)
+    g_ptr_array_remove (self->leader->followers, self);
+  for (guint i = 0; self->followers != NULL && i < self->followers->len; i++)
+    ((IceUdpTransport *) g_ptr_array_index (self->followers, i))->leader
+        = NULL;
+  g_clear_pointer (&self->followers, g_ptr_array_unref);
+  if (self->parent.content != NULL) {
+    JaJingleSession *session = ja_jingle_content_get_session (
+        self->parent.content);
+
+    if (session != NULL
+        && g_object_get_data (G_OBJECT (session), BUNDLE_KEY) == self)
+      g_object_set_data (G_OBJECT (session), BUNDLE_KEY, NULL);
+  }
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   if (self->channel != NULL) {
     ja_jingle_channel_close (self->channel);
@@ -574,15 +618,99 @@ take_remote (IceUdpTransport *self, const JaIceUdpTransport *t,
   return TRUE;
 }
 
+/* ---- BUNDLE (XEP-0338) ---------------------------------------------------- */
+
+/* The session's BUNDLE group: ours when we initiated, the peer's when it
+ * did. */
+static const JaXmlNode *
+bundle_group (JaJingleContent *c)
+{
+  JaJingleSession *session = ja_jingle_content_get_session (c);
+  const JaXmlNode *g;
+
+  if (session == NULL)
+    return NULL;
+  g = ja_jingle_content_get_local_role (c) == JA_JINGLE_ROLE_INITIATOR
+      ? ja_jingle_session_find_own_payload (session, "group",
+          JA_NS_JINGLE_GROUPING)
+      : ja_jingle_session_find_initiate_payload (session, "group",
+          JA_NS_JINGLE_GROUPING);
+  if (g == NULL
+      || g_strcmp0 (ja_xml_node_get_attr (g, "semantics"), "BUNDLE") != 0)
+    return NULL;
+  return g;
+}
+
+static gboolean
+in_group (const JaXmlNode *group, const char *name)
+{
+  for (guint i = 0; group != NULL && i < ja_xml_node_get_n_children (group);
+      i++) {
+    const JaXmlNode *m = ja_xml_node_get_child (group, i);
+
+    if (ja_xml_node_is (m, "content", JA_NS_JINGLE_GROUPING)
+        && g_strcmp0 (ja_xml_node_get_attr (m, "name"), name) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The leader this content's transport joins, or NULL: it is not in the
+ * session's BUNDLE group, or it is the group's first (then it becomes the
+ * leader, registered on the session). */
+static IceUdpTransport *
+bundle_leader (JaJingleContent *c)
+{
+  const JaXmlNode *group = bundle_group (c);
+  JaJingleSession *session = ja_jingle_content_get_session (c);
+
+  if (group == NULL || !in_group (group, ja_jingle_content_get_name (c)))
+    return NULL;
+  return g_object_get_data (G_OBJECT (session), BUNDLE_KEY);
+}
+
+static void
+bundle_register (IceUdpTransport *self, JaJingleContent *c)
+{
+  const JaXmlNode *group = bundle_group (c);
+  JaJingleSession *session = ja_jingle_content_get_session (c);
+
+  if (group == NULL || !in_group (group, ja_jingle_content_get_name (c))
+      || g_object_get_data (G_OBJECT (session), BUNDLE_KEY) != NULL)
+    return;
+  self->followers = g_ptr_array_new ();
+  g_object_set_data (G_OBJECT (session), BUNDLE_KEY, self);
+}
+
+static JaJingleTransport *
+follower_new (JaJingleContent *c, IceUdpTransport *leader)
+{
+  IceUdpTransport *self = g_new0 (IceUdpTransport, 1);
+
+  self->leader = leader;
+  self->parent.content = c;
+  g_ptr_array_add (leader->followers, self);
+  g_info ("ice-udp %s: content %s bundled with %s",
+      ja_jingle_content_get_sid (c), ja_jingle_content_get_name (c),
+      ja_jingle_content_get_name (leader->parent.content));
+  return &self->parent;
+}
+
 static JaJingleTransport *
 ice_udp_new_local (JaJingleContent *c, guint n_components, GError **error)
 {
   gboolean controlling = ja_jingle_content_get_local_role (c)
       == JA_JINGLE_ROLE_INITIATOR;
-  IceUdpTransport *self = transport_new (c, controlling, error);
+  IceUdpTransport *leader = bundle_leader (c);
+  IceUdpTransport *self;
 
+  if (leader != NULL)
+    return follower_new (c, leader);
+  self = transport_new (c, controlling, error);
   if (self == NULL)
     return NULL;
+  self->parent.content = c;
+  bundle_register (self, c);
   self->local_setup = JA_DTLS_SETUP_ACTPASS;
   if (!ja_ice_agent_gather (self->ice, error)) {
     ice_udp_free (&self->parent);
@@ -601,6 +729,15 @@ ice_udp_new_remote (JaJingleContent *c, const JaXmlNode *node, GError **error)
 
   if (t == NULL)
     return NULL;
+  if (bundle_leader (c) != NULL) {
+    IceUdpTransport *leader = bundle_leader (c);
+
+    /* Its transport is the leader's (same ufrag, candidates and
+     * fingerprint); what it adds goes there. */
+    if (!take_remote (leader, t, error))
+      return NULL;
+    return follower_new (c, leader);
+  }
   if (t->fingerprint == NULL) {
     /* XEP-0320: without a fingerprint there is no DTLS-SRTP, and we never
      * send media in the clear. */
@@ -613,6 +750,7 @@ ice_udp_new_remote (JaJingleContent *c, const JaXmlNode *node, GError **error)
   if (self == NULL)
     return NULL;
   self->parent.content = c;
+  bundle_register (self, c);
   /* The answer: RFC 5763 §5 — the answerer SHOULD be active; an offer
    * that insists on active makes us passive. */
   if (t->setup == JA_DTLS_SETUP_ACTIVE) {
@@ -634,8 +772,16 @@ static JaXmlNode *
 ice_udp_build (JaJingleTransport *tp, JaJingleAction action)
 {
   IceUdpTransport *self = (IceUdpTransport *) tp;
-  g_autoptr (GPtrArray) cands = ja_ice_agent_get_local_candidates (self->ice);
+  g_autoptr (GPtrArray) cands = NULL;
 
+  if (self->leader != NULL) {
+    self = self->leader;      /* bundled: the same transport element */
+  } else if (self->ice == NULL) {
+    g_autoptr (JaIceUdpTransport) empty = ja_ice_udp_transport_new ();
+
+    return ja_ice_udp_transport_build (empty);   /* its leader is gone */
+  }
+  cands = ja_ice_agent_get_local_candidates (self->ice);
   self->announced = TRUE;
   return build_element (self, cands, TRUE);
 }
@@ -651,6 +797,15 @@ ice_udp_accept_remote (JaJingleTransport *tp, const JaXmlNode *node,
   if (ja_jingle_content_get_local_role (tp->content)
       == JA_JINGLE_ROLE_RESPONDER)
     return TRUE;
+  if (self->leader != NULL || self->ice == NULL) {
+    /* Bundled: the leader's content carries the answer's transport; an
+     * answer for this one adds candidates at most. */
+    t = node != NULL ? ja_ice_udp_transport_parse (node, error) : NULL;
+    if (node != NULL && t == NULL)
+      return FALSE;
+    return t == NULL || self->leader == NULL
+        || take_remote (self->leader, t, error);
+  }
   if (node == NULL) {
     g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_BAD_REQUEST,
         "session-accept without an ICE-UDP transport");
@@ -677,7 +832,13 @@ ice_udp_handle_info (JaJingleTransport *tp, const JaXmlNode *node,
   IceUdpTransport *self = (IceUdpTransport *) tp;
   g_autoptr (JaIceUdpTransport) t = ja_ice_udp_transport_parse (node, error);
 
-  return t != NULL && take_remote (self, t, error);
+  if (t == NULL)
+    return FALSE;
+  if (self->leader != NULL)
+    self = self->leader;
+  else if (self->ice == NULL)
+    return TRUE;              /* a follower whose leader is gone */
+  return take_remote (self, t, error);
 }
 
 static void
@@ -685,6 +846,18 @@ ice_udp_connect (JaJingleTransport *tp)
 {
   IceUdpTransport *self = (IceUdpTransport *) tp;
 
+  if (self->ice == NULL) {
+    /* A follower: ready when its leader is (or already). */
+    IceUdpTransport *l = self->leader;
+
+    if (l != NULL && l->channel != NULL) {
+      if (self->channel == NULL)
+        self->channel = ja_jingle_channel_new_datagram (&channel_ops, self,
+            NULL);
+      ja_jingle_content_transport_ready (tp->content, self->channel);
+    }
+    return;
+  }
   mark_start (self);
   if (!self->ice_connected && self->connect_timeout_id == 0)
     self->connect_timeout_id = g_timeout_add (JA_ICE_UDP_CONNECT_TIMEOUT_MS,
@@ -716,6 +889,9 @@ ja_ice_udp_transport_get_info (JaJingleTransport *tp, JaIceUdpInfo *info)
   memset (info, 0, sizeof *info);
   if (tp == NULL || tp->kind != &ja_ice_udp_transport_kind)
     return FALSE;
+  if (self->leader != NULL)
+    self = self->leader;
+  info->bundle_size = self->followers != NULL ? 1 + self->followers->len : 1;
   info->ice_connected = self->ice_connected;
   info->secured = self->srtp != NULL;
   info->secured_at = self->secured_at;

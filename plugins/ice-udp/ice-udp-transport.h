@@ -8,7 +8,10 @@
  * The channel it hands the application is a datagram channel of plaintext
  * RTP/RTCP (rtcp-mux, one component): protected on send, unprotected on
  * receive. ICE failure ends the session with connectivity-error, a DTLS or
- * fingerprint failure with security-error.
+ * fingerprint failure with security-error. Contents of the session's
+ * XEP-0338 BUNDLE group share the first member's transport: one ICE
+ * component, one DTLS handshake, one SRTP context; every packet is given
+ * to every member, whose application keeps its own payload types.
  *
  * Test hooks (environment): JINGLE_AGENT_ICE_ADDRESSES=A,B… restricts host
  * candidates to those addresses (the tests use 127.0.0.1);
@@ -50,6 +53,7 @@ typedef struct {
   const char *srtp_profile;     /* nullable */
   const char *dtls_role;        /* "client" / "server", nullable */
   gint64 secured_at;            /* g_get_monotonic_time() when SRTP was keyed, 0 before */
+  guint bundle_size;            /* contents on this ICE component (XEP-0338) */
   JaSrtpStats srtp;
 } JaIceUdpInfo;
 

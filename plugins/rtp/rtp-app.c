@@ -49,6 +49,8 @@ struct _JaRtpStream {
   gboolean muted;
   gboolean held;
   GBytes *early;               /* the latest RTP packet before the channel */
+  guint8 pts[128];             /* the payload types negotiated (BUNDLE demux) */
+  gboolean have_pts;
 };
 
 G_DEFINE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, G_TYPE_OBJECT)
@@ -422,6 +424,11 @@ receive_cb (JaJingleChannel *channel, guint component, GBytes *packet,
   gsize len;
   const guint8 *data = g_bytes_get_data (packet, &len);
 
+  /* On a BUNDLE transport every content sees every packet: keep the RTP
+   * of our payload types (RTCP, PT 64–95 by RFC 5761, goes to all). */
+  if (self->have_pts && len >= 2 && !((data[1] & 0x7f) >= 64
+          && (data[1] & 0x7f) <= 95) && !self->pts[data[1] & 0x7f])
+    return;
   if (self->audio != NULL)
     ja_media_audio_receive (self->audio, data, len);
   else if (self->video != NULL)
@@ -709,6 +716,8 @@ configure (RtpApp *self, JaMediaAudioConfig *cfg, GError **error)
     cfg->recv_codecs[pt->id & 127] = ja_rtp_payload_type_get_name (pt);
     cfg->recv_clock_rates[pt->id & 127] = ja_rtp_payload_type_get_clockrate (
         pt);
+    self->stream->pts[pt->id & 127] = 1;
+    self->stream->have_pts = TRUE;
   }
   dtmf = ja_rtp_negotiate_dtmf (neg, cfg->send_clock_rate);
   if (dtmf != NULL) {
@@ -753,6 +762,8 @@ prepare_video (RtpApp *self)
     const JaRtpPayloadType *pt = g_ptr_array_index (neg->payload_types, i);
 
     cfg.recv_codecs[pt->id & 127] = ja_rtp_payload_type_get_name (pt);
+    st->pts[pt->id & 127] = 1;
+    st->have_pts = TRUE;
   }
   cfg.local_ssrc = self->local->ssrc;
   directions (c, &cfg.send, &cfg.receive);

@@ -548,6 +548,11 @@ gboolean
 ja_jingle_session_init_remote (JaJingleSession *self,
     const JaJingleMessage *msg, GError **error)
 {
+  /* The session-level extras first: a plugin may look at them while its
+   * content is made (an XEP-0338 group decides how transports are shared). */
+  for (guint i = 0; i < msg->payloads->len; i++)
+    g_ptr_array_add (self->initiate_payloads,
+        ja_xml_node_copy (g_ptr_array_index (msg->payloads, i)));
   for (guint i = 0; i < msg->contents->len; i++) {
     const JaJingleMessageContent *mc = g_ptr_array_index (msg->contents, i);
     JaJingleContent *c = ja_jingle_content_new (self, mc->creator, mc->name);
@@ -556,9 +561,6 @@ ja_jingle_session_init_remote (JaJingleSession *self,
     if (!ja_jingle_content_init_remote (c, mc, error))
       return FALSE;
   }
-  for (guint i = 0; i < msg->payloads->len; i++)
-    g_ptr_array_add (self->initiate_payloads,
-        ja_xml_node_copy (g_ptr_array_index (msg->payloads, i)));
   ja_jingle_session_set_state (self, JA_JINGLE_STATE_PENDING);
   return TRUE;
 }
@@ -724,4 +726,18 @@ ja_jingle_session_add_payload (JaJingleSession *self,
 {
   g_return_if_fail (JA_IS_JINGLE_SESSION (self) && payload != NULL);
   g_ptr_array_add (self->own_payloads, payload);
+}
+
+const JaXmlNode *
+ja_jingle_session_find_own_payload (JaJingleSession *self, const char *name,
+    const char *ns)
+{
+  g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
+  for (guint i = 0; i < self->own_payloads->len; i++) {
+    const JaXmlNode *n = g_ptr_array_index (self->own_payloads, i);
+
+    if (ja_xml_node_is (n, name, ns))
+      return n;
+  }
+  return NULL;
 }

@@ -66,6 +66,9 @@ void ja_jingle_session_terminate (JaJingleSession *self, JaJingleReason reason,
  * (transfer none). */
 const JaXmlNode *ja_jingle_session_find_initiate_payload (
     JaJingleSession *self, const char *name, const char *ns);
+/* The same among ours (ja_jingle_session_add_payload). */
+const JaXmlNode *ja_jingle_session_find_own_payload (JaJingleSession *self,
+    const char *name, const char *ns);
 /* A session-level child for our session-initiate or session-accept
  * (transfer full), added before ja_jingle_session_initiate() / _accept(). */
 void ja_jingle_session_add_payload (JaJingleSession *self,

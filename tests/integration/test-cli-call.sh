@@ -15,8 +15,9 @@
 # (XEP-0353) and connects to the one that proceeds first, the other stops
 # ringing; a bare JID whose device lacks XEP-0353 gets a session-initiate;
 # session-info hold/unhold/mute/unmute reach the peer; an audio+video call
-# (VP8, unbundled) decodes 640x480 frames both ways and a saved frame shows
-# the colour bars where they belong; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
+# (VP8), bundled (one ICE component, XEP-0338) and with --no-bundle, decodes
+# 640x480 frames both ways, a saved frame shows the colour bars where they
+# belong and the audio still peaks at 440 Hz; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
 # fails with exit 7. Accounts frank, grace, heidi: no other test uses them. TAP
 # output; every wait is bounded.
 set -u
@@ -262,23 +263,37 @@ check "no codec in common: the call fails as a media failure, exit 7 (rc=$crc)" 
   test "$crc" -eq 7
 check "and never connected" json_has "$tmp/c10.json" 'not of("connected") and of("ended")'
 
-# ---- audio + video (VP8, each content on its own ICE transport) ----------
-start_answer grace "$RES" g12 --from frank@localhost --count 1 --video test \
-  --record "$tmp/g12.wav" --snapshot "$tmp/g12.png" --stats-interval 1 \
-  || exit 1
-gpid=$apid
-call c12 --to "grace@localhost/$RES" --audio test:440 --video test \
-  --duration 3 --stats-interval 1
-wait_rc "$gpid" 30; grc=$?
-check "an audio+video call connects and ends normally (caller $crc, callee $grc)" \
-  test "$crc" -eq 0 -a "$grc" -eq 0
-check "the callee decoded 640x480 video at a real frame rate" \
-  json_has "$tmp/g12.json" 'max(e["frames_decoded"] for e in of("video-stats")) >= 30 and of("video-stats")[-1]["width"] == 640 and of("video-stats")[-1]["height"] == 480 and of("video-stats")[-1]["fps"] >= 10'
-check "the caller decoded the callee's video too" \
-  json_has "$tmp/c12.json" 'max(e["frames_decoded"] for e in of("video-stats")) >= 30'
-check "the callee's audio still peaks at 440 Hz" peak "$tmp/g12.wav" 440
-check "a received frame shows the colour bars where they belong" \
-  colour_bars "$tmp/g12.png"
+# ---- audio + video (VP8), bundled (XEP-0338, the default) and unbundled ---
+# av_call NAME CALL-ARGS...: grace answers with video, frank calls with
+# video; sets crc, grc.
+av_call() {
+  local name=$1; shift
+  start_answer grace "$RES" "g$name" --from frank@localhost --count 1 \
+    --video test --record "$tmp/g$name.wav" --snapshot "$tmp/g$name.png" \
+    --stats-interval 1 || return 1
+  local gpid=$apid
+  call "c$name" --to "grace@localhost/$RES" --audio test:440 --video test \
+    --duration 3 --stats-interval 1 "$@"
+  wait_rc "$gpid" 30; grc=$?
+}
+for mode in bundled unbundled; do
+  if [ "$mode" = bundled ]; then av_call 12 || exit 1; n_bundle=2
+  else av_call 13 --no-bundle || exit 1; n_bundle=1; fi
+  k=$([ "$mode" = bundled ] && echo 12 || echo 13)
+  check "$mode audio+video call connects and ends normally (caller $crc, callee $grc)" \
+    test "$crc" -eq 0 -a "$grc" -eq 0
+  check "$mode: $n_bundle content(s) on the audio's ICE component, both sides" \
+    json_has "$tmp/c$k.json" "of('connected')[0]['bundle_size'] == $n_bundle"
+  check "$mode: the callee's side agrees" \
+    json_has "$tmp/g$k.json" "of('connected')[0]['bundle_size'] == $n_bundle"
+  check "$mode: the callee decoded 640x480 video at a real frame rate" \
+    json_has "$tmp/g$k.json" 'max(e["frames_decoded"] for e in of("video-stats")) >= 30 and of("video-stats")[-1]["width"] == 640 and of("video-stats")[-1]["height"] == 480 and of("video-stats")[-1]["fps"] >= 10'
+  check "$mode: the caller decoded the callee's video too" \
+    json_has "$tmp/c$k.json" 'max(e["frames_decoded"] for e in of("video-stats")) >= 30'
+  check "$mode: the callee's audio still peaks at 440 Hz" peak "$tmp/g$k.wav" 440
+  check "$mode: a received frame shows the colour bars where they belong" \
+    colour_bars "$tmp/g$k.png"
+done
 
 # ---- usage --------------------------------------------------------------
 "$JINGLE_AGENT" call --to '' >/dev/null 2>&1; rc=$?
