@@ -10,6 +10,7 @@ static const char *const opus_params[] = { "minptime=10", "useinbandfec=1",
   NULL };
 static const char *const dtmf_params[] = { "events=0-15", NULL };
 static const char *const vp8_fb[] = { "nack", "nack pli", "ccm fir", NULL };
+static const char *const rtx_params[] = { "apt=96", NULL };
 
 static const char *const opus_elements[] = { "opusenc", "opusdec",
   "rtpopuspay", "rtpopusdepay", NULL };
@@ -21,6 +22,8 @@ static const char *const dtmf_elements[] = { "rtpdtmfsrc", "rtpdtmfdepay",
   NULL };
 static const char *const vp8_elements[] = { "vp8enc", "vp8dec", "rtpvp8pay",
   "rtpvp8depay", NULL };
+static const char *const rtx_elements[] = { "rtprtxsend", "rtprtxreceive",
+  NULL };
 
 /* In our order of preference. telephone-event comes after the codec it
  * rides on and is kept only when that codec is (needs names it). */
@@ -39,6 +42,9 @@ static const struct {
     dtmf_elements, "opus" },
   { { JA_MEDIA_VIDEO, "VP8", 96, 90000, 0, NULL, vp8_fb }, vp8_elements,
     NULL },
+  /* RFC 4588 retransmissions of VP8 (apt = its payload type). */
+  { { JA_MEDIA_VIDEO, "rtx", 97, 90000, 0, rtx_params, NULL }, rtx_elements,
+    "VP8" },
 };
 
 static const JaCodecInfo *available[2][G_N_ELEMENTS (table) + 1];

@@ -60,6 +60,8 @@ typedef struct _IceUdpTransport {
   const char *local_type;
   FILE *tap_plain;
   FILE *tap_wire;
+  guint drop_every;            /* test hook: drop every Nth RTP packet sent */
+  guint64 rtp_sent;
   guint64 dropped_before_keys;
   gint64 secured_at;
   /* XEP-0338 BUNDLE: a leader owns the ICE agent, DTLS and SRTP of the
@@ -216,6 +218,11 @@ channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
         "RTP packet of %" G_GSIZE_FORMAT " bytes", len);
     return FALSE;
   }
+  /* Test hook: loss on the send path (RTP only, RTCP goes through). */
+  if (self->drop_every > 0 && len >= 2 && !((data[1] & 0x7f) >= 64
+          && (data[1] & 0x7f) <= 95)
+      && ++self->rtp_sent % self->drop_every == 0)
+    return TRUE;
   memcpy (buf, data, len);
   tap_write (self->tap_plain, buf, len);
   if (!ja_srtp_protect (self->srtp, buf, &len, error))
@@ -529,6 +536,9 @@ transport_new (JaJingleContent *c, gboolean controlling, GError **error)
     g_free (self);
     return NULL;
   }
+  if (g_getenv ("JINGLE_AGENT_TEST_DROP_EVERY") != NULL)
+    self->drop_every = (guint) g_ascii_strtoull (
+        g_getenv ("JINGLE_AGENT_TEST_DROP_EVERY"), NULL, 10);
   if (tap != NULL && *tap != '\0') {
     g_autofree char *p = g_strconcat (tap, ".plain", NULL);
     g_autofree char *w = g_strconcat (tap, ".wire", NULL);

@@ -18,7 +18,8 @@
  * JINGLE_AGENT_TEST_BAD_FINGERPRINT=1 signals a fingerprint that is not our
  * certificate's; JINGLE_AGENT_TEST_TAP=PATH appends every datagram sent,
  * before protection to PATH.plain and as sent to PATH.wire (4-byte
- * big-endian length, then the bytes). */
+ * big-endian length, then the bytes); JINGLE_AGENT_TEST_DROP_EVERY=N drops
+ * every Nth RTP packet we send (loss for the tests; RTCP is kept). */
 #pragma once
 
 #include "signalling/jingle/jingle-plugin.h"

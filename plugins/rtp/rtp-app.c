@@ -469,6 +469,38 @@ add_source (JaRtpDescription *d)
   d->has_ssrc = TRUE;
   src = ja_rtp_description_add_source (d, d->ssrc);
   ja_rtp_source_add_param (src, "cname", cname);
+  /* Video with RFC 4588 rtx: the retransmissions' own SSRC, paired with
+   * the media's in an XEP-0339 FID group. */
+  for (guint i = 0; i < d->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
+
+    if (g_ascii_strcasecmp (ja_rtp_payload_type_get_name (pt) ?: "", "rtx")
+        == 0) {
+      guint32 rtx = random_ssrc ();
+      JaRtpSsrcGroup *fid;
+
+      ja_rtp_source_add_param (ja_rtp_description_add_source (d, rtx),
+          "cname", cname);
+      fid = ja_rtp_description_add_ssrc_group (d, "FID");
+      g_array_append_val (fid->ssrcs, d->ssrc);
+      g_array_append_val (fid->ssrcs, rtx);
+      break;
+    }
+  }
+}
+
+/* Our RTX SSRC: the second of our FID group, 0 without one. */
+static guint32
+rtx_ssrc_of (const JaRtpDescription *d)
+{
+  for (guint i = 0; d != NULL && i < d->ssrc_groups->len; i++) {
+    const JaRtpSsrcGroup *g = g_ptr_array_index (d->ssrc_groups, i);
+
+    if (g_strcmp0 (g->semantics, "FID") == 0 && g->ssrcs->len == 2
+        && g_array_index (g->ssrcs, guint32, 0) == d->ssrc)
+      return g_array_index (g->ssrcs, guint32, 1);
+  }
+  return 0;
 }
 
 static void rtp_free (JaJingleApp *app);
@@ -760,12 +792,25 @@ prepare_video (RtpApp *self)
   cfg.send_pt = send->id;
   for (guint i = 0; i < neg->payload_types->len; i++) {
     const JaRtpPayloadType *pt = g_ptr_array_index (neg->payload_types, i);
+    const char *name = ja_rtp_payload_type_get_name (pt);
+    guint64 apt;
 
-    cfg.recv_codecs[pt->id & 127] = ja_rtp_payload_type_get_name (pt);
     st->pts[pt->id & 127] = 1;
     st->have_pts = TRUE;
+    if (g_ascii_strcasecmp (name ?: "", "rtx") == 0) {
+      /* RFC 4588: retransmissions of the payload type apt names. */
+      if (!ja_xml_parse_decimal (ja_rtp_payload_type_get_param (pt, "apt"),
+              0, 127, &apt))
+        continue;
+      cfg.recv_rtx_apt[pt->id & 127] = (guint8) apt;
+      if (apt == send->id)
+        cfg.send_rtx_pt = pt->id;
+      continue;
+    }
+    cfg.recv_codecs[pt->id & 127] = name;
   }
   cfg.local_ssrc = self->local->ssrc;
+  cfg.local_rtx_ssrc = rtx_ssrc_of (self->local);
   directions (c, &cfg.send, &cfg.receive);
   g_free (st->codec);
   st->codec = g_strdup_printf ("%s/90000 (pt %u)", cfg.send_codec,

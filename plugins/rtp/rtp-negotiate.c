@@ -3,6 +3,8 @@
 
 #include "plugins/rtp/rtp-negotiate.h"
 
+#include "signalling/xml/xml-node.h"
+
 #include <string.h>
 
 #include "signalling/xmpp/xmpp-error.h"
@@ -26,6 +28,14 @@ is_dtmf (const JaRtpPayloadType *pt)
 {
   return g_ascii_strcasecmp (ja_rtp_payload_type_get_name (pt) ?: "",
       TELEPHONE_EVENT) == 0;
+}
+
+/* RFC 4588 retransmission: rides on the codec its apt names. */
+static gboolean
+is_rtx (const JaRtpPayloadType *pt)
+{
+  return g_ascii_strcasecmp (ja_rtp_payload_type_get_name (pt) ?: "",
+      "rtx") == 0;
 }
 
 /* "type" or "type subtype" → rtcp-fb on pt. */
@@ -142,7 +152,7 @@ ja_rtp_negotiate_answer (const JaRtpDescription *offer, GError **error)
   for (guint i = 0; i < offer->payload_types->len && first == NULL; i++) {
     const JaRtpPayloadType *pt = g_ptr_array_index (offer->payload_types, i);
 
-    if (!is_dtmf (pt))
+    if (!is_dtmf (pt) && !is_rtx (pt))
       first = match (kind, pt);
   }
   if (first == NULL) {
@@ -170,9 +180,32 @@ ja_rtp_negotiate_answer (const JaRtpDescription *offer, GError **error)
     const JaRtpPayloadType *pt = g_ptr_array_index (offer->payload_types, i);
     const JaCodecInfo *c = match (kind, pt);
 
-    if (c == NULL || (is_dtmf (pt) && (int) i != dtmf))
+    if (c == NULL || (is_dtmf (pt) && (int) i != dtmf) || is_rtx (pt))
       continue;
     g_ptr_array_add (ans->payload_types, answer_entry (offer, pt, c));
+  }
+  /* rtx for the codecs answered, with the offer's apt (RFC 4588 §8.6). */
+  for (guint i = 0; i < offer->payload_types->len; i++) {
+    const JaRtpPayloadType *pt = g_ptr_array_index (offer->payload_types, i);
+    const char *apt = ja_rtp_payload_type_get_param (pt, "apt");
+    guint64 apt_id;
+    JaRtpPayloadType *r;
+    gboolean answered = FALSE;
+
+    if (!is_rtx (pt) || match (kind, pt) == NULL
+        || !ja_xml_parse_decimal (apt, 0, 127, &apt_id))
+      continue;
+    for (guint j = 0; j < ans->payload_types->len; j++) {
+      const JaRtpPayloadType *a = g_ptr_array_index (ans->payload_types, j);
+
+      answered |= a->id == apt_id && !is_dtmf (a);
+    }
+    if (!answered)
+      continue;
+    r = ja_rtp_payload_type_new (pt->id, "rtx",
+        ja_rtp_payload_type_get_clockrate (pt), 0);
+    ja_rtp_payload_type_add_param (r, "apt", apt);
+    g_ptr_array_add (ans->payload_types, r);
   }
   return g_steal_pointer (&ans);
 }
@@ -189,7 +222,7 @@ ja_rtp_negotiate_send_codec (const JaRtpDescription *d)
   for (guint i = 0; i < d->payload_types->len; i++) {
     const JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
 
-    if (!is_dtmf (pt) && match (kind, pt) != NULL)
+    if (!is_dtmf (pt) && !is_rtx (pt) && match (kind, pt) != NULL)
       return pt;
   }
   return NULL;

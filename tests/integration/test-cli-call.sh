@@ -17,7 +17,9 @@
 # session-info hold/unhold/mute/unmute reach the peer; an audio+video call
 # (VP8), bundled (one ICE component, XEP-0338) and with --no-bundle, decodes
 # 640x480 frames both ways, a saved frame shows the colour bars where they
-# belong and the audio still peaks at 440 Hz; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
+# belong and the audio still peaks at 440 Hz; with every 20th RTP packet
+# dropped on both send paths (JINGLE_AGENT_TEST_DROP_EVERY) video keeps
+# decoding, repaired by NACK + RTX (negotiated rtx, FID groups) and PLI; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
 # fails with exit 7. Accounts frank, grace, heidi: no other test uses them. TAP
 # output; every wait is bounded.
 set -u
@@ -294,6 +296,18 @@ for mode in bundled unbundled; do
   check "$mode: a received frame shows the colour bars where they belong" \
     colour_bars "$tmp/g$k.png"
 done
+
+# ---- 5 % loss on both send paths: NACK + RTX (XEP-0339 FID) and PLI -----
+export JINGLE_AGENT_TEST_DROP_EVERY=20
+av_call 14 || exit 1
+unset JINGLE_AGENT_TEST_DROP_EVERY
+check "with 5 % loss the audio+video call still ends normally (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "with 5 % loss the callee keeps decoding video (>= 20 fps)" \
+  json_has "$tmp/g14.json" 'max(e["frames_decoded"] for e in of("video-stats")) >= 30 and of("video-stats")[-1]["fps"] >= 20'
+check "lost video packets were asked for (NACK) and retransmitted (RTX), PLI seen" \
+  json_has "$tmp/g14.json" 'of("video-stats")[-1]["nacks_sent"] > 0 and of("video-stats")[-1]["rtx_received"] > 0 and of("video-stats")[-1]["plis_sent"] > 0'
+check "the frame under loss still shows the colour bars" colour_bars "$tmp/g14.png"
 
 # ---- usage --------------------------------------------------------------
 "$JINGLE_AGENT" call --to '' >/dev/null 2>&1; rc=$?

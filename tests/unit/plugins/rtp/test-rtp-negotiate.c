@@ -67,9 +67,45 @@ test_codec_table (void)
   g_assert_nonnull (ja_codecs_find (JA_MEDIA_AUDIO, "telephone-event", 48000,
           1));
   list = ja_codecs_list (JA_MEDIA_VIDEO, &n);
-  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (n, ==, 2);
   g_assert_cmpstr (list[0]->name, ==, "VP8");
   g_assert_cmpuint (list[0]->clock_rate, ==, 90000);
+  g_assert_cmpstr (list[1]->name, ==, "rtx");
+  g_assert_cmpstr (list[1]->params[0], ==, "apt=96");
+}
+
+/* RFC 4588 in XEP-0167 terms: the answer keeps the rtx whose apt is a
+ * codec it answered, with the offer's ids and apt; an rtx for a codec we
+ * do not run goes; rtx is never the codec we send. */
+static void
+test_video_rtx (void)
+{
+  g_autoptr (JaRtpDescription) offer = parse_description (
+      "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='video'>"
+      "<payload-type id='102' name='H264' clockrate='90000'/>"
+      "<payload-type id='103' name='rtx' clockrate='90000'>"
+      "<parameter name='apt' value='102'/></payload-type>"
+      "<payload-type id='100' name='VP8' clockrate='90000'>"
+      "<rtcp-fb xmlns='urn:xmpp:jingle:apps:rtp:rtcp-fb:0' type='nack'/>"
+      "</payload-type>"
+      "<payload-type id='101' name='rtx' clockrate='90000'>"
+      "<parameter name='apt' value='100'/></payload-type>"
+      "</description>");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaRtpDescription) ans = ja_rtp_negotiate_answer (offer, &error);
+  const JaRtpPayloadType *pt;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ans->payload_types->len, ==, 2);
+  pt = g_ptr_array_index (ans->payload_types, 0);
+  g_assert_cmpuint (pt->id, ==, 100);
+  g_assert_cmpstr (pt->name, ==, "VP8");
+  pt = g_ptr_array_index (ans->payload_types, 1);
+  g_assert_cmpuint (pt->id, ==, 101);
+  g_assert_cmpstr (pt->name, ==, "rtx");
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "apt"), ==, "100");
+  g_assert_cmpuint (ja_rtp_negotiate_send_codec (ans)->id, ==, 100);
+  g_assert_cmpuint (ja_rtp_negotiate_send_codec (offer)->id, ==, 100);
 }
 
 /* Our offer is the table, with ids, parameters, rtcp-fb and rtcp-mux, and
@@ -107,10 +143,13 @@ test_offer (void)
           "payload-type", JA_NS_JINGLE_RTP), "channels"), ==, "2");
   g_assert_nonnull (ja_xml_node_find (node, "rtcp-mux", JA_NS_JINGLE_RTP));
 
-  g_assert_cmpuint (video->payload_types->len, ==, 1);
+  g_assert_cmpuint (video->payload_types->len, ==, 2);
   pt = g_ptr_array_index (video->payload_types, 0);
   g_assert_cmpuint (pt->id, ==, 96);
   g_assert_cmpuint (pt->feedback->len, ==, 3);     /* nack, nack pli, ccm fir */
+  pt = g_ptr_array_index (video->payload_types, 1);
+  g_assert_cmpuint (pt->id, ==, 97);               /* rtx, apt=96 */
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "apt"), ==, "96");
 }
 
 /* The browser-style offer: our answer lists every shared codec with the
@@ -167,10 +206,14 @@ test_answer_browser (void)
   g_assert_no_error (error);
   video_answer = ja_rtp_negotiate_answer (video_offer, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (video_answer->payload_types->len, ==, 1);
+  /* VP8, and the rtx whose apt is VP8's id (97 apt=96; 99 is H.264's). */
+  g_assert_cmpuint (video_answer->payload_types->len, ==, 2);
   vp8 = g_ptr_array_index (video_answer->payload_types, 0);
   g_assert_cmpuint (vp8->id, ==, 96);
   g_assert_cmpuint (vp8->feedback->len, ==, 3);
+  vp8 = g_ptr_array_index (video_answer->payload_types, 1);
+  g_assert_cmpuint (vp8->id, ==, 97);
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (vp8, "apt"), ==, "96");
 }
 
 /* XEP-0167 Example 1 offers speex, G729, PCMU, L16, iSAC: we answer PCMU
@@ -328,6 +371,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/rtp/negotiate/codec-table", test_codec_table);
   g_test_add_func ("/rtp/negotiate/offer", test_offer);
+  g_test_add_func ("/rtp/negotiate/video-rtx", test_video_rtx);
   g_test_add_func ("/rtp/negotiate/answer-browser", test_answer_browser);
   g_test_add_func ("/rtp/negotiate/answer-xep-0167", test_answer_xep_0167);
   g_test_add_func ("/rtp/negotiate/answer-table", test_answer_table);
