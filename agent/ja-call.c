@@ -52,7 +52,7 @@ struct _JaCall {
 G_DEFINE_FINAL_TYPE (JaCall, ja_call, G_TYPE_OBJECT)
 
 enum { SIG_RINGING, SIG_CONNECTED, SIG_FIRST_MEDIA, SIG_DTMF, SIG_ENDED,
-  SIG_PEER_INFO, N_SIGNALS };
+  SIG_PEER_INFO, SIG_VIDEO_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void end_call (JaCall *self, JaJingleReason reason, const char *text,
@@ -152,6 +152,59 @@ session_state_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 }
 
 static void
+drop_video (JaCall *self, gboolean by_peer)
+{
+  if (self->video == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->video, self);
+  g_clear_object (&self->video);
+  g_signal_emit (self, signals[SIG_VIDEO_CHANGED], 0, FALSE, by_peer);
+}
+
+static void
+take_video (JaCall *self, JaRtpStream *rtp, gboolean by_peer)
+{
+  if (self->video != NULL)
+    return;
+  self->video = g_object_ref (rtp);
+  g_signal_connect (rtp, "info", G_CALLBACK (rtp_info_cb), self);
+  g_signal_emit (self, signals[SIG_VIDEO_CHANGED], 0, TRUE, by_peer);
+}
+
+/* The peer's content-add mid-call (XEP-0166 §7.2.2): video joins the
+ * call; anything else is refused. */
+static void
+content_added_cb (JaJingleSession *session, JaJingleContent *c,
+    gpointer user_data)
+{
+  JaCall *self = user_data;
+  JaRtpStream *rtp = ja_rtp_app_get_stream (ja_jingle_content_get_app (c));
+  g_autoptr (GError) error = NULL;
+
+  if (rtp == NULL || !ja_rtp_stream_is_video (rtp) || self->video != NULL
+      || ja_rtp_stream_get_failure (rtp) != NULL) {
+    ja_jingle_session_reject_content (session, c,
+        JA_JINGLE_REASON_FAILED_APPLICATION, NULL);
+    return;
+  }
+  if (!ja_jingle_session_accept_content (session, c, &error)) {
+    g_info ("call: cannot accept the peer's video: %s", error->message);
+    return;
+  }
+  take_video (self, rtp, TRUE);
+}
+
+static void
+content_removed_cb (JaJingleSession *session, JaJingleContent *c,
+    gpointer user_data)
+{
+  JaCall *self = user_data;
+
+  if (self->video != NULL && ja_rtp_stream_get_content (self->video) == c)
+    drop_video (self, TRUE);
+}
+
+static void
 watch_session (JaCall *self, JaJingleSession *session)
 {
   self->session = g_object_ref (session);
@@ -159,6 +212,10 @@ watch_session (JaCall *self, JaJingleSession *session)
       G_CALLBACK (session_terminated_cb), self);
   g_signal_connect (session, "notify::state", G_CALLBACK (session_state_cb),
       self);
+  g_signal_connect (session, "content-added", G_CALLBACK (content_added_cb),
+      self);
+  g_signal_connect (session, "content-removed",
+      G_CALLBACK (content_removed_cb), self);
   for (guint i = 0; i < ja_jingle_session_get_n_contents (session); i++) {
     JaJingleContent *c = ja_jingle_session_get_content (session, i);
     JaRtpStream *rtp = ja_rtp_app_get_stream (ja_jingle_content_get_app (c));
@@ -461,6 +518,44 @@ ja_call_set_bundle (JaCall *self, gboolean bundle)
 }
 
 gboolean
+ja_call_add_video (JaCall *self, GError **error)
+{
+  JaJingleAppOptions opts = { .params = "video" };
+  JaJingleContent *c;
+
+  if (self->session == NULL || !self->connected || self->ended
+      || self->video != NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+        self->video != NULL ? "the call has video already"
+        : "the call is not connected");
+    return FALSE;
+  }
+  c = ja_jingle_session_add_content (self->session, "video",
+      JA_NS_JINGLE_RTP, JA_NS_JINGLE_ICE_UDP, &opts, error);
+  if (c == NULL)
+    return FALSE;
+  take_video (self, ja_rtp_app_get_stream (ja_jingle_content_get_app (c)),
+      FALSE);
+  return TRUE;
+}
+
+gboolean
+ja_call_remove_video (JaCall *self, GError **error)
+{
+  JaJingleContent *c = self->video != NULL
+      ? ja_rtp_stream_get_content (self->video) : NULL;
+
+  if (c == NULL || self->session == NULL || self->ended) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+        "the call has no video");
+    return FALSE;
+  }
+  drop_video (self, FALSE);
+  return ja_jingle_session_remove_content (self->session, c,
+      JA_JINGLE_REASON_SUCCESS, error);
+}
+
+gboolean
 ja_call_has_video (JaCall *self)
 {
   return self->video != NULL;
@@ -669,6 +764,9 @@ ja_call_class_init (JaCallClass *klass)
   signals[SIG_PEER_INFO] = g_signal_new ("peer-info",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_VIDEO_CHANGED] = g_signal_new ("video-changed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
   signals[SIG_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT,
       G_TYPE_STRING, G_TYPE_BOOLEAN);

@@ -10,6 +10,8 @@
  *   "connected" (): ICE + DTLS done, SRTP keyed, the pipeline runs.
  *   "first-media" (): first decoded audio from the peer.
  *   "dtmf" (gchar digit, guint duration_ms): a digit from the peer.
+ *   "video-changed" (gboolean present, gboolean by_peer): video was added
+ *       to or removed from the call (content-add / content-remove).
  *   "peer-info" (const char *what): the peer's XEP-0167 session-info:
  *       "active", "hold", "unhold", "mute", "unmute".
  *   "ended" (guint JaJingleReason, const char *text, gboolean by_peer). */
@@ -77,6 +79,10 @@ void ja_call_set_video (JaCall *self, gboolean video);
 /* Before ja_call_start(): offer the contents as one XEP-0338 BUNDLE group
  * (default TRUE): one ICE component and one DTLS session for all. */
 void ja_call_set_bundle (JaCall *self, gboolean bundle);
+/* Mid-call: add a video content (content-add; VP8 on its own ICE-UDP
+ * transport) / remove it (content-remove). */
+gboolean ja_call_add_video (JaCall *self, GError **error);
+gboolean ja_call_remove_video (JaCall *self, GError **error);
 /* The call has a video content (once the session exists). */
 gboolean ja_call_has_video (JaCall *self);
 gboolean ja_call_get_video_stats (JaCall *self, JaMediaVideoStats *stats);

@@ -78,6 +78,12 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
       "for --mute-for seconds (default 1)", "SECONDS" },
     { "mute-for", 0, 0, G_OPTION_ARG_INT, &m->mute_for,
       "How long --mute-after mutes", "SECONDS" },
+    { "add-video-after", 0, 0, G_OPTION_ARG_INT, &m->add_video_after,
+      "Add video (content-add, --video or test) SECONDS after the call "
+      "connected", "SECONDS" },
+    { "remove-video-after", 0, 0, G_OPTION_ARG_INT, &m->remove_video_after,
+      "Remove the video (content-remove) SECONDS after the call connected",
+      "SECONDS" },
     { "stats-interval", 0, 0, G_OPTION_ARG_INT, &m->stats_interval,
       "Print stats every N seconds (default 2, 0: never)", "N" },
     { NULL }
@@ -114,7 +120,8 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
       return FALSE;
     }
   if (m->hold_after < 0 || m->mute_after < 0 || m->hold_for < 0
-      || m->mute_for < 0) {
+      || m->mute_for < 0 || m->add_video_after < 0
+      || m->remove_video_after < 0) {
     fprintf (stderr, "jingle-agent %s: --hold-after, --hold-for, --mute-after "
         "and --mute-for cannot be negative\n", cmd);
     return FALSE;
@@ -249,6 +256,8 @@ typedef struct {
   guint stats_id;
   guint hold_id;
   guint mute_id;
+  guint add_video_id;
+  guint remove_video_id;
   gboolean held;
   gboolean muted;
   gint64 t_connected;
@@ -262,6 +271,8 @@ watch_free (gpointer data, GClosure *closure)
   g_clear_handle_id (&w->stats_id, g_source_remove);
   g_clear_handle_id (&w->hold_id, g_source_remove);
   g_clear_handle_id (&w->mute_id, g_source_remove);
+  g_clear_handle_id (&w->add_video_id, g_source_remove);
+  g_clear_handle_id (&w->remove_video_id, g_source_remove);
   g_free (w);
 }
 
@@ -284,6 +295,8 @@ say_line (JaCli *cli, const char *fmt, ...)
 
 static gboolean hold_cb (gpointer user_data);
 static gboolean mute_cb (gpointer user_data);
+static gboolean add_video_cb (gpointer user_data);
+static gboolean remove_video_cb (gpointer user_data);
 
 static void
 ringing_cb (JaCall *call, const char *peer, gpointer user_data)
@@ -428,6 +441,12 @@ connected_cb (JaCall *call, gpointer user_data)
     w->hold_id = g_timeout_add_seconds ((guint) w->m->hold_after, hold_cb, w);
   if (w->m->mute_after > 0)
     w->mute_id = g_timeout_add_seconds ((guint) w->m->mute_after, mute_cb, w);
+  if (w->m->add_video_after > 0)
+    w->add_video_id = g_timeout_add_seconds ((guint) w->m->add_video_after,
+        add_video_cb, w);
+  if (w->m->remove_video_after > 0)
+    w->remove_video_id = g_timeout_add_seconds (
+        (guint) w->m->remove_video_after, remove_video_cb, w);
 }
 
 static void
@@ -479,6 +498,49 @@ mute_cb (gpointer user_data)
 
   return toggle (w, &w->mute_id, &w->muted, ja_call_set_muted, "mute",
       "unmute", w->m->mute_for, mute_cb);
+}
+
+static gboolean
+add_video_cb (gpointer user_data)
+{
+  Watch *w = user_data;
+  g_autoptr (GError) error = NULL;
+
+  w->add_video_id = 0;
+  if (!ja_call_add_video (w->call, &error))
+    fprintf (stderr, "jingle-agent: --add-video-after: %s\n", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+remove_video_cb (gpointer user_data)
+{
+  Watch *w = user_data;
+  g_autoptr (GError) error = NULL;
+
+  w->remove_video_id = 0;
+  if (!ja_call_remove_video (w->call, &error))
+    fprintf (stderr, "jingle-agent: --remove-video-after: %s\n",
+        error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+video_changed_cb (JaCall *call, gboolean present, gboolean by_peer,
+    gpointer user_data)
+{
+  Watch *w = user_data;
+  const char *what = present ? "video-added" : "video-removed";
+
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new (what);
+
+    ja_json_event_add_bool (ev, "by_peer", by_peer);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: video %s by %s", present ? "added" : "removed",
+        by_peer ? "the peer" : "us");
+  }
 }
 
 static void
@@ -578,6 +640,8 @@ ended_cb (JaCall *call, guint reason, const char *text, gboolean by_peer,
   g_clear_handle_id (&w->stats_id, g_source_remove);
   g_clear_handle_id (&w->hold_id, g_source_remove);
   g_clear_handle_id (&w->mute_id, g_source_remove);
+  g_clear_handle_id (&w->add_video_id, g_source_remove);
+  g_clear_handle_id (&w->remove_video_id, g_source_remove);
   ja_call_get_media_stats (call, &st);
   if (w->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("ended");
@@ -622,4 +686,5 @@ ja_cli_watch_call (JaCli *cli, JaCliMedia *m, JaCall *call)
   g_signal_connect (call, "first-media", G_CALLBACK (first_media_cb), w);
   g_signal_connect (call, "dtmf", G_CALLBACK (dtmf_cb), w);
   g_signal_connect (call, "peer-info", G_CALLBACK (peer_info_cb), w);
+  g_signal_connect (call, "video-changed", G_CALLBACK (video_changed_cb), w);
 }

@@ -32,6 +32,8 @@ typedef struct {
   int mute_after;              /* s after connected: mute for mute_for s */
   int hold_for;
   int mute_for;
+  int add_video_after;         /* content-add video S s after connected */
+  int remove_video_after;      /* content-remove it S s after connected */
 } JaCliMedia;
 
 void ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx);

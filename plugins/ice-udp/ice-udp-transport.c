@@ -803,9 +803,10 @@ ice_udp_accept_remote (JaJingleTransport *tp, const JaXmlNode *node,
   IceUdpTransport *self = (IceUdpTransport *) tp;
   g_autoptr (JaIceUdpTransport) t = NULL;
 
-  /* Our own answer echoed back (we are the responder): nothing to do. */
-  if (ja_jingle_content_get_local_role (tp->content)
-      == JA_JINGLE_ROLE_RESPONDER)
+  /* Our own answer echoed back (the peer created the content): nothing
+   * to do. */
+  if (ja_jingle_content_get_creator (tp->content)
+      != ja_jingle_content_get_local_role (tp->content))
     return TRUE;
   if (self->leader != NULL || self->ice == NULL) {
     /* Bundled: the leader's content carries the answer's transport; an

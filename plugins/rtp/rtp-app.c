@@ -683,8 +683,9 @@ rtp_accept_remote (JaJingleApp *app, const JaXmlNode *description,
   RtpApp *self = (RtpApp *) app;
   JaRtpDescription *answer;
 
-  if (ja_jingle_content_get_local_role (app->content)
-      == JA_JINGLE_ROLE_RESPONDER || description == NULL)
+  /* Only the content's creator offered; its answer comes from the peer. */
+  if (ja_jingle_content_get_creator (app->content)
+      != ja_jingle_content_get_local_role (app->content) || description == NULL)
     return TRUE;
   answer = ja_rtp_description_parse (description, error);
   if (answer == NULL)
@@ -725,10 +726,10 @@ static gboolean
 configure (RtpApp *self, JaMediaAudioConfig *cfg, GError **error)
 {
   JaJingleContent *c = self->parent.content;
-  /* The negotiated list: the answer (ours as responder, the peer's as
-   * initiator); ids are the offer's on both sides. */
-  const JaRtpDescription *neg = ja_jingle_content_get_local_role (c)
-      == JA_JINGLE_ROLE_INITIATOR ? self->remote : self->local;
+  /* The negotiated list: the answer (the peer's for a content we created
+   * and offered, ours otherwise); ids are the offer's on both sides. */
+  const JaRtpDescription *neg = ja_jingle_content_get_creator (c)
+      == ja_jingle_content_get_local_role (c) ? self->remote : self->local;
   const JaRtpPayloadType *send = neg != NULL
       ? ja_rtp_negotiate_send_codec (neg) : NULL;
   const JaRtpPayloadType *dtmf;
@@ -773,8 +774,8 @@ prepare_video (RtpApp *self)
   JaJingleContent *c = self->parent.content;
   JaRtpStream *st = self->stream;
   Options *o = content_options (c);
-  const JaRtpDescription *neg = ja_jingle_content_get_local_role (c)
-      == JA_JINGLE_ROLE_INITIATOR ? self->remote : self->local;
+  const JaRtpDescription *neg = ja_jingle_content_get_creator (c)
+      == ja_jingle_content_get_local_role (c) ? self->remote : self->local;
   const JaRtpPayloadType *send = neg != NULL
       ? ja_rtp_negotiate_send_codec (neg) : NULL;
   JaMediaVideoConfig cfg = { 0 };

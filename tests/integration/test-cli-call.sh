@@ -19,7 +19,8 @@
 # 640x480 frames both ways, a saved frame shows the colour bars where they
 # belong and the audio still peaks at 440 Hz; with every 20th RTP packet
 # dropped on both send paths (JINGLE_AGENT_TEST_DROP_EVERY) video keeps
-# decoding, repaired by NACK + RTX (negotiated rtx, FID groups) and PLI; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
+# decoding, repaired by NACK + RTX (negotiated rtx, FID groups) and PLI;
+# video added to an audio call by content-add and removed by content-remove; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
 # fails with exit 7. Accounts frank, grace, heidi: no other test uses them. TAP
 # output; every wait is bounded.
 set -u
@@ -308,6 +309,30 @@ check "with 5 % loss the callee keeps decoding video (>= 20 fps)" \
 check "lost video packets were asked for (NACK) and retransmitted (RTX), PLI seen" \
   json_has "$tmp/g14.json" 'of("video-stats")[-1]["nacks_sent"] > 0 and of("video-stats")[-1]["rtx_received"] > 0 and of("video-stats")[-1]["plis_sent"] > 0'
 check "the frame under loss still shows the colour bars" colour_bars "$tmp/g14.png"
+
+# ---- video added to an audio call (content-add) and removed (content-remove)
+start_answer grace "$RES" g15 --from frank@localhost --count 1 --video test \
+  --snapshot "$tmp/g15.png" --stats-interval 1 || exit 1
+gpid=$apid
+call c15 --to "grace@localhost/$RES" --duration 5 --add-video-after 1 \
+  --remove-video-after 4 --stats-interval 1
+wait_rc "$gpid" 30; grc=$?
+check "an audio call that adds and removes video ends normally (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "the callee saw the video added, decoded it, then saw it removed" \
+  python3 - "$tmp/g15.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+names = [e["event"] for e in ev]
+a, r = names.index("video-added"), names.index("video-removed")
+frames = [e["frames_decoded"] for e in ev[a:r] if e["event"] == "video-stats"]
+after = [e for e in ev[r:] if e["event"] == "video-stats"]
+print("# frames between add and remove: %s; video stats after: %d" % (frames, len(after)))
+assert ev[a]["by_peer"] and ev[r]["by_peer"] and max(frames) >= 30 and not after
+PY
+check "the caller reports its own add and remove" \
+  json_has "$tmp/c15.json" 'len(of("video-added")) == 1 and not of("video-added")[0]["by_peer"] and len(of("video-removed")) == 1'
+check "the added video showed the colour bars" colour_bars "$tmp/g15.png"
 
 # ---- usage --------------------------------------------------------------
 "$JINGLE_AGENT" call --to '' >/dev/null 2>&1; rc=$?
