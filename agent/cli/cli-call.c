@@ -30,6 +30,12 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "video-sink", 0, 0, G_OPTION_ARG_STRING, &m->video_sink,
       "Where the peer's video goes: none (default), device, pipeline:DESC",
       "SINK" },
+    { "video-size", 0, 0, G_OPTION_ARG_STRING, &m->video_size,
+      "Send video at WIDTHxHEIGHT (default 640x480)", "WxH" },
+    { "video-fps", 0, 0, G_OPTION_ARG_INT, &m->video_fps,
+      "Send video at N frames per second (default 30)", "N" },
+    { "video-kbps", 0, 0, G_OPTION_ARG_INT, &m->video_kbps,
+      "VP8 target bitrate in kbit/s (default 1000)", "N" },
     { "record-video", 0, 0, G_OPTION_ARG_FILENAME, &m->record_video,
       "Record the peer's video into FILE.webm", "FILE" },
     { "snapshot", 0, 0, G_OPTION_ARG_FILENAME, &m->snapshot,
@@ -126,6 +132,23 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
         "and --mute-for cannot be negative\n", cmd);
     return FALSE;
   }
+  if (m->video_size != NULL) {
+    guint w = 0, h = 0;
+    char extra;
+
+    if (sscanf (m->video_size, "%ux%u%c", &w, &h, &extra) != 2 || w < 16
+        || h < 16 || w > 3840 || h > 2160 || w % 2 != 0 || h % 2 != 0) {
+      fprintf (stderr, "jingle-agent %s: --video-size is WIDTHxHEIGHT, even, "
+          "16x16 to 3840x2160\n", cmd);
+      return FALSE;
+    }
+  }
+  if (m->video_fps < 0 || m->video_fps > 120 || m->video_kbps < 0
+      || m->video_kbps > 50000) {
+    fprintf (stderr, "jingle-agent %s: --video-fps is 1..120, --video-kbps "
+        "1..50000\n", cmd);
+    return FALSE;
+  }
   if (m->stats_interval < 0) {
     fprintf (stderr, "jingle-agent %s: --stats-interval cannot be "
         "negative\n", cmd);
@@ -152,6 +175,7 @@ ja_cli_media_clear (JaCliMedia *m)
   g_free (m->video_sink);
   g_free (m->record_video);
   g_free (m->snapshot);
+  g_free (m->video_size);
 }
 
 static JaIceTurnTransport
@@ -184,7 +208,10 @@ ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
 {
   JaRtpMediaOptions mo = { m->audio, m->sink, m->record,
     (const char *const *) m->codecs, m->video, m->video_sink,
-    m->record_video };
+    m->record_video, 0, 0, (guint) m->video_fps, (guint) m->video_kbps };
+
+  if (m->video_size != NULL)
+    sscanf (m->video_size, "%ux%u", &mo.video_width, &mo.video_height);
   JaIceConfig cfg = { 0 };
   g_autoptr (GPtrArray) turns = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_ice_turn_server_free);

@@ -24,6 +24,9 @@ typedef struct {
   char *video_sink;
   char *record_video;
   char *snapshot;
+  char *video_size;            /* WxH */
+  int video_fps;
+  int video_kbps;
   gboolean relay_only;
   gboolean no_services;
   gboolean loopback;

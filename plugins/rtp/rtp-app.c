@@ -28,6 +28,7 @@ typedef struct {
   char *video_source;
   char *video_sink;
   char *record_video_path;
+  guint video_width, video_height, video_fps, video_kbps;
   guint counter;               /* for %n in record_path */
 } Options;
 
@@ -99,6 +100,10 @@ ja_rtp_app_set_media_options (JaXmppStream *stream,
   o->video_source = g_strdup (options->video_source);
   o->video_sink = g_strdup (options->video_sink);
   o->record_video_path = g_strdup (options->record_video_path);
+  o->video_width = options->video_width;
+  o->video_height = options->video_height;
+  o->video_fps = options->video_fps;
+  o->video_kbps = options->video_kbps;
   g_object_set_data_full (G_OBJECT (stream), OPTIONS_KEY, o, options_free);
 }
 
@@ -789,6 +794,12 @@ prepare_video (RtpApp *self)
   cfg.source = o != NULL ? o->video_source : NULL;
   cfg.sink = o != NULL ? o->video_sink : NULL;
   cfg.record_path = o != NULL ? o->record_video_path : NULL;
+  if (o != NULL) {
+    cfg.width = o->video_width;
+    cfg.height = o->video_height;
+    cfg.fps = o->video_fps;
+    cfg.bitrate_kbps = o->video_kbps;
+  }
   cfg.send_codec = ja_rtp_payload_type_get_name (send);
   cfg.send_pt = send->id;
   for (guint i = 0; i < neg->payload_types->len; i++) {

@@ -33,6 +33,8 @@ typedef struct {
   const char *video_source;
   const char *video_sink;
   const char *record_video_path;
+  guint video_width, video_height, video_fps;   /* 0: 640x480@30 */
+  guint video_kbps;                              /* 0: 1000 */
 } JaRtpMediaOptions;
 
 void ja_rtp_app_set_media_options (JaXmppStream *stream,
