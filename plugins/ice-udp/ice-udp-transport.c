@@ -49,6 +49,7 @@ typedef struct _IceUdpTransport {
   char *remote_hash;
   char *remote_fingerprint;
   GPtrArray *early;            /* GBytes*: DTLS records before the role */
+  GPtrArray *early_media;      /* GBytes*: SRTP that came before our keys */
   gboolean announced;          /* our transport element went out */
   gboolean ice_connected;
   gboolean failed;
@@ -241,6 +242,9 @@ static const JaJingleDatagramOps channel_ops = {
   .close = channel_close,
 };
 
+static void receive_cb (JaIceAgent *agent, guint component,
+    const guint8 *data, gsize len, gpointer user_data);
+
 /* ---- DTLS --------------------------------------------------------------- */
 
 static gboolean
@@ -284,6 +288,17 @@ dtls_done_cb (JaDtls *dtls, JaSrtpKeys *keys, const GError *error,
     if (f->channel == NULL)
       f->channel = ja_jingle_channel_new_datagram (&channel_ops, f, NULL);
     ja_jingle_content_transport_ready (f->parent.content, f->channel);
+  }
+  /* What the peer sent before we were keyed, now that we are. */
+  if (self->early_media != NULL) {
+    g_autoptr (GPtrArray) queued = g_steal_pointer (&self->early_media);
+
+    for (guint i = 0; i < queued->len && self->srtp != NULL; i++) {
+      gsize n;
+      const guint8 *d = g_bytes_get_data (g_ptr_array_index (queued, i), &n);
+
+      receive_cb (self->ice, 1, d, n, self);
+    }
   }
 }
 
@@ -460,7 +475,17 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
     return;
   }
   if (self->srtp == NULL || self->channel == NULL || len > sizeof buf) {
-    self->dropped_before_keys++;
+    /* The peer may be keyed (and sending) a moment before our handshake
+     * result is delivered: keep a few packets for then. */
+    if (len <= sizeof buf && (self->early_media == NULL
+            || self->early_media->len < MAX_EARLY_PACKETS)) {
+      if (self->early_media == NULL)
+        self->early_media = g_ptr_array_new_with_free_func (
+            (GDestroyNotify) g_bytes_unref);
+      g_ptr_array_add (self->early_media, g_bytes_new (data, len));
+    } else {
+      self->dropped_before_keys++;
+    }
     return;
   }
   memcpy (buf, data, len);
@@ -579,6 +604,7 @@ ice_udp_free (JaJingleTransport *tp)
   g_clear_pointer (&self->keys, ja_srtp_keys_free);
   g_clear_pointer (&self->cert, ja_dtls_cert_unref);
   g_clear_pointer (&self->early, g_ptr_array_unref);
+  g_clear_pointer (&self->early_media, g_ptr_array_unref);
   g_free (self->remote_hash);
   g_free (self->remote_fingerprint);
   g_free (self->local_pair);
