@@ -679,7 +679,7 @@ ja_call_get_media_stats (JaCall *self, JaMediaAudioStats *stats)
     memset (stats, 0, sizeof *stats);
     return FALSE;
   }
-  return ja_rtp_stream_get_stats (self->rtp, stats);
+  return ja_rtp_stream_get_audio_stats (self->rtp, stats);
 }
 
 gboolean

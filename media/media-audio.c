@@ -9,6 +9,7 @@
  * one event queue drained by a GSource on the creator's thread-default
  * context. Owns the pipeline; the caller owns the JaMediaAudio. */
 #include "media/media-audio.h"
+#include "media/media-gst.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -198,25 +199,6 @@ static GSourceFuncs event_source_funcs = {
 
 /* --- helpers ------------------------------------------------------------ */
 
-static gboolean
-init_gstreamer (GError **error)
-{
-  static gsize once = 0;
-  static GError *init_error = NULL;
-
-  if (g_once_init_enter (&once)) {
-    if (!gst_init_check (NULL, NULL, &init_error))
-      g_prefix_error (&init_error, "GStreamer: ");
-    g_once_init_leave (&once, 1);
-  }
-  if (init_error != NULL) {
-    g_set_error_literal (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-                         init_error->message);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 static const CodecElements *
 find_codec (const char *name)
 {
@@ -228,85 +210,22 @@ find_codec (const char *name)
   return NULL;
 }
 
-/* Creates an element inside the pipeline (which owns it from then on, so
- * that a failure half-way through building leaks nothing). */
+/* Elements and gst-launch bins made inside our pipeline (media-gst.c). */
 static GstElement *
-make_element (JaMediaAudio *self, const char *factory, const char *name,
-              GError **error)
+make (JaMediaAudio *self, const char *factory, const char *name,
+      GError **error)
 {
-  GstElement *e = gst_element_factory_make (factory, name);
-
-  if (e == NULL) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
-                 "GStreamer element %s is not installed", factory);
-    return NULL;
-  }
-  gst_bin_add (GST_BIN (self->pipeline), e);
-  return e;
-}
-
-/* The one GStreamer → GError helper (STYLE.md §3.3). */
-static GError *
-error_from_message (GstMessage *msg)
-{
-  g_autoptr (GError) gst_error = NULL;
-  g_autofree char *debug = NULL;
-
-  gst_message_parse_error (msg, &gst_error, &debug);
-  return g_error_new (JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE, "%s: %s",
-                      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
-                      gst_error->message);
+  return ja_media_gst_make (GST_BIN (self->pipeline), factory, name, error);
 }
 
 static GstElement *
-parse_bin (JaMediaAudio *self, const char *desc, GError **error)
+parse (JaMediaAudio *self, const char *desc, GError **error)
 {
-  g_autoptr (GError) parse_error = NULL;
-  GstElement *bin = gst_parse_bin_from_description (desc, TRUE, &parse_error);
-
-  if (bin == NULL) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-                 "pipeline \"%s\": %s", desc, parse_error->message);
-    return NULL;
-  }
-  gst_bin_add (GST_BIN (self->pipeline), bin);
-  return bin;
+  return ja_media_gst_parse_bin (GST_BIN (self->pipeline), desc, error);
 }
 
-static gboolean
-link_chain (GError **error, GstElement *first, ...)
-{
-  va_list ap;
-  GstElement *prev = first, *next;
-
-  va_start (ap, first);
-  while ((next = va_arg (ap, GstElement *)) != NULL) {
-    if (!gst_element_link (prev, next)) {
-      g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-                   "cannot link %s to %s", GST_ELEMENT_NAME (prev),
-                   GST_ELEMENT_NAME (next));
-      va_end (ap);
-      return FALSE;
-    }
-    prev = next;
-  }
-  va_end (ap);
-  return TRUE;
-}
-
-static gboolean
-link_pads (GstElement *src, const char *src_pad, GstElement *sink,
-           const char *sink_pad, GError **error)
-{
-  if (!gst_element_link_pads (src, src_pad, sink, sink_pad)) {
-    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
-                 "cannot link %s:%s to %s:%s", GST_ELEMENT_NAME (src),
-                 src_pad ? src_pad : "*", GST_ELEMENT_NAME (sink),
-                 sink_pad ? sink_pad : "*");
-    return FALSE;
-  }
-  return TRUE;
-}
+#define link_chain ja_media_gst_link_chain
+#define link_pads ja_media_gst_link_pads
 
 /* --- bus ---------------------------------------------------------------- */
 
@@ -326,7 +245,7 @@ bus_sync_cb (GstBus *bus, GstMessage *msg, gpointer user_data)
       Event *ev = g_new0 (Event, 1);
 
       ev->type = EV_ERROR;
-      ev->error = error_from_message (msg);
+      ev->error = ja_media_gst_error_from_message (msg);
       g_debug ("audio %08x: %s", self->ssrc, ev->error->message);
       push_event (self, ev);
     }
@@ -377,7 +296,7 @@ build_source (JaMediaAudio *self, GstElement *convert, guint rate,
         return FALSE;
       }
     }
-    src = make_element (self, "audiotestsrc", "source", error);
+    src = make (self, "audiotestsrc", "source", error);
     if (src == NULL)
       return FALSE;
     /* 20 ms buffers at the rate it will negotiate (the encoder's). */
@@ -390,9 +309,9 @@ build_source (JaMediaAudio *self, GstElement *convert, guint rate,
   } else if (g_str_has_prefix (spec, "file:")) {
     GstElement *filesrc, *decode, *sync;
 
-    if (!(filesrc = make_element (self, "filesrc", "file", error))
-        || !(decode = make_element (self, "decodebin", "decode", error))
-        || !(sync = make_element (self, "clocksync", "pace", error)))
+    if (!(filesrc = make (self, "filesrc", "file", error))
+        || !(decode = make (self, "decodebin", "decode", error))
+        || !(sync = make (self, "clocksync", "pace", error)))
       return FALSE;
     g_object_set (filesrc, "location", spec + 5, NULL);
     /* A file decodes faster than real time: pace it to the clock. */
@@ -403,16 +322,16 @@ build_source (JaMediaAudio *self, GstElement *convert, guint rate,
   } else if (g_str_equal (spec, "device")
              || g_str_has_prefix (spec, "device:")) {
     if (spec[6] == ':') {
-      src = make_element (self, "pulsesrc", "source", error);
+      src = make (self, "pulsesrc", "source", error);
       if (src != NULL)
         g_object_set (src, "device", spec + 7, NULL);
     } else {
-      src = make_element (self, "autoaudiosrc", "source", error);
+      src = make (self, "autoaudiosrc", "source", error);
     }
     if (src == NULL)
       return FALSE;
   } else if (g_str_has_prefix (spec, "pipeline:")) {
-    src = parse_bin (self, spec + 9, error);
+    src = parse (self, spec + 9, error);
     if (src == NULL)
       return FALSE;
   } else {
@@ -467,7 +386,7 @@ static GstElement *
 make_appsink (JaMediaAudio *self, const char *name, gboolean rtcp,
               GError **error)
 {
-  GstElement *sink = make_element (self, "appsink", name, error);
+  GstElement *sink = make (self, "appsink", name, error);
   GstAppSinkCallbacks cbs = { 0 };
 
   if (sink == NULL)
@@ -504,13 +423,13 @@ build_send (JaMediaAudio *self, GError **error)
     return FALSE;
   }
   rate = c->send_clock_rate ? c->send_clock_rate : codec->default_rate;
-  if (!(convert = make_element (self, "audioconvert", "send-convert", error))
+  if (!(convert = make (self, "audioconvert", "send-convert", error))
       || !(resample
-           = make_element (self, "audioresample", "send-resample", error))
-      || !(self->volume = make_element (self, "volume", "send-volume", error))
-      || !(filter = make_element (self, "capsfilter", "send-caps", error))
-      || !(enc = make_element (self, codec->encoder, "encoder", error))
-      || !(pay = make_element (self, codec->payloader, "payloader", error))
+           = make (self, "audioresample", "send-resample", error))
+      || !(self->volume = make (self, "volume", "send-volume", error))
+      || !(filter = make (self, "capsfilter", "send-caps", error))
+      || !(enc = make (self, codec->encoder, "encoder", error))
+      || !(pay = make (self, codec->payloader, "payloader", error))
       || !(rtp_out = make_appsink (self, "rtp-out", FALSE, error)))
     return FALSE;
 
@@ -542,11 +461,11 @@ build_send (JaMediaAudio *self, GError **error)
   if (c->dtmf_pt != 0) {
     /* RFC 4733 events share our SSRC and sequence space: the mux rewrites
      * both and mutes audio while an event is on. */
-    GstElement *mux = make_element (self, "rtpdtmfmux", "dtmf-mux", error);
+    GstElement *mux = make (self, "rtpdtmfmux", "dtmf-mux", error);
 
     if (mux == NULL
         || !(self->dtmf_src
-             = make_element (self, "rtpdtmfsrc", "dtmf-src", error)))
+             = make (self, "rtpdtmfsrc", "dtmf-src", error)))
       return FALSE;
     g_object_set (self->dtmf_src, "pt", (guint)c->dtmf_pt, "clock-rate",
                   c->dtmf_clock_rate ? c->dtmf_clock_rate : rate, "ssrc",
@@ -622,22 +541,8 @@ static void
 plug_chain (JaMediaAudio *self, GstPad *pad, GstPad *sink_pad,
             GstElement **chain, guint n)
 {
-  g_autoptr (GstPad) first = NULL;
-
-  for (guint i = 0; i < n; i++) {
-    gst_bin_add (GST_BIN (self->pipeline), chain[i]);
-    if (i > 0)
-      gst_element_link (chain[i - 1], chain[i]);
-  }
-  if (sink_pad != NULL) {
-    g_autoptr (GstPad) last = gst_element_get_static_pad (chain[n - 1], "src");
-
-    gst_pad_link (last, sink_pad);
-  }
-  for (guint i = n; i > 0; i--)
-    gst_element_sync_state_with_parent (chain[i - 1]);
-  first = gst_element_get_static_pad (chain[0], "sink");
-  if (gst_pad_link (pad, first) != GST_PAD_LINK_OK)
+  if (!ja_media_gst_plug_chain (GST_BIN (self->pipeline), pad, sink_pad,
+                                chain, n))
     g_debug ("audio %08x: cannot link %s", self->ssrc, GST_PAD_NAME (pad));
 }
 
@@ -736,17 +641,17 @@ build_sink (JaMediaAudio *self, const char *spec, GError **error)
   GstElement *sink;
 
   if (spec == NULL || g_str_equal (spec, "none")) {
-    sink = make_element (self, "fakesink", "sink", error);
+    sink = make (self, "fakesink", "sink", error);
     if (sink != NULL)
       g_object_set (sink, "sync", TRUE, "async", FALSE, NULL);
   } else if (g_str_equal (spec, "device")) {
-    sink = make_element (self, "autoaudiosink", "sink", error);
+    sink = make (self, "autoaudiosink", "sink", error);
   } else if (g_str_has_prefix (spec, "device:")) {
-    sink = make_element (self, "pulsesink", "sink", error);
+    sink = make (self, "pulsesink", "sink", error);
     if (sink != NULL)
       g_object_set (sink, "device", spec + 7, NULL);
   } else if (g_str_has_prefix (spec, "pipeline:")) {
-    sink = parse_bin (self, spec + 9, error);
+    sink = parse (self, spec + 9, error);
   } else {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
                  "unknown audio sink \"%s\"", spec);
@@ -762,9 +667,9 @@ build_playback (JaMediaAudio *self, GError **error)
   GstElement *tee, *queue, *sink;
   g_autoptr (GstPad) funnel_src = NULL;
 
-  if (!(self->funnel = make_element (self, "funnel", "mix", error))
-      || !(tee = make_element (self, "tee", "split", error))
-      || !(queue = make_element (self, "queue", "play-queue", error))
+  if (!(self->funnel = make (self, "funnel", "mix", error))
+      || !(tee = make (self, "tee", "split", error))
+      || !(queue = make (self, "queue", "play-queue", error))
       || !(sink = build_sink (self, self->config.sink, error)))
     return FALSE;
   g_object_set (tee, "allow-not-linked", TRUE, NULL);
@@ -779,11 +684,11 @@ build_playback (JaMediaAudio *self, GError **error)
     g_autoptr (GstPad) file_sink = NULL;
 
     if (!(self->record_queue
-          = make_element (self, "queue", "record-queue", error))
+          = make (self, "queue", "record-queue", error))
         || !(convert
-             = make_element (self, "audioconvert", "record-convert", error))
-        || !(wav = make_element (self, "wavenc", "record-wav", error))
-        || !(file = make_element (self, "filesink", "record-file", error)))
+             = make (self, "audioconvert", "record-convert", error))
+        || !(wav = make (self, "wavenc", "record-wav", error))
+        || !(file = make (self, "filesink", "record-file", error)))
       return FALSE;
     g_object_set (file, "location", self->config.record_path, "async", FALSE,
                   "sync", FALSE, NULL);
@@ -801,7 +706,7 @@ static GstElement *
 make_appsrc (JaMediaAudio *self, const char *name, const char *media_type,
              GError **error)
 {
-  GstElement *src = make_element (self, "appsrc", name, error);
+  GstElement *src = make (self, "appsrc", name, error);
   g_autoptr (GstCaps) caps = NULL;
 
   if (src == NULL)
@@ -923,7 +828,7 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
   g_autoptr (GstBus) bus = NULL;
 
   g_return_val_if_fail (config != NULL, NULL);
-  if (!init_gstreamer (error))
+  if (!ja_media_gst_init (error))
     return NULL;
 
   self = g_new0 (JaMediaAudio, 1);
@@ -946,7 +851,7 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
   self->pipeline = gst_pipeline_new (NULL);
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   gst_bus_set_sync_handler (bus, bus_sync_cb, self, NULL);
-  self->rtpbin = make_element (self, "rtpbin", "rtpbin", error);
+  self->rtpbin = make (self, "rtpbin", "rtpbin", error);
   if (self->rtpbin == NULL) {
     ja_media_audio_free (self);
     return NULL;
@@ -1186,34 +1091,18 @@ ja_media_audio_peek_pipeline (JaMediaAudio *audio)
   return audio->pipeline;
 }
 
-/* wavenc writes the RIFF sizes on EOS: push EOS into the recording branch
- * only and wait until the file sink has seen it. */
+/* wavenc writes the RIFF sizes on EOS: push EOS into the recording branch only and wait
+ * until the file sink has seen it (nothing to do before any data). */
 static void
 finish_recording (JaMediaAudio *self)
 {
-  g_autoptr (GstPad) pad = NULL;
-  gint64 deadline = g_get_monotonic_time () + RECORD_EOS_TIMEOUT_US;
-
   if (self->record_queue == NULL || !self->started)
     return;
-  pad = gst_element_get_static_pad (self->record_queue, "sink");
-  {
-    /* Nothing decoded yet: wavenc has no format, there is nothing to
-     * finish (and an EOS before stream-start is a flow error). */
-    g_autoptr (GstEvent) caps
-        = gst_pad_get_sticky_event (pad, GST_EVENT_CAPS, 0);
-
-    if (caps == NULL)
-      return;
-  }
-  gst_pad_send_event (pad, gst_event_new_eos ());
-  g_mutex_lock (&self->lock);
-  while (!self->record_eos)
-    if (!g_cond_wait_until (&self->record_cond, &self->lock, deadline))
-      break;
-  if (!self->record_eos)
-    g_debug ("audio %08x: the recording did not finish in time", self->ssrc);
-  g_mutex_unlock (&self->lock);
+  if (!ja_media_gst_finish_branch (self->record_queue, &self->lock,
+                                   &self->record_cond, &self->record_eos,
+                                   RECORD_EOS_TIMEOUT_US))
+    g_debug ("audio %08x: no recording finished (no data, or too slow)",
+             self->ssrc);
 }
 
 void

@@ -124,3 +124,25 @@ ja_media_gst_error_from_message (GstMessage *msg)
                       GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
                       gst_error->message);
 }
+
+gboolean
+ja_media_gst_finish_branch (GstElement *head, GMutex *lock, GCond *cond,
+                            const gboolean *done, gint64 timeout_us)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (head, "sink");
+  g_autoptr (GstEvent) caps = NULL;
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+  gboolean finished;
+
+  caps = gst_pad_get_sticky_event (pad, GST_EVENT_CAPS, 0);
+  if (caps == NULL)
+    return FALSE;
+  gst_pad_send_event (pad, gst_event_new_eos ());
+  g_mutex_lock (lock);
+  while (!*done)
+    if (!g_cond_wait_until (cond, lock, deadline))
+      break;
+  finished = *done;
+  g_mutex_unlock (lock);
+  return finished;
+}

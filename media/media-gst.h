@@ -29,6 +29,14 @@ gboolean ja_media_gst_link_pads (GstElement *src, const char *src_pad,
  * it to the bin's state. FALSE when `pad` would not link. */
 gboolean ja_media_gst_plug_chain (GstBin *bin, GstPad *pad, GstPad *sink_pad,
                                   GstElement **chain, guint n);
+/* Ends a recording branch: EOS into `head`'s sink pad (only once data with
+ * caps went through it: an EOS before stream-start is a flow error), then
+ * waits up to timeout_us until *done, which the branch's end sets under
+ * `lock` and signals on `cond`. FALSE when nothing had to be finished or
+ * the wait timed out. */
+gboolean ja_media_gst_finish_branch (GstElement *head, GMutex *lock,
+                                     GCond *cond, const gboolean *done,
+                                     gint64 timeout_us);
 /* (transfer full) A GST_MESSAGE_ERROR as JA_MEDIA_ERROR_PIPELINE. */
 GError *ja_media_gst_error_from_message (GstMessage *msg);
 

@@ -1203,34 +1203,18 @@ ja_media_video_peek_pipeline (JaMediaVideo *video)
   return video->pipeline;
 }
 
-/* webmmux writes its cues and duration on EOS: push EOS into the recording
- * branch only and wait until the file sink has seen it. */
+/* webmmux writes its cues and duration on EOS: push EOS into the recording branch only and wait
+ * until the file sink has seen it (nothing to do before any data). */
 static void
 finish_recording (JaMediaVideo *self)
 {
-  g_autoptr (GstPad) pad = NULL;
-  gint64 deadline = g_get_monotonic_time () + RECORD_EOS_TIMEOUT_US;
-
   if (self->record_queue == NULL || !self->started)
     return;
-  pad = gst_element_get_static_pad (self->record_queue, "sink");
-  {
-    /* Nothing received yet: the muxer has no stream, nothing to finish
-     * (and an EOS before stream-start is a flow error). */
-    g_autoptr (GstEvent) caps
-        = gst_pad_get_sticky_event (pad, GST_EVENT_CAPS, 0);
-
-    if (caps == NULL)
-      return;
-  }
-  gst_pad_send_event (pad, gst_event_new_eos ());
-  g_mutex_lock (&self->lock);
-  while (!self->record_eos)
-    if (!g_cond_wait_until (&self->record_cond, &self->lock, deadline))
-      break;
-  if (!self->record_eos)
-    g_debug ("video %08x: the recording did not finish in time", self->ssrc);
-  g_mutex_unlock (&self->lock);
+  if (!ja_media_gst_finish_branch (self->record_queue, &self->lock,
+                                   &self->record_cond, &self->record_eos,
+                                   RECORD_EOS_TIMEOUT_US))
+    g_debug ("video %08x: no recording finished (no data, or too slow)",
+             self->ssrc);
 }
 
 void

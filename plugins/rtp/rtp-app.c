@@ -195,7 +195,7 @@ ja_rtp_stream_get_codec (JaRtpStream *self)
 }
 
 gboolean
-ja_rtp_stream_get_stats (JaRtpStream *self, JaMediaAudioStats *stats)
+ja_rtp_stream_get_audio_stats (JaRtpStream *self, JaMediaAudioStats *stats)
 {
   memset (stats, 0, sizeof *stats);
   if (self->audio == NULL) {
@@ -322,14 +322,12 @@ ja_rtp_stream_get_failure (JaRtpStream *self)
 
 
 
+/* What both engines report, on the creator's context. */
 static void
-send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
-    gpointer user_data)
+stream_send (JaRtpStream *self, const guint8 *data, gsize len)
 {
-  JaRtpStream *self = user_data;
-  g_autoptr (GBytes) packet = NULL;
+  g_autoptr (GBytes) packet = g_bytes_new (data, len);
 
-  packet = g_bytes_new (data, len);
   if (self->channel == NULL) {
     /* Before SRTP is keyed: keep the newest RTP packet (not RTCP), sent
      * the moment the channel is there, instead of waiting a frame. */
@@ -345,14 +343,37 @@ send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
 }
 
 static void
-first_media_cb (JaMediaAudio *audio, gpointer user_data)
+stream_first_media (JaRtpStream *self)
 {
-  JaRtpStream *self = user_data;
-
   if (self->first_media_ms == 0)
     self->first_media_ms = MAX (1,
         (guint) ((g_get_monotonic_time () - self->t_start) / 1000));
   g_signal_emit (self, signals[SIG_FIRST_MEDIA], 0);
+}
+
+static void
+stream_error (JaRtpStream *stream, const GError *error)
+{
+  g_autoptr (JaRtpStream) self = g_object_ref (stream);
+  JaJingleContent *c = self->content;
+
+  g_signal_emit (self, signals[SIG_MEDIA_ERROR], 0, error->message);
+  if (c != NULL)
+    ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
+        JA_JINGLE_REASON_MEDIA_ERROR, error->message);
+}
+
+static void
+send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
+    gpointer user_data)
+{
+  stream_send (user_data, data, len);
+}
+
+static void
+first_media_cb (JaMediaAudio *audio, gpointer user_data)
+{
+  stream_first_media (user_data);
 }
 
 static void
@@ -371,13 +392,7 @@ source_eos_cb (JaMediaAudio *audio, gpointer user_data)
 static void
 error_cb (JaMediaAudio *audio, const GError *error, gpointer user_data)
 {
-  g_autoptr (JaRtpStream) self = g_object_ref (user_data);
-  JaJingleContent *c = self->content;
-
-  g_signal_emit (self, signals[SIG_MEDIA_ERROR], 0, error->message);
-  if (c != NULL)
-    ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
-        JA_JINGLE_REASON_MEDIA_ERROR, error->message);
+  stream_error (user_data, error);
 }
 
 static const JaMediaAudioCallbacks audio_callbacks = {
@@ -392,26 +407,26 @@ static void
 video_send_rtp_cb (JaMediaVideo *video, const guint8 *data, gsize len,
     gpointer user_data)
 {
-  send_rtp_cb (NULL, data, len, user_data);
+  stream_send (user_data, data, len);
 }
 
 static void
 video_first_frame_cb (JaMediaVideo *video, guint width, guint height,
     gpointer user_data)
 {
-  first_media_cb (NULL, user_data);
+  stream_first_media (user_data);
 }
 
 static void
 video_source_eos_cb (JaMediaVideo *video, gpointer user_data)
 {
-  source_eos_cb (NULL, user_data);
+  g_signal_emit (user_data, signals[SIG_SOURCE_ENDED], 0);
 }
 
 static void
 video_error_cb (JaMediaVideo *video, const GError *error, gpointer user_data)
 {
-  error_cb (NULL, error, user_data);
+  stream_error (user_data, error);
 }
 
 static const JaMediaVideoCallbacks video_callbacks = {
@@ -519,7 +534,8 @@ restrict_codecs (JaRtpDescription *d, Options *o, gboolean reorder)
   g_autoptr (GPtrArray) kept = NULL;
   guint n_codecs = 0;
 
-  if (o == NULL || o->codecs == NULL)
+  /* --codec names audio codecs; a video content keeps its list. */
+  if (o == NULL || o->codecs == NULL || g_strcmp0 (d->media, "audio") != 0)
     return TRUE;
   kept = g_ptr_array_new ();
   for (guint k = 0; o->codecs[k] != NULL; k++)

@@ -25,8 +25,9 @@ typedef struct {
   const char *source;
   const char *sink;
   const char *record_path;
-  /* nullable, NULL-terminated: offer and accept only these codecs (by
-   * encoding name, in this order of preference); telephone-event is kept. */
+  /* nullable, NULL-terminated: offer and accept only these audio codecs
+   * (by encoding name, in this order of preference); telephone-event is
+   * kept; video contents are not affected. */
   const char *const *codecs;
   /* Video contents (VP8): source ("test", "device[:NAME]", "file:PATH",
    * "pipeline:DESC"; NULL = test), sink ("none", "device"), WebM path. */
@@ -58,7 +59,8 @@ JaRtpStream *ja_rtp_app_get_stream (JaJingleApp *app);
 
 /* The codec we send, e.g. "opus/48000/2 (pt 111)", NULL before start. */
 const char *ja_rtp_stream_get_codec (JaRtpStream *self);
-gboolean ja_rtp_stream_get_stats (JaRtpStream *self, JaMediaAudioStats *stats);
+gboolean ja_rtp_stream_get_audio_stats (JaRtpStream *self,
+    JaMediaAudioStats *stats);
 gboolean ja_rtp_stream_send_dtmf (JaRtpStream *self, const char *digits,
     GError **error);
 /* Milliseconds from start to first decoded audio (0 until then). */

@@ -706,18 +706,24 @@ ja_jingle_session_terminate_later (JaJingleSession *self,
   g_idle_add (terminate_later_cb, t);
 }
 
-const JaXmlNode *
-ja_jingle_session_find_initiate_payload (JaJingleSession *self,
-    const char *name, const char *ns)
+static const JaXmlNode *
+find_payload (GPtrArray *payloads, const char *name, const char *ns)
 {
-  g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
-  for (guint i = 0; i < self->initiate_payloads->len; i++) {
-    const JaXmlNode *n = g_ptr_array_index (self->initiate_payloads, i);
+  for (guint i = 0; i < payloads->len; i++) {
+    const JaXmlNode *n = g_ptr_array_index (payloads, i);
 
     if (ja_xml_node_is (n, name, ns))
       return n;
   }
   return NULL;
+}
+
+const JaXmlNode *
+ja_jingle_session_find_initiate_payload (JaJingleSession *self,
+    const char *name, const char *ns)
+{
+  g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
+  return find_payload (self->initiate_payloads, name, ns);
 }
 
 void
@@ -733,11 +739,5 @@ ja_jingle_session_find_own_payload (JaJingleSession *self, const char *name,
     const char *ns)
 {
   g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
-  for (guint i = 0; i < self->own_payloads->len; i++) {
-    const JaXmlNode *n = g_ptr_array_index (self->own_payloads, i);
-
-    if (ja_xml_node_is (n, name, ns))
-      return n;
-  }
-  return NULL;
+  return find_payload (self->own_payloads, name, ns);
 }

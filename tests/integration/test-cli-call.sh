@@ -280,7 +280,7 @@ av_call() {
   wait_rc "$gpid" 30; grc=$?
 }
 for mode in bundled unbundled; do
-  if [ "$mode" = bundled ]; then av_call 12 || exit 1; n_bundle=2
+  if [ "$mode" = bundled ]; then av_call 12 --codec opus || exit 1; n_bundle=2
   else av_call 13 --no-bundle || exit 1; n_bundle=1; fi
   k=$([ "$mode" = bundled ] && echo 12 || echo 13)
   check "$mode audio+video call connects and ends normally (caller $crc, callee $grc)" \
