@@ -800,6 +800,7 @@ copy_config (JaMediaAudioConfig *dst, const JaMediaAudioConfig *src)
   dst->sink = g_strdup (src->sink);
   dst->record_path = g_strdup (src->record_path);
   dst->send_codec = g_strdup (src->send_codec);
+  dst->mid = g_strdup (src->mid);
   for (guint i = 0; i < 128; i++)
     dst->recv_codecs[i] = g_strdup (src->recv_codecs[i]);
 }
@@ -811,6 +812,7 @@ free_memory (JaMediaAudio *self)
   g_free ((char *)self->config.sink);
   g_free ((char *)self->config.record_path);
   g_free ((char *)self->config.send_codec);
+  g_free ((char *)self->config.mid);
   for (guint i = 0; i < 128; i++)
     g_free ((char *)self->config.recv_codecs[i]);
   g_ptr_array_unref (self->jitterbuffers);

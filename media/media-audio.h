@@ -14,6 +14,12 @@ G_BEGIN_DECLS
 
 typedef struct _JaMediaAudio JaMediaAudio;
 
+typedef enum {
+  JA_MEDIA_AUDIO_ENGINE_AUTO = 0,
+  JA_MEDIA_AUDIO_ENGINE_GSTREAMER,
+  JA_MEDIA_AUDIO_ENGINE_NATIVE,
+} JaMediaAudioEngine;
+
 typedef struct {
   /* "test[:FREQ]" (a sine, default 440), "file:PATH" (any audio file
    * decodebin reads), "device[:NAME]", "pipeline:DESC" (a gst-launch
@@ -37,6 +43,20 @@ typedef struct {
   guint dtmf_clock_rate;
 
   guint32 local_ssrc;           /* 0: random */
+
+  /* XEP-0294 header extensions negotiated for this content (0 = not
+   * negotiated): the one-byte-header ids of the BUNDLE MID extension
+   * (urn:ietf:params:rtp-hdrext:sdes:mid, value `mid`) and of the RFC 6464
+   * client-to-mixer audio level (urn:ietf:params:rtp-hdrext:ssrc-audio-level).
+   * Every RTP packet we send carries the negotiated ones. */
+  guint8 hdrext_mid_id;
+  const char *mid;              /* the content name; nullable */
+  guint8 hdrext_audio_level_id;
+
+  /* Which implementation carries the call: JA_MEDIA_AUDIO_ENGINE_AUTO picks
+   * the native one (libopus/G.711 in one shared media thread) when the
+   * source and sink need no GStreamer, GStreamer otherwise. */
+  int engine;                   /* JaMediaAudioEngine */
   gboolean send;                /* senders allow us to send */
   gboolean receive;             /* senders allow the peer to send */
 } JaMediaAudioConfig;

@@ -957,6 +957,7 @@ copy_config (JaMediaVideoConfig *dst, const JaMediaVideoConfig *src)
   dst->sink = g_strdup (src->sink);
   dst->record_path = g_strdup (src->record_path);
   dst->send_codec = g_strdup (src->send_codec);
+  dst->mid = g_strdup (src->mid);
   for (guint i = 0; i < 128; i++)
     dst->recv_codecs[i] = g_strdup (src->recv_codecs[i]);
 }
@@ -968,6 +969,7 @@ free_memory (JaMediaVideo *self)
   g_free ((char *)self->config.sink);
   g_free ((char *)self->config.record_path);
   g_free ((char *)self->config.send_codec);
+  g_free ((char *)self->config.mid);
   for (guint i = 0; i < 128; i++)
     g_free ((char *)self->config.recv_codecs[i]);
   g_ptr_array_unref (self->jitterbuffers);

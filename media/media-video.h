@@ -46,6 +46,12 @@ typedef struct {
   guint32 local_ssrc;     /* 0: random */
   guint32 local_rtx_ssrc; /* 0: random (used only with send_rtx_pt) */
 
+  /* XEP-0294: the one-byte-header id of the BUNDLE MID extension
+   * (urn:ietf:params:rtp-hdrext:sdes:mid) when negotiated, 0 otherwise;
+   * every RTP packet we send then carries `mid`. */
+  guint8 hdrext_mid_id;
+  const char *mid; /* the content name; nullable */
+
   /* What we encode (0: the defaults above). The source is scaled and its
    * frame rate converted to this. */
   guint width, height, fps;
