@@ -448,9 +448,26 @@ build_send (JaMediaAudio *self, GError **error)
     g_object_set (pay, "min-ptime", (gint64)20 * GST_MSECOND, "max-ptime",
                   (gint64)20 * GST_MSECOND, NULL);
 
-  if (!link_chain (error, convert, resample, self->volume, filter, enc, pay,
-                   NULL)
-      || !build_source (self, convert, rate, error))
+  /* XEP-0294: MID and audio level on every packet (the level from
+   * GstAudioLevelMeta, which `level` sets and the encoder carries over). */
+  if (!ja_media_gst_add_hdrexts (pay, c->hdrext_mid_id, c->mid,
+                                 c->hdrext_audio_level_id, error))
+    return FALSE;
+  if (c->hdrext_audio_level_id != 0) {
+    GstElement *level = make (self, "level", "send-level", error);
+
+    if (level == NULL)
+      return FALSE;
+    g_object_set (level, "audio-level-meta", TRUE, "post-messages", FALSE,
+                  NULL);
+    if (!link_chain (error, convert, resample, self->volume, filter, level,
+                     enc, pay, NULL))
+      return FALSE;
+  } else if (!link_chain (error, convert, resample, self->volume, filter, enc,
+                          pay, NULL)) {
+    return FALSE;
+  }
+  if (!build_source (self, convert, rate, error))
     return FALSE;
 
   pay_src = gst_element_get_static_pad (pay, "src");

@@ -5,6 +5,8 @@
 
 #include "media/media-error.h"
 
+#include <gst/rtp/rtp.h>
+
 gboolean
 ja_media_gst_init (GError **error)
 {
@@ -145,4 +147,41 @@ ja_media_gst_finish_branch (GstElement *head, GMutex *lock, GCond *cond,
   finished = *done;
   g_mutex_unlock (lock);
   return finished;
+}
+
+static gboolean
+add_hdrext (GstElement *payloader, const char *factory, guint8 id,
+            const char *mid, GError **error)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  if (e == NULL || !GST_IS_RTP_HEADER_EXTENSION (e)) {
+    g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
+                 "GStreamer RTP header extension %s is not installed",
+                 factory);
+    if (e != NULL)
+      gst_object_unref (gst_object_ref_sink (e));
+    return FALSE;
+  }
+  gst_object_ref_sink (e);
+  gst_rtp_header_extension_set_id (GST_RTP_HEADER_EXTENSION (e), id);
+  if (mid != NULL)
+    g_object_set (e, "mid", mid, NULL);
+  g_signal_emit_by_name (payloader, "add-extension", e);
+  gst_object_unref (e);
+  return TRUE;
+}
+
+gboolean
+ja_media_gst_add_hdrexts (GstElement *payloader, guint8 mid_id,
+                          const char *mid, guint8 level_id, GError **error)
+{
+  if (mid_id != 0 && mid != NULL && *mid != '\0'
+      && !add_hdrext (payloader, "rtphdrextmid", mid_id, mid, error))
+    return FALSE;
+  if (level_id != 0
+      && !add_hdrext (payloader, "rtphdrextclientaudiolevel", level_id, NULL,
+                      error))
+    return FALSE;
+  return TRUE;
 }

@@ -37,6 +37,15 @@ gboolean ja_media_gst_plug_chain (GstBin *bin, GstPad *pad, GstPad *sink_pad,
 gboolean ja_media_gst_finish_branch (GstElement *head, GMutex *lock,
                                      GCond *cond, const gboolean *done,
                                      gint64 timeout_us);
+/* XEP-0294 / RFC 8285: puts the negotiated header extensions on an RTP
+ * payloader (its "add-extension" action): the BUNDLE MID (rtphdrextmid
+ * with `mid`) under mid_id, the RFC 6464 client-to-mixer audio level
+ * (rtphdrextclientaudiolevel, written from the GstAudioLevelMeta a `level`
+ * element upstream sets) under level_id; 0 skips one. FALSE with
+ * JA_MEDIA_ERROR_CODEC when an extension element is missing. */
+gboolean ja_media_gst_add_hdrexts (GstElement *payloader, guint8 mid_id,
+                                   const char *mid, guint8 level_id,
+                                   GError **error);
 /* (transfer full) A GST_MESSAGE_ERROR as JA_MEDIA_ERROR_PIPELINE. */
 GError *ja_media_gst_error_from_message (GstMessage *msg);
 

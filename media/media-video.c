@@ -514,6 +514,10 @@ build_send (JaMediaVideo *self, GError **error)
   g_object_set (pay, "pt", (guint)c->send_pt, "ssrc", self->ssrc, "mtu",
                 (guint)RTP_MTU, NULL);
   gst_util_set_object_arg (G_OBJECT (pay), "picture-id-mode", "15-bit");
+  /* XEP-0294: the BUNDLE MID on every packet (rtprtxsend copies it into
+   * its retransmissions). */
+  if (!ja_media_gst_add_hdrexts (pay, c->hdrext_mid_id, c->mid, 0, error))
+    return FALSE;
 
   if (!ja_media_gst_link_chain (error, convert, scale, rate, filter,
                                 self->encoder, pay, NULL)

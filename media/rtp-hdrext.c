@@ -95,11 +95,16 @@ ja_rtp_hdrext_find (const guint8 *data, gsize len, guint id,
 
 int
 ja_rtp_demux_choose (const JaRtpDemuxEntry *entries, guint n,
-    const guint8 *data, gsize len, gboolean *learn, guint32 *learn_ssrc)
+    const guint8 *data, gsize len, gboolean *learn, guint32 *learn_ssrc,
+    JaRtpDemuxBy *by)
 {
   JaRtpHeader hdr;
+  JaRtpDemuxBy unused;
   int by_pt = -1;
 
+  if (by == NULL)
+    by = &unused;
+  *by = JA_RTP_DEMUX_NONE;
   *learn = FALSE;
   *learn_ssrc = 0;
   if (ja_rtp_is_rtcp (data, len) || !ja_rtp_header_parse (data, len, &hdr))
@@ -123,6 +128,7 @@ ja_rtp_demux_choose (const JaRtpDemuxEntry *entries, guint n,
           *learn = TRUE;
           *learn_ssrc = hdr.ssrc;
         }
+        *by = JA_RTP_DEMUX_BY_MID;
         return (int) j;
       }
     }
@@ -131,11 +137,15 @@ ja_rtp_demux_choose (const JaRtpDemuxEntry *entries, guint n,
   /* 2. An SSRC the peer signalled (XEP-0339) or that a MID taught us. */
   for (guint i = 0; i < n; i++)
     if (entries[i].ssrcs != NULL && g_hash_table_contains (entries[i].ssrcs,
-            GUINT_TO_POINTER (hdr.ssrc)))
+            GUINT_TO_POINTER (hdr.ssrc))) {
+      *by = JA_RTP_DEMUX_BY_SSRC;
       return (int) i;
+    }
   /* 3. The payload type: the first entry that takes it. */
   for (guint i = 0; i < n && by_pt < 0; i++)
     if (entries[i].pts != NULL && entries[i].pts[hdr.pt])
       by_pt = (int) i;
+  if (by_pt >= 0)
+    *by = JA_RTP_DEMUX_BY_PT;
   return by_pt;
 }

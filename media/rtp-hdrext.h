@@ -28,14 +28,22 @@ typedef struct {
                                  * (GUINT_TO_POINTER keys) */
 } JaRtpDemuxEntry;
 
+typedef enum {
+  JA_RTP_DEMUX_NONE,
+  JA_RTP_DEMUX_BY_MID,
+  JA_RTP_DEMUX_BY_SSRC,
+  JA_RTP_DEMUX_BY_PT,
+} JaRtpDemuxBy;
+
 /* RFC 8843 §9.2: which of n entries an RTP packet belongs to, or -1.
  * In order: the MID header extension (when an entry negotiated it; an
  * unknown MID value is -1), then the SSRC known to one entry, then the
  * payload type (the first entry that takes it). *learn_ssrc is set to the packet's SSRC (and *learn is
  * TRUE) when the choice came from the MID and the SSRC should be
- * remembered for that entry. RTCP (RFC 5761) and non-RTP are -1: the
- * caller gives those to every entry. */
+ * remembered for that entry; *by (nullable) says which rule chose. RTCP
+ * (RFC 5761) and non-RTP are -1: the caller gives those to every entry. */
 int ja_rtp_demux_choose (const JaRtpDemuxEntry *entries, guint n,
-    const guint8 *data, gsize len, gboolean *learn, guint32 *learn_ssrc);
+    const guint8 *data, gsize len, gboolean *learn, guint32 *learn_ssrc,
+    JaRtpDemuxBy *by);
 
 G_END_DECLS

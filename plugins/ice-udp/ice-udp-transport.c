@@ -13,6 +13,8 @@
 
 #include "media/dtls.h"
 #include "media/media-error.h"
+#include "media/rtp-event.h"
+#include "media/rtp-hdrext.h"
 #include "plugins/ice-udp/ice-udp-codec.h"
 #include "signalling/jingle/jingle-content.h"
 #include "signalling/jingle/jingle-session.h"
@@ -70,6 +72,15 @@ typedef struct _IceUdpTransport {
    * on its leader's. */
   struct _IceUdpTransport *leader;   /* unowned; NULL for a leader */
   GPtrArray *followers;              /* IceUdpTransport*, unowned */
+  /* Which packets of the bundle are this content's (RFC 8843 §9.2), as
+   * its application said; ssrcs grows with the SSRCs a MID teaches. */
+  gboolean have_demux;
+  char *mid;
+  guint8 mid_ext_id;
+  guint8 pts[128];
+  GHashTable *ssrcs;                 /* of GUINT_TO_POINTER (ssrc) */
+  gboolean routed_by_mid;            /* logged once */
+  guint64 demux_dropped;             /* leader: RTP no content claimed */
 } IceUdpTransport;
 
 /* ---- options ------------------------------------------------------------ */
@@ -237,9 +248,28 @@ channel_close (gpointer impl)
 {
 }
 
+static void
+channel_set_demux (gpointer impl, const JaJingleDemuxKeys *keys)
+{
+  IceUdpTransport *self = impl;
+
+  g_free (self->mid);
+  self->mid = g_strdup (keys->mid);
+  self->mid_ext_id = keys->mid_ext_id;
+  memset (self->pts, 0, sizeof self->pts);
+  if (keys->pts != NULL)
+    memcpy (self->pts, keys->pts, sizeof self->pts);
+  if (self->ssrcs == NULL)
+    self->ssrcs = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < keys->n_ssrcs; i++)
+    g_hash_table_add (self->ssrcs, GUINT_TO_POINTER (keys->ssrcs[i]));
+  self->have_demux = TRUE;
+}
+
 static const JaJingleDatagramOps channel_ops = {
   .send = channel_send,
   .close = channel_close,
+  .set_demux = channel_set_demux,
 };
 
 static void receive_cb (JaIceAgent *agent, guint component,
@@ -455,6 +485,78 @@ selected_pair_cb (JaIceAgent *agent, guint component,
   self->local_type = ja_ice_candidate_type_to_string (local->type);
 }
 
+/* A plaintext packet of the leader's transport to the content it is for.
+ * Alone, the content gets everything. In a bundle (RFC 8843 §9.2): RTCP to
+ * every content; RTP to the one its MID header extension names (and its
+ * SSRC is remembered for that content), else to the one that knows its
+ * SSRC, else to the first that takes its payload type; contents that
+ * gave no keys get what no content claimed. */
+static void
+deliver (IceUdpTransport *self, guint component, const guint8 *buf, gsize len)
+{
+  g_autoptr (GBytes) packet = g_bytes_new (buf, len);
+  IceUdpTransport *members[16];
+  JaRtpDemuxEntry entries[16];
+  guint n = 0, n_keyless = 0;
+  gboolean learn;
+  guint32 ssrc;
+  JaRtpDemuxBy by;
+  int chosen;
+
+  if (self->followers == NULL || self->followers->len == 0) {
+    ja_jingle_channel_deliver (self->channel, component, packet);
+    return;
+  }
+  for (guint i = 0; i <= self->followers->len && n < G_N_ELEMENTS (members);
+      i++) {
+    IceUdpTransport *m = i == 0 ? self
+        : g_ptr_array_index (self->followers, i - 1);
+
+    if (m->channel == NULL)
+      continue;
+    if (!m->have_demux) {
+      n_keyless++;
+      continue;
+    }
+    entries[n] = (JaRtpDemuxEntry) { m->mid, m->mid_ext_id, m->pts,
+      m->ssrcs };
+    members[n++] = m;
+  }
+  chosen = ja_rtp_demux_choose (entries, n, buf, len, &learn, &ssrc, &by);
+  if (chosen >= 0) {
+    if (by == JA_RTP_DEMUX_BY_MID && !members[chosen]->routed_by_mid) {
+      members[chosen]->routed_by_mid = TRUE;
+      g_info ("ice-udp %s: content %s: RTP routed by its MID",
+          ja_jingle_content_get_sid (self->parent.content),
+          members[chosen]->mid);
+    }
+    if (learn) {
+      for (guint i = 0; i < n; i++)
+        if (members[i]->ssrcs != NULL)
+          g_hash_table_remove (members[i]->ssrcs, GUINT_TO_POINTER (ssrc));
+      g_hash_table_add (members[chosen]->ssrcs, GUINT_TO_POINTER (ssrc));
+      g_info ("ice-udp %s: SSRC %08x is content %s (by its MID)",
+          ja_jingle_content_get_sid (self->parent.content), ssrc,
+          members[chosen]->mid);
+    }
+    ja_jingle_channel_deliver (members[chosen]->channel, component, packet);
+    return;
+  }
+  if (!ja_rtp_is_rtcp (buf, len) && n_keyless == 0) {
+    self->demux_dropped++;
+    return;
+  }
+  /* RTCP, or RTP no keyed content claimed: every content that may want it
+   * (RTCP to all, keyless ones otherwise). */
+  for (guint i = 0; i <= self->followers->len; i++) {
+    IceUdpTransport *m = i == 0 ? self
+        : g_ptr_array_index (self->followers, i - 1);
+
+    if (m->channel != NULL && (ja_rtp_is_rtcp (buf, len) || !m->have_demux))
+      ja_jingle_channel_deliver (m->channel, component, packet);
+  }
+}
+
 static void
 receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
     gpointer user_data)
@@ -491,20 +593,7 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
   memcpy (buf, data, len);
   if (!ja_srtp_unprotect (self->srtp, buf, &len, NULL))
     return;   /* counted in the SRTP stats */
-  {
-    g_autoptr (GBytes) packet = g_bytes_new (buf, len);
-
-    /* Every content of a bundle sees every packet; each application keeps
-     * its own payload types (and RTCP). */
-    ja_jingle_channel_deliver (self->channel, component, packet);
-    for (guint i = 0; self->followers != NULL && i < self->followers->len;
-        i++) {
-      IceUdpTransport *f = g_ptr_array_index (self->followers, i);
-
-      if (f->channel != NULL)
-        ja_jingle_channel_deliver (f->channel, component, packet);
-    }
-  }
+  deliver (self, component, buf, len);
 }
 
 static const JaIceCallbacks ice_callbacks = {
@@ -607,6 +696,8 @@ ice_udp_free (JaJingleTransport *tp)
   g_clear_pointer (&self->early_media, g_ptr_array_unref);
   g_free (self->remote_hash);
   g_free (self->remote_fingerprint);
+  g_free (self->mid);
+  g_clear_pointer (&self->ssrcs, g_hash_table_unref);
   g_free (self->local_pair);
   g_free (self->remote_pair);
   if (self->tap_plain != NULL)

@@ -10,6 +10,7 @@
 #include "plugins/rtp/rtp-description.h"
 #include "plugins/rtp/rtp-info.h"
 #include "media/media-video.h"
+#include "media/rtp-hdrext.h"
 #include "plugins/rtp/rtp-negotiate.h"
 #include "signalling/jingle/jingle-content.h"
 #include "signalling/jingle/jingle-error.h"
@@ -581,6 +582,36 @@ restrict_codecs (JaRtpDescription *d, Options *o, gboolean reorder)
   return TRUE;
 }
 
+/* Whether content c is in the session's XEP-0338 BUNDLE group (ours when
+ * we initiate, the peer's offer otherwise): then the MID header extension
+ * is offered or answered (RFC 8843 §15). */
+static gboolean
+in_bundle (JaJingleContent *c)
+{
+  JaJingleSession *session = ja_jingle_content_get_session (c);
+  const JaXmlNode *g;
+
+  if (session == NULL)
+    return FALSE;
+  g = ja_jingle_content_get_local_role (c) == JA_JINGLE_ROLE_INITIATOR
+      ? ja_jingle_session_find_own_payload (session, "group",
+          JA_NS_JINGLE_GROUPING)
+      : ja_jingle_session_find_initiate_payload (session, "group",
+          JA_NS_JINGLE_GROUPING);
+  if (g == NULL
+      || g_strcmp0 (ja_xml_node_get_attr (g, "semantics"), "BUNDLE") != 0)
+    return FALSE;
+  for (guint i = 0; i < ja_xml_node_get_n_children (g); i++) {
+    const JaXmlNode *m = ja_xml_node_get_child (g, i);
+
+    if (ja_xml_node_is (m, "content", JA_NS_JINGLE_GROUPING)
+        && g_strcmp0 (ja_xml_node_get_attr (m, "name"),
+            ja_jingle_content_get_name (c)) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 static JaJingleApp *
 rtp_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
     GError **error)
@@ -604,6 +635,7 @@ rtp_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
     rtp_free (&self->parent);
     return NULL;
   }
+  ja_rtp_negotiate_offer_hdrexts (self->local, in_bundle (c));
   add_source (self->local);
   return &self->parent;
 }
@@ -642,6 +674,7 @@ rtp_new_remote (JaJingleContent *c, const JaXmlNode *description,
     self->stream->failure = g_strdup (local->message);
     return &self->parent;
   }
+  ja_rtp_negotiate_answer_hdrexts (offer, answer, in_bundle (c));
   add_source (answer);
   self = app_new (c);
   self->stream->is_video = g_strcmp0 (offer->media, "video") == 0;
@@ -743,6 +776,28 @@ directions (JaJingleContent *c, gboolean *send, gboolean *receive)
       || (s == JA_JINGLE_SENDERS_RESPONDER && initiator);
 }
 
+/* The negotiated list: the answer (the peer's for a content we created
+ * and offered, ours otherwise). */
+static const JaRtpDescription *
+negotiated (RtpApp *self)
+{
+  JaJingleContent *c = self->parent.content;
+
+  return ja_jingle_content_get_creator (c)
+      == ja_jingle_content_get_local_role (c) ? self->remote : self->local;
+}
+
+/* The XEP-0294 id of uri that we (or the peer, when !ours) send with. */
+static guint8
+hdrext_id (RtpApp *self, const char *uri, gboolean ours)
+{
+  gboolean initiator = ja_jingle_content_get_local_role (self->parent.content)
+      == JA_JINGLE_ROLE_INITIATOR;
+
+  return ja_rtp_negotiate_hdrext_id (negotiated (self), uri,
+      ours ? initiator : !initiator);
+}
+
 static gboolean
 configure (RtpApp *self, JaMediaAudioConfig *cfg, GError **error)
 {
@@ -779,6 +834,10 @@ configure (RtpApp *self, JaMediaAudioConfig *cfg, GError **error)
     cfg->dtmf_clock_rate = ja_rtp_payload_type_get_clockrate (dtmf);
   }
   cfg->local_ssrc = self->local->ssrc;
+  cfg->hdrext_mid_id = hdrext_id (self, JA_RTP_HDREXT_URI_MID, TRUE);
+  cfg->mid = ja_jingle_content_get_name (c);
+  cfg->hdrext_audio_level_id = hdrext_id (self,
+      JA_RTP_HDREXT_URI_AUDIO_LEVEL, TRUE);
   directions (c, &cfg->send, &cfg->receive);
   g_free (self->stream->codec);
   self->stream->codec = g_strdup_printf ("%s/%u%s%s (pt %u)", cfg->send_codec,
@@ -839,6 +898,8 @@ prepare_video (RtpApp *self)
   }
   cfg.local_ssrc = self->local->ssrc;
   cfg.local_rtx_ssrc = rtx_ssrc_of (self->local);
+  cfg.hdrext_mid_id = hdrext_id (self, JA_RTP_HDREXT_URI_MID, TRUE);
+  cfg.mid = ja_jingle_content_get_name (c);
   directions (c, &cfg.send, &cfg.receive);
   g_free (st->codec);
   st->codec = g_strdup_printf ("%s/90000 (pt %u)", cfg.send_codec,
@@ -899,6 +960,32 @@ prepare_media (RtpApp *self)
   return TRUE;
 }
 
+/* On a BUNDLE transport: how our packets are told from the other
+ * contents' (RFC 8843 §9.2): the MID the peer sends, its XEP-0339
+ * sources, our payload types. */
+static void
+set_demux (RtpApp *self, JaJingleChannel *channel)
+{
+  JaRtpStream *st = self->stream;
+  g_autoptr (GArray) ssrcs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  JaJingleDemuxKeys keys = { 0 };
+
+  for (guint i = 0; self->remote != NULL && i < self->remote->sources->len;
+      i++) {
+    const JaRtpSource *src = g_ptr_array_index (self->remote->sources, i);
+
+    g_array_append_val (ssrcs, src->ssrc);
+  }
+  if (self->remote != NULL && self->remote->has_ssrc)
+    g_array_append_val (ssrcs, self->remote->ssrc);
+  keys.mid = ja_jingle_content_get_name (self->parent.content);
+  keys.mid_ext_id = hdrext_id (self, JA_RTP_HDREXT_URI_MID, FALSE);
+  keys.pts = st->pts;
+  keys.ssrcs = (const guint32 *) (gpointer) ssrcs->data;
+  keys.n_ssrcs = ssrcs->len;
+  ja_jingle_channel_set_demux (channel, &keys);
+}
+
 static void
 rtp_start (JaJingleApp *app, JaJingleChannel *channel)
 {
@@ -912,6 +999,7 @@ rtp_start (JaJingleApp *app, JaJingleChannel *channel)
   st->t_start = g_get_monotonic_time ();
   st->channel = ja_jingle_channel_ref (channel);
   ja_jingle_channel_set_receive_func (channel, receive_cb, st);
+  set_demux (self, channel);
   if (st->early != NULL) {
     ja_jingle_channel_send (channel, 1, st->early, NULL);
     g_clear_pointer (&st->early, g_bytes_unref);

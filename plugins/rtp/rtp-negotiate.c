@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "media/rtp-hdrext.h"
 #include "signalling/xmpp/xmpp-error.h"
 
 #define TELEPHONE_EVENT "telephone-event"
@@ -246,4 +247,80 @@ ja_rtp_negotiate_dtmf (const JaRtpDescription *d, guint clock_rate)
       any = pt;
   }
   return any;
+}
+
+/* ---- XEP-0294 header extensions ------------------------------------------ */
+
+#define OUR_MID_ID 1
+#define OUR_AUDIO_LEVEL_ID 2
+#define MAX_ONE_BYTE_ID 14
+
+static gboolean
+runs_hdrext (const char *media, const char *uri, gboolean bundle)
+{
+  if (g_strcmp0 (uri, JA_RTP_HDREXT_URI_MID) == 0)
+    return bundle;
+  if (g_strcmp0 (uri, JA_RTP_HDREXT_URI_AUDIO_LEVEL) == 0)
+    return g_strcmp0 (media, "audio") == 0;
+  return FALSE;
+}
+
+void
+ja_rtp_negotiate_offer_hdrexts (JaRtpDescription *d, gboolean bundle)
+{
+  g_return_if_fail (d != NULL);
+
+  if (bundle)
+    ja_rtp_description_add_hdrext (d, OUR_MID_ID, JA_RTP_HDREXT_URI_MID,
+        NULL);
+  if (runs_hdrext (d->media, JA_RTP_HDREXT_URI_AUDIO_LEVEL, bundle))
+    ja_rtp_description_add_hdrext (d, OUR_AUDIO_LEVEL_ID,
+        JA_RTP_HDREXT_URI_AUDIO_LEVEL, NULL);
+}
+
+void
+ja_rtp_negotiate_answer_hdrexts (const JaRtpDescription *offer,
+    JaRtpDescription *answer, gboolean bundle)
+{
+  g_return_if_fail (offer != NULL && answer != NULL);
+
+  for (guint i = 0; i < offer->hdrexts->len; i++) {
+    const JaRtpHdrext *e = g_ptr_array_index (offer->hdrexts, i);
+    gboolean clash = FALSE;
+
+    if (e->id < 1 || e->id > MAX_ONE_BYTE_ID
+        || !runs_hdrext (offer->media, e->uri, bundle))
+      continue;
+    /* One entry per URI and per id: the first offered wins (XEP-0294
+     * Example 1 offers alternatives under one id). */
+    for (guint j = 0; j < answer->hdrexts->len; j++) {
+      const JaRtpHdrext *a = g_ptr_array_index (answer->hdrexts, j);
+
+      clash |= a->id == e->id || g_strcmp0 (a->uri, e->uri) == 0;
+    }
+    if (!clash)
+      ja_rtp_description_add_hdrext (answer, e->id, e->uri, e->senders);
+  }
+  answer->extmap_allow_mixed = offer->extmap_allow_mixed;
+}
+
+guint8
+ja_rtp_negotiate_hdrext_id (const JaRtpDescription *neg, const char *uri,
+    gboolean initiator)
+{
+  g_return_val_if_fail (uri != NULL, 0);
+
+  for (guint i = 0; neg != NULL && i < neg->hdrexts->len; i++) {
+    const JaRtpHdrext *e = g_ptr_array_index (neg->hdrexts, i);
+    const char *s = e->senders != NULL ? e->senders : "both";
+
+    if (g_strcmp0 (e->uri, uri) != 0 || e->id < 1
+        || e->id > MAX_ONE_BYTE_ID)
+      continue;
+    if (strcmp (s, "both") == 0
+        || strcmp (s, initiator ? "initiator" : "responder") == 0)
+      return (guint8) e->id;
+    return 0;
+  }
+  return 0;
 }

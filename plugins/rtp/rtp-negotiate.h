@@ -30,4 +30,26 @@ const JaRtpPayloadType *ja_rtp_negotiate_send_codec (const JaRtpDescription *d);
 const JaRtpPayloadType *ja_rtp_negotiate_dtmf (const JaRtpDescription *d,
     guint clock_rate);
 
+/* XEP-0294 header extensions (RFC 8285 one-byte form, ids 1..14) that we
+ * run: the BUNDLE MID (urn:ietf:params:rtp-hdrext:sdes:mid, RFC 8843 §15)
+ * on a content of a BUNDLE group, and the RFC 6464 client-to-mixer audio
+ * level (urn:ietf:params:rtp-hdrext:ssrc-audio-level) on audio. */
+
+/* Adds ours to an offer: the MID (id 1) when bundle, the audio level
+ * (id 2) when d is audio. */
+void ja_rtp_negotiate_offer_hdrexts (JaRtpDescription *d, gboolean bundle);
+/* Adds to answer the offered extensions we run (the MID only when bundle),
+ * each with the offer's id and senders, as XEP-0294 §4 asks; ids we cannot
+ * send in the one-byte form (over 14) are skipped, and of two offered
+ * under one id (or one URI twice) the first is kept; unknown URIs are
+ * left out (never echoed). extmap-allow-mixed is accepted (echoed): we
+ * read both header forms. */
+void ja_rtp_negotiate_answer_hdrexts (const JaRtpDescription *offer,
+    JaRtpDescription *answer, gboolean bundle);
+/* The id of uri in the negotiated list neg (the answer) when the party
+ * (the initiator, or the responder) may send it by its senders; 0
+ * otherwise. */
+guint8 ja_rtp_negotiate_hdrext_id (const JaRtpDescription *neg,
+    const char *uri, gboolean initiator);
+
 G_END_DECLS

@@ -101,6 +101,17 @@ ja_jingle_channel_set_receive_func (JaJingleChannel *channel,
 }
 
 void
+ja_jingle_channel_set_demux (JaJingleChannel *channel,
+    const JaJingleDemuxKeys *keys)
+{
+  g_return_if_fail (channel != NULL && keys != NULL);
+
+  if (channel->flavor == JA_JINGLE_FLAVOR_DATAGRAM && !channel->closed
+      && channel->ops->set_demux != NULL)
+    channel->ops->set_demux (channel->impl, keys);
+}
+
+void
 ja_jingle_channel_deliver (JaJingleChannel *channel, guint component,
     GBytes *packet)
 {

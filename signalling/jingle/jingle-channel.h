@@ -17,12 +17,26 @@ typedef enum {
 
 typedef struct _JaJingleChannel JaJingleChannel;
 
+/* XEP-0338 BUNDLE: what tells one content's packets apart from the other
+ * contents' on a shared datagram transport (RFC 8843 §9.2), as plain
+ * numbers: the transport copies them. */
+typedef struct {
+  const char *mid;             /* nullable: the content name */
+  guint8 mid_ext_id;           /* the peer's MID header-extension id; 0: none */
+  const guint8 *pts;           /* 128 flags: the payload types it takes */
+  const guint32 *ssrcs;        /* the peer's signalled SSRCs (XEP-0339) */
+  guint n_ssrcs;
+} JaJingleDemuxKeys;
+
 /* Datagram channels: the transport's side. impl is the transport's own
  * pointer given at creation. */
 typedef struct {
   gboolean (*send) (gpointer impl, guint component, GBytes *packet,
       GError **error);
   void (*close) (gpointer impl);   /* nullable */
+  /* nullable: a transport that shares itself among contents routes by
+   * these keys. */
+  void (*set_demux) (gpointer impl, const JaJingleDemuxKeys *keys);
 } JaJingleDatagramOps;
 
 /* The application's receive callback on a datagram channel. */
@@ -48,6 +62,10 @@ gboolean ja_jingle_channel_send (JaJingleChannel *channel, guint component,
     GBytes *packet, GError **error);
 void ja_jingle_channel_set_receive_func (JaJingleChannel *channel,
     JaJingleDatagramReceiveFunc func, gpointer user_data);
+/* The application's demultiplexing keys (no-op for transports that are
+ * not shared). */
+void ja_jingle_channel_set_demux (JaJingleChannel *channel,
+    const JaJingleDemuxKeys *keys);
 /* Called by the transport for each packet it received. */
 void ja_jingle_channel_deliver (JaJingleChannel *channel, guint component,
     GBytes *packet);

@@ -41,7 +41,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }
   pts[96] = 1;
   g_hash_table_add (ssrcs, GUINT_TO_POINTER (0x01020304));
-  r = ja_rtp_demux_choose (entries, 2, pkt, size, &learn, &ssrc);
+  r = ja_rtp_demux_choose (entries, 2, pkt, size, &learn, &ssrc, NULL);
   g_assert (r >= -1 && r <= 1);
   g_assert (!learn || r >= 0);
   return 0;

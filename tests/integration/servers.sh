@@ -20,7 +20,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 template="$here/prosody.cfg.lua.in"
 turn_template="$here/turnserver.conf.in"
-users=(alice bob carol dave erin frank grace heidi ivan judy peggy victor)
+users=(alice bob carol dave erin frank grace heidi ivan judy peggy victor xena yuri)
 domain=localhost
 start_timeout=20
 

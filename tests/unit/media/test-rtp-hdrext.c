@@ -125,36 +125,41 @@ test_demux_mid_then_ssrc (void)
   static const guint8 rtcp[] = { 0x80, 200, 0, 6, 0, 0, 0, 0xB, 0, 0, 0, 0 };
   gboolean learn;
   guint32 ssrc;
+  JaRtpDemuxBy by;
 
   pts[96] = 1;
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, pa->data, pa->len,
-          &learn, &ssrc), ==, 0);
+          &learn, &ssrc, &by), ==, 0);
   g_assert_true (learn);
   g_assert_cmphex (ssrc, ==, 0xA);
   g_hash_table_add (a_ssrcs, GUINT_TO_POINTER (ssrc));
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, pa->data, pa->len,
-          &learn, &ssrc), ==, 0);
+          &learn, &ssrc, &by), ==, 0);
   g_assert_false (learn);      /* known already */
+  g_assert_cmpint (by, ==, JA_RTP_DEMUX_BY_MID);
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, pv->data, pv->len,
-          &learn, &ssrc), ==, 1);
+          &learn, &ssrc, &by), ==, 1);
   g_assert_true (learn);
   g_assert_cmphex (ssrc, ==, 0xB);
   g_hash_table_add (v_ssrcs, GUINT_TO_POINTER (ssrc));
   /* Without a MID: the learnt SSRC routes it, not the shared pt. */
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, plain_v->data,
-          plain_v->len, &learn, &ssrc), ==, 1);
+          plain_v->len, &learn, &ssrc, &by), ==, 1);
   g_assert_false (learn);
+  g_assert_cmpint (by, ==, JA_RTP_DEMUX_BY_SSRC);
   /* An unknown SSRC without MID: the pt (the first content taking it). */
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, plain_new->data,
-          plain_new->len, &learn, &ssrc), ==, 0);
+          plain_new->len, &learn, &ssrc, &by), ==, 0);
+  g_assert_cmpint (by, ==, JA_RTP_DEMUX_BY_PT);
   /* A MID that is none of ours is dropped, whatever its pt. */
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, po->data, po->len,
-          &learn, &ssrc), ==, -1);
+          &learn, &ssrc, &by), ==, -1);
   /* RTCP and garbage are for the caller to give to all. */
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, rtcp, sizeof rtcp,
-          &learn, &ssrc), ==, -1);
-  g_assert_cmpint (ja_rtp_demux_choose (entries, 2, rtcp, 3, &learn, &ssrc),
-      ==, -1);
+          &learn, &ssrc, &by), ==, -1);
+  g_assert_cmpint (ja_rtp_demux_choose (entries, 2, rtcp, 3, &learn, &ssrc,
+          &by), ==, -1);
+  g_assert_cmpint (by, ==, JA_RTP_DEMUX_NONE);
 }
 
 /* Without a negotiated MID id the extension is not read: signalled SSRCs
@@ -174,19 +179,22 @@ test_demux_without_mid (void)
   g_autoptr (GByteArray) p0 = packet (0, 3, 0, 0, NULL, 0);
   gboolean learn;
   guint32 ssrc;
+  JaRtpDemuxBy by;
 
   a_pts[111] = 1;
   v_pts[96] = 1;
   g_hash_table_add (v_ssrcs, GUINT_TO_POINTER (77));
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, p111->data, p111->len,
-          &learn, &ssrc), ==, 0);
+          &learn, &ssrc, &by), ==, 0);
   g_assert_false (learn);
+  g_assert_cmpint (by, ==, JA_RTP_DEMUX_BY_PT);  /* the MID is not read */
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, p96->data, p96->len,
-          &learn, &ssrc), ==, 1);
+          &learn, &ssrc, &by), ==, 1);
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, p111_v->data,
-          p111_v->len, &learn, &ssrc), ==, 1);
+          p111_v->len, &learn, &ssrc, &by), ==, 1);
+  g_assert_cmpint (by, ==, JA_RTP_DEMUX_BY_SSRC);
   g_assert_cmpint (ja_rtp_demux_choose (entries, 2, p0->data, p0->len,
-          &learn, &ssrc), ==, -1);
+          &learn, &ssrc, &by), ==, -1);
 }
 
 int

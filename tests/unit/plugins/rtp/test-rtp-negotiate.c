@@ -363,6 +363,139 @@ test_offer_answers_itself (void)
       "8 PCMA/8000/1, 126 telephone-event/48000/1");
 }
 
+
+/* "1 urn:…:sdes:mid [senders], …" — the answer's header extensions. */
+static char *
+describe_hdrexts (const JaRtpDescription *d)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < d->hdrexts->len; i++) {
+    const JaRtpHdrext *e = g_ptr_array_index (d->hdrexts, i);
+
+    g_string_append_printf (s, "%s%u %s%s%s", i ? ", " : "", e->id, e->uri,
+        e->senders ? " " : "", e->senders ? e->senders : "");
+  }
+  return g_string_free (s, FALSE);
+}
+
+#define HDREXT_NS "xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' "
+
+/* XEP-0294 §4: a bundled audio offer with the MID, the audio level and a
+ * URI we do not run: the answer keeps the two with the offerer's ids (not
+ * ours), leaves the unknown one out, keeps senders, accepts
+ * extmap-allow-mixed; the ids each side sends with. */
+static void
+test_hdrext_answer (void)
+{
+  g_autoptr (JaRtpDescription) offer = parse_description (
+      "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='audio'>"
+      "<payload-type id='111' name='opus' clockrate='48000' channels='2'/>"
+      "<rtp-hdrext " HDREXT_NS "id='3' uri='urn:ietf:params:rtp-hdrext:toffset'/>"
+      "<rtp-hdrext " HDREXT_NS "id='9' uri='urn:ietf:params:rtp-hdrext:sdes:mid'/>"
+      "<rtp-hdrext " HDREXT_NS "id='5' senders='initiator' "
+      "uri='urn:ietf:params:rtp-hdrext:ssrc-audio-level'/>"
+      "<extmap-allow-mixed " HDREXT_NS "/>"
+      "</description>");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaRtpDescription) answer = ja_rtp_negotiate_answer (offer,
+      &error);
+  g_autoptr (JaRtpDescription) unbundled = ja_rtp_negotiate_answer (offer,
+      &error);
+  g_autofree char *said = NULL;
+  g_autofree char *said_unbundled = NULL;
+  g_autoptr (JaXmlNode) xml = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  ja_rtp_negotiate_answer_hdrexts (offer, answer, TRUE);
+  said = describe_hdrexts (answer);
+  g_assert_cmpstr (said, ==, "9 urn:ietf:params:rtp-hdrext:sdes:mid, "
+      "5 urn:ietf:params:rtp-hdrext:ssrc-audio-level initiator");
+  g_assert_true (answer->extmap_allow_mixed);
+  xml = ja_rtp_description_build (answer);
+  text = ja_xml_node_to_string (xml, NULL);
+  g_assert_null (strstr (text, "toffset"));
+  /* The initiator sends both; the responder only the MID (senders). */
+  g_assert_cmpuint (ja_rtp_negotiate_hdrext_id (answer,
+          "urn:ietf:params:rtp-hdrext:sdes:mid", TRUE), ==, 9);
+  g_assert_cmpuint (ja_rtp_negotiate_hdrext_id (answer,
+          "urn:ietf:params:rtp-hdrext:sdes:mid", FALSE), ==, 9);
+  g_assert_cmpuint (ja_rtp_negotiate_hdrext_id (answer,
+          "urn:ietf:params:rtp-hdrext:ssrc-audio-level", TRUE), ==, 5);
+  g_assert_cmpuint (ja_rtp_negotiate_hdrext_id (answer,
+          "urn:ietf:params:rtp-hdrext:ssrc-audio-level", FALSE), ==, 0);
+  g_assert_cmpuint (ja_rtp_negotiate_hdrext_id (answer,
+          "urn:ietf:params:rtp-hdrext:toffset", TRUE), ==, 0);
+  /* Not in a BUNDLE group: no MID. */
+  ja_rtp_negotiate_answer_hdrexts (offer, unbundled, FALSE);
+  said_unbundled = describe_hdrexts (unbundled);
+  g_assert_cmpstr (said_unbundled, ==,
+      "5 urn:ietf:params:rtp-hdrext:ssrc-audio-level initiator");
+}
+
+/* Our offers: MID (id 1) only with BUNDLE, the audio level (id 2) only on
+ * audio; answered by ourselves they keep those ids. */
+static void
+test_hdrext_offer (void)
+{
+  g_autoptr (JaRtpDescription) audio = ja_rtp_negotiate_offer ("audio");
+  g_autoptr (JaRtpDescription) video = ja_rtp_negotiate_offer ("video");
+  g_autoptr (JaRtpDescription) lone = ja_rtp_negotiate_offer ("audio");
+  g_autoptr (JaRtpDescription) answer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *a = NULL, *v = NULL, *l = NULL, *ans = NULL;
+
+  ja_rtp_negotiate_offer_hdrexts (audio, TRUE);
+  ja_rtp_negotiate_offer_hdrexts (video, TRUE);
+  ja_rtp_negotiate_offer_hdrexts (lone, FALSE);
+  a = describe_hdrexts (audio);
+  v = describe_hdrexts (video);
+  l = describe_hdrexts (lone);
+  g_assert_cmpstr (a, ==, "1 urn:ietf:params:rtp-hdrext:sdes:mid, "
+      "2 urn:ietf:params:rtp-hdrext:ssrc-audio-level");
+  g_assert_cmpstr (v, ==, "1 urn:ietf:params:rtp-hdrext:sdes:mid");
+  g_assert_cmpstr (l, ==, "2 urn:ietf:params:rtp-hdrext:ssrc-audio-level");
+  g_assert_false (audio->extmap_allow_mixed);
+  answer = ja_rtp_negotiate_answer (audio, &error);
+  g_assert_no_error (error);
+  ja_rtp_negotiate_answer_hdrexts (audio, answer, TRUE);
+  ans = describe_hdrexts (answer);
+  g_assert_cmpstr (ans, ==, a);
+}
+
+/* Ids we cannot send in the one-byte form (15..256, 4096..4351), a
+ * malformed one, and a second URI under an id already answered are not
+ * answered; the parser drops the malformed. */
+static void
+test_hdrext_bad_ids (void)
+{
+  g_autoptr (JaRtpDescription) offer = parse_description (
+      "<description xmlns='urn:xmpp:jingle:apps:rtp:1' media='audio'>"
+      "<payload-type id='0' name='PCMU' clockrate='8000'/>"
+      "<rtp-hdrext " HDREXT_NS "id='0' uri='urn:ietf:params:rtp-hdrext:sdes:mid'/>"
+      "<rtp-hdrext " HDREXT_NS "id='15' uri='urn:ietf:params:rtp-hdrext:sdes:mid'/>"
+      "<rtp-hdrext " HDREXT_NS "id='4096' uri='urn:ietf:params:rtp-hdrext:sdes:mid'/>"
+      "<rtp-hdrext " HDREXT_NS "id='x' uri='urn:ietf:params:rtp-hdrext:sdes:mid'/>"
+      "<rtp-hdrext " HDREXT_NS "id='4' uri='urn:ietf:params:rtp-hdrext:sdes:mid'/>"
+      "<rtp-hdrext " HDREXT_NS "id='4' "
+      "uri='urn:ietf:params:rtp-hdrext:ssrc-audio-level'/>"
+      "<rtp-hdrext " HDREXT_NS "id='7' uri='urn:ietf:params:rtp-hdrext:sdes:mid'/>"
+      "<rtp-hdrext " HDREXT_NS "id='6' senders='nobody' "
+      "uri='urn:ietf:params:rtp-hdrext:ssrc-audio-level'/>"
+      "</description>");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaRtpDescription) answer = ja_rtp_negotiate_answer (offer,
+      &error);
+  g_autofree char *said = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (offer->skipped_hdrexts, ==, 3);  /* 0, x, senders */
+  ja_rtp_negotiate_answer_hdrexts (offer, answer, TRUE);
+  said = describe_hdrexts (answer);
+  g_assert_cmpstr (said, ==, "4 urn:ietf:params:rtp-hdrext:sdes:mid");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -378,5 +511,8 @@ main (int argc, char **argv)
   g_test_add_func ("/rtp/negotiate/send-codec", test_send_codec);
   g_test_add_func ("/rtp/negotiate/offer-answers-itself",
       test_offer_answers_itself);
+  g_test_add_func ("/rtp/negotiate/hdrext-answer", test_hdrext_answer);
+  g_test_add_func ("/rtp/negotiate/hdrext-offer", test_hdrext_offer);
+  g_test_add_func ("/rtp/negotiate/hdrext-bad-ids", test_hdrext_bad_ids);
   return g_test_run ();
 }
