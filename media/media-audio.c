@@ -17,6 +17,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
+#include <gst/rtp/rtp.h>
 
 #include "media/media-error.h"
 #include "media/rtp-event.h"
@@ -406,6 +407,36 @@ source_eos_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* rtpdtmfsrc is no payloader: the RFC 4733 events leaving the DTMF mux
+ * get the BUNDLE MID here, like the audio packets beside them. */
+static GstPadProbeReturn
+add_mid_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  JaMediaAudio *self = user_data;
+  const JaMediaAudioConfig *c = &self->config;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gpointer data;
+  guint size;
+  gboolean has;
+
+  if (!gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
+    return GST_PAD_PROBE_OK;
+  has = gst_rtp_buffer_get_extension_onebyte_header (&rtp, c->hdrext_mid_id,
+                                                     0, &data, &size);
+  gst_rtp_buffer_unmap (&rtp);
+  if (has)
+    return GST_PAD_PROBE_OK;
+  buf = gst_buffer_make_writable (buf);
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  if (gst_rtp_buffer_map (buf, GST_MAP_READWRITE, &rtp)) {
+    gst_rtp_buffer_add_extension_onebyte_header (&rtp, c->hdrext_mid_id,
+                                                 c->mid, strlen (c->mid));
+    gst_rtp_buffer_unmap (&rtp);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 static gboolean
 build_send (JaMediaAudio *self, GError **error)
 {
@@ -491,6 +522,13 @@ build_send (JaMediaAudio *self, GError **error)
     if (!link_pads (pay, "src", mux, "sink_%u", error)
         || !link_pads (self->dtmf_src, "src", mux, "priority_sink_%u", error))
       return FALSE;
+    if (c->hdrext_mid_id != 0 && c->mid != NULL && *c->mid != '\0'
+        && strlen (c->mid) <= 16) {
+      g_autoptr (GstPad) mux_src = gst_element_get_static_pad (mux, "src");
+
+      gst_pad_add_probe (mux_src, GST_PAD_PROBE_TYPE_BUFFER, add_mid_probe_cb,
+                         self, NULL);
+    }
     tail = mux;
   }
   return link_pads (tail, "src", self->rtpbin, "send_rtp_sink_0", error)

@@ -7,8 +7,8 @@
 # that every RTP packet carries the RFC 8285 one-byte extension block
 # (0xBEDE) with the BUNDLE MID under the negotiated id 1 — "audio" on the
 # audio content's packets, "video" on the video's — and the RFC 6464 audio
-# level under id 2 on the audio packets; SRTP leaves that block readable on
-# the wire. The callee, which routes by that MID (RFC 8843 §9.2), hears
+# level under id 2 on the audio packets (not on the RFC 4733 DTMF events,
+# which carry the audio MID); SRTP leaves that block readable on the wire. The callee, which routes by that MID (RFC 8843 §9.2), hears
 # 440 Hz and decodes the video. With every 20th packet dropped on the
 # caller's send path, its RFC 4588 retransmissions carry the video MID as
 # well (rtprtxsend copies the extension block). Accounts xena, yuri: no
@@ -74,8 +74,9 @@ def ext(p):
 def rtp(ps): return [p for p in ps if len(p) > 12 and not 64 <= (p[1] & 0x7f) <= 95]
 plain, wire = rtp(packets(sys.argv[1])), rtp(packets(sys.argv[2]))
 min_rtx = int(sys.argv[3])
-AUDIO_PTS = {111, 0, 8, 126}      # opus, PCMU, PCMA, telephone-event (our offer)
-bad, kinds = [], {"audio": 0, "video": 0, "rtx": 0}
+AUDIO_PTS = {111, 0, 8, 101, 126}  # opus, PCMU, PCMA, telephone-event (our offer)
+DTMF_PTS = {101, 126}
+bad, kinds = [], {"audio": 0, "video": 0, "rtx": 0, "dtmf": 0}
 # RFC 4588 retransmissions: video packets on the FID group's second SSRC
 # (the one that is not the video's most frequent).
 vssrc = [p[8:12] for p in plain if (p[1] & 0x7f) not in AUDIO_PTS]
@@ -86,15 +87,17 @@ for what, ps in (("plain", plain), ("wire", wire)):
         kind = "audio" if pt in AUDIO_PTS else "video"
         if e is None or e.get(1) != kind.encode():
             bad.append((what, pt, e)); continue
-        if kind == "audio" and (2 not in e or len(e[2]) != 1):
+        if kind == "audio" and pt not in DTMF_PTS and (2 not in e or len(e[2]) != 1):
             bad.append((what, pt, e)); continue
         if what == "plain":
             kinds[kind] += 1
+            if pt in DTMF_PTS: kinds["dtmf"] += 1
             if kind == "video" and p[8:12] != main: kinds["rtx"] += 1
-print("# %d plaintext RTP packets (audio %d, video %d of which rtx %d), %d on the wire, %d without the right extensions"
-      % (len(plain), kinds["audio"], kinds["video"], kinds["rtx"], len(wire), len(bad)))
+print("# %d plaintext RTP packets (audio %d of which DTMF %d, video %d of which rtx %d), %d on the wire, %d without the right extensions"
+      % (len(plain), kinds["audio"], kinds["dtmf"], kinds["video"], kinds["rtx"], len(wire), len(bad)))
 for b in bad[:5]: print("# bad: %s" % (b,))
-levels = [ext(p)[2][0] & 0x7f for p in plain if (p[1] & 0x7f) in AUDIO_PTS]
+levels = [ext(p)[2][0] & 0x7f for p in plain
+          if (p[1] & 0x7f) in AUDIO_PTS - DTMF_PTS]
 if levels: print("# audio levels (-dBov): min %d max %d" % (min(levels), max(levels)))
 sys.exit(0 if not bad and kinds["audio"] > 50 and kinds["video"] > 50
          and len(wire) >= len(plain) and kinds["rtx"] >= min_rtx else 1)
@@ -134,7 +137,7 @@ PY
 # ---- a bundled audio+video call: MID and audio level on every packet ----
 answer_yuri y1 --audio test:880 --record "$tmp/y1.wav" --verbose || exit 1
 ypid=$apid
-JINGLE_AGENT_TEST_TAP="$tmp/tap1" call_yuri x1 --duration 3
+JINGLE_AGENT_TEST_TAP="$tmp/tap1" call_yuri x1 --duration 3 --dtmf 1#
 wait_rc "$ypid" 30; yrc=$?
 check "the bundled audio+video call ends normally (caller $crc, callee $yrc)" \
   test "$crc" -eq 0 -a "$yrc" -eq 0
@@ -152,6 +155,8 @@ seen = set(re.findall(r"content (\w+): RTP routed by its MID",
 print("# routed by MID: %s" % sorted(seen))
 sys.exit(0 if seen >= {"audio", "video"} else 1)
 PY
+check "the callee got the DTMF digits 1 # (RFC 4733 events, with the audio MID)" \
+  json_has "$tmp/y1.json" '"".join(e["digit"] for e in of("dtmf")) == "1#"'
 check "the callee decoded the caller's video" \
   json_has "$tmp/y1.json" 'max(e["frames_decoded"] for e in of("video-stats")) >= 30'
 check "the caller decoded the callee's video" \
