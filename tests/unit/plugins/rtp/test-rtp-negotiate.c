@@ -152,6 +152,23 @@ test_offer (void)
   g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "apt"), ==, "96");
 }
 
+/* "1 urn:…:sdes:mid [senders], …" — the answer's header extensions. */
+static char *
+describe_hdrexts (const JaRtpDescription *d)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < d->hdrexts->len; i++) {
+    const JaRtpHdrext *e = g_ptr_array_index (d->hdrexts, i);
+
+    g_string_append_printf (s, "%s%u %s%s%s", i ? ", " : "", e->id, e->uri,
+        e->senders ? " " : "", e->senders ? e->senders : "");
+  }
+  return g_string_free (s, FALSE);
+}
+
+#define HDREXT_NS "xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' "
+
 /* The browser-style offer: our answer lists every shared codec with the
  * offer's ids in its order and one telephone-event at opus's rate; we
  * send opus. */
@@ -169,6 +186,8 @@ test_answer_browser (void)
   g_autoptr (JaRtpDescription) video_answer = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *said = NULL;
+  g_autofree char *said_hdrexts = NULL;
+  g_autofree char *said_video_hdrexts = NULL;
   const JaRtpPayloadType *send, *dtmf, *vp8;
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
@@ -214,6 +233,20 @@ test_answer_browser (void)
   vp8 = g_ptr_array_index (video_answer->payload_types, 1);
   g_assert_cmpuint (vp8->id, ==, 97);
   g_assert_cmpstr (ja_rtp_payload_type_get_param (vp8, "apt"), ==, "96");
+
+  /* Header extensions (both contents are in its BUNDLE group): the
+   * browser's ids for the audio level and the MID; abs-send-time and
+   * transport-cc left out; the sample's video offers only toffset and
+   * video-orientation: nothing answered. */
+  ja_rtp_negotiate_answer_hdrexts (offer, answer, TRUE);
+  ja_rtp_negotiate_answer_hdrexts (video_offer, video_answer, TRUE);
+  said_hdrexts = describe_hdrexts (answer);
+  said_video_hdrexts = describe_hdrexts (video_answer);
+  g_assert_cmpstr (said_hdrexts, ==,
+      "1 urn:ietf:params:rtp-hdrext:ssrc-audio-level, "
+      "4 urn:ietf:params:rtp-hdrext:sdes:mid");
+  g_assert_cmpstr (said_video_hdrexts, ==, "");
+  g_assert_true (answer->extmap_allow_mixed);
 }
 
 /* XEP-0167 Example 1 offers speex, G729, PCMU, L16, iSAC: we answer PCMU
@@ -363,23 +396,6 @@ test_offer_answers_itself (void)
       "8 PCMA/8000/1, 126 telephone-event/48000/1");
 }
 
-
-/* "1 urn:…:sdes:mid [senders], …" — the answer's header extensions. */
-static char *
-describe_hdrexts (const JaRtpDescription *d)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < d->hdrexts->len; i++) {
-    const JaRtpHdrext *e = g_ptr_array_index (d->hdrexts, i);
-
-    g_string_append_printf (s, "%s%u %s%s%s", i ? ", " : "", e->id, e->uri,
-        e->senders ? " " : "", e->senders ? e->senders : "");
-  }
-  return g_string_free (s, FALSE);
-}
-
-#define HDREXT_NS "xmlns='urn:xmpp:jingle:apps:rtp:rtp-hdrext:0' "
 
 /* XEP-0294 §4: a bundled audio offer with the MID, the audio level and a
  * URI we do not run: the answer keeps the two with the offerer's ids (not
