@@ -49,6 +49,7 @@ typedef struct {
   GIOCondition remote_cond;
   gnutls_session_t session;
   gboolean send_blocked;        /* gnutls_record_send said AGAIN */
+  gboolean verified;            /* handshake done, server certificate OK */
   guint8 up[BUF_SIZE];          /* libnice → server, plaintext */
   gsize up_off, up_len;
   guint8 down[BUF_SIZE];        /* server → libnice */
@@ -96,7 +97,7 @@ conn_free (Conn *c)
   }
   if (c->session != NULL) {
     /* close_notify, best-effort: the socket is non-blocking. */
-    if (c->state == CONN_OPEN)
+    if (c->verified)
       gnutls_bye (c->session, GNUTLS_SHUT_WR);
     gnutls_deinit (c->session);
   }
@@ -208,6 +209,8 @@ verify_server (Conn *c)
   if (status != 0) {
     gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509,
         &out, 0);
+    if (out.data != NULL)
+      g_strchomp ((char *) out.data);
     conn_fail (c, "certificate for %s not trusted: %s (trusting %s%s%s)",
         b->server_name, out.data ? (char *) out.data : "verification failed",
         b->system_trust ? "the system store" : "",
@@ -249,6 +252,7 @@ step_handshake (Conn *c)
   }
   if (!verify_server (c))
     return;
+  c->verified = TRUE;
   c->bridge->n_verified++;
   if (c == c->bridge->warm)
     settle (c->bridge, TRUE);
