@@ -208,6 +208,7 @@ test_relay (gconstpointer data)
   JaIceConfig cfg;
   g_autoptr (GError) error = NULL;
   Wait w = { &a, &b, 1 };
+  gint64 t0, gathered_ms;
   static const char msg_ab[] = "through coturn, alice to bob";
   static const char msg_ba[] = "through coturn, bob to alice";
 
@@ -221,14 +222,18 @@ test_relay (gconstpointer data)
   b.peer = &a;
 
   ja_test_ice_exchange_credentials (&a, &b);
+  t0 = g_get_monotonic_time ();
   g_assert_true (ja_ice_agent_gather (a.agent, &error));
   g_assert_no_error (error);
   g_assert_true (ja_ice_agent_gather (b.agent, &error));
   g_assert_no_error (error);
+  g_assert_true (ja_test_wait_until (both_gathered, &w, CONNECT_TIMEOUT_MS));
+  gathered_ms = (g_get_monotonic_time () - t0) / 1000;
   g_assert_true (ja_test_ice_wait_connected (&a, &b, CONNECT_TIMEOUT_MS));
   assert_relayed (&a);
   assert_relayed (&b);
-  g_test_message ("TURN/%s: connect ms alice %u, bob %u", transport,
+  g_test_message ("TURN/%s: both gathered after %" G_GINT64_FORMAT " ms; "
+      "connect ms alice %u, bob %u", transport, gathered_ms,
       ja_ice_agent_get_connect_ms (a.agent),
       ja_ice_agent_get_connect_ms (b.agent));
 
