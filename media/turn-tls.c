@@ -22,6 +22,9 @@
  * a handful. More is someone else on the host poking at the port. */
 #define MAX_CONNECTIONS 16
 #define BUF_SIZE 16384
+/* A server that takes the TCP connection but never completes TLS must not
+ * hold gathering (which waits for ja_turn_tls_prepare) for long. */
+#define DEFAULT_HANDSHAKE_TIMEOUT_MS 5000
 
 typedef enum {
   CONN_CONNECTING,
@@ -45,6 +48,7 @@ typedef struct {
   GSocket *remote;              /* to the TURN server, under TLS */
   GSource *local_src;
   GSource *remote_src;
+  GSource *timeout_src;         /* until verified */
   GIOCondition local_cond;
   GIOCondition remote_cond;
   gnutls_session_t session;
@@ -63,6 +67,7 @@ struct _JaTurnTls {
   char *server_name;
   char *ca_file;
   gboolean system_trust;
+  guint handshake_timeout_ms;
   GSocketAddress *server;
   GSocket *listener;
   GSource *listen_src;
@@ -85,8 +90,18 @@ struct _JaTurnTls {
 static void conn_pump (Conn *c);
 
 static void
+drop_source (GSource **src)
+{
+  if (*src == NULL)
+    return;
+  g_source_destroy (*src);
+  g_clear_pointer (src, g_source_unref);
+}
+
+static void
 conn_free (Conn *c)
 {
+  drop_source (&c->timeout_src);
   if (c->local_src != NULL) {
     g_source_destroy (c->local_src);
     g_source_unref (c->local_src);
@@ -253,6 +268,7 @@ step_handshake (Conn *c)
   if (!verify_server (c))
     return;
   c->verified = TRUE;
+  drop_source (&c->timeout_src);
   c->bridge->n_verified++;
   if (c == c->bridge->warm)
     settle (c->bridge, TRUE);
@@ -398,7 +414,10 @@ conn_setup_tls (Conn *c, GError **error)
   JaTurnTls *b = c->bridge;
   int ret;
 
-  ret = gnutls_init (&c->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+  /* NO_SIGNAL: a server that resets the connection must not SIGPIPE the
+   * whole agent (GnuTLS sends without MSG_NOSIGNAL otherwise). */
+  ret = gnutls_init (&c->session,
+      GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL);
   if (ret >= 0)
     ret = gnutls_set_default_priority (c->session);
   if (ret >= 0)
@@ -424,6 +443,18 @@ conn_attach_local (Conn *c, GSocket *local)
   set_nodelay (local);
 }
 
+static gboolean
+handshake_timeout_cb (gpointer data)
+{
+  Conn *c = data;
+
+  g_clear_pointer (&c->timeout_src, g_source_unref);
+  conn_fail (c, "no TLS connection within %u ms (%s)",
+      c->bridge->handshake_timeout_ms, conn_state_names[c->state]);
+  conn_pump (c);                /* frees c */
+  return G_SOURCE_REMOVE;
+}
+
 /* A new connection to the server, for libnice's local connection (or NULL:
  * the warm one of ja_turn_tls_prepare). */
 static void
@@ -435,6 +466,9 @@ conn_start (JaTurnTls *b, GSocket *local)
   c->bridge = b;
   c->id = ++b->next_id;
   g_ptr_array_add (b->conns, c);
+  c->timeout_src = g_timeout_source_new (b->handshake_timeout_ms);
+  g_source_set_callback (c->timeout_src, handshake_timeout_cb, c, NULL);
+  g_source_attach (c->timeout_src, b->ctx);
   if (local != NULL)
     conn_attach_local (c, local);
   else
@@ -572,6 +606,8 @@ ja_turn_tls_new (const JaTurnTlsOptions *options, GError **error)
   b->server_name = g_strdup (options->server_name);
   b->ca_file = g_strdup (options->ca_file);
   b->system_trust = options->system_trust;
+  b->handshake_timeout_ms = options->handshake_timeout_ms != 0
+      ? options->handshake_timeout_ms : DEFAULT_HANDSHAKE_TIMEOUT_MS;
   b->server = g_inet_socket_address_new (ip, options->port);
   b->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
   if (!load_trust (b, error) || !listen_loopback (b, error))

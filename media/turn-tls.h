@@ -22,6 +22,7 @@ typedef struct {
   guint port;                   /* the server's TLS port */
   const char *ca_file;          /* nullable: extra trusted CAs (PEM) */
   gboolean system_trust;        /* trust the system store too */
+  guint handshake_timeout_ms;   /* connect + handshake; 0: 5000 */
 } JaTurnTlsOptions;
 
 typedef struct _JaTurnTls JaTurnTls;

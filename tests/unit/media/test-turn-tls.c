@@ -7,10 +7,13 @@
  * certificate or a name the certificate does not carry is refused with the
  * reason and nothing reaches the server; an IP literal is checked against
  * the IP SANs; the server closing delivers what it sent, then EOF; the
- * local side closing sends close_notify to the server; an unreadable CA
- * file fails at once. */
+ * local side closing sends close_notify to the server; a reset by the
+ * server ends the local connection; a server that never
+ * answers TLS fails after the handshake timeout; an unreadable CA file
+ * fails at once. */
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -114,6 +117,8 @@ write_pem (const Pair *p, const char *path)
 typedef enum {
   SERVER_ECHO,
   SERVER_CLOSE_AFTER_FIRST,     /* echo one record, then bye and close */
+  SERVER_RESET,                 /* after the first record: TCP reset */
+  SERVER_SILENT,                /* takes the connection, never speaks TLS */
 } ServerMode;
 
 /* The TLS echo server: one connection, blocking, in its own thread. */
@@ -142,6 +147,12 @@ server_thread (gpointer data)
     return NULL;
   g_atomic_int_set (&s->accepted, 1);
   g_socket_set_timeout (sock, TIMEOUT_MS / 1000);
+  if (s->mode == SERVER_SILENT) {
+    /* until the bridge gives up and closes */
+    while (g_socket_receive (sock, (char *) buf, sizeof buf, NULL, NULL) > 0)
+      ;
+    return NULL;
+  }
   gnutls_init (&session, GNUTLS_SERVER);
   gnutls_set_default_priority (session);
   gnutls_credentials_set (session, GNUTLS_CRD_CERTIFICATE, s->cred);
@@ -174,6 +185,14 @@ server_thread (gpointer data)
     g_atomic_int_add (&s->echoed, (gint) n);
     if (s->mode == SERVER_CLOSE_AFTER_FIRST)
       break;
+    if (s->mode == SERVER_RESET) {
+      /* SO_LINGER 0: close sends RST; the bridge's next writes fail. */
+      struct linger l = { 1, 0 };
+
+      setsockopt (g_socket_get_fd (sock), SOL_SOCKET, SO_LINGER, &l,
+          sizeof l);
+      goto out;
+    }
   }
   gnutls_bye (session, GNUTLS_SHUT_WR);
 out:
@@ -261,9 +280,11 @@ ready_cb (JaTurnTls *bridge, gboolean ok, gpointer user_data)
 
 /* A bridge to the echo server checked with ca_file and name; prepared. */
 static void
-bridge_prepare (Fixture *f, const char *name, const char *ca_file)
+bridge_prepare_full (Fixture *f, const char *name, const char *ca_file,
+    guint timeout_ms)
 {
-  JaTurnTlsOptions o = { name, "127.0.0.1", f->server.port, ca_file, FALSE };
+  JaTurnTlsOptions o = { name, "127.0.0.1", f->server.port, ca_file, FALSE,
+    timeout_ms };
   g_autoptr (GError) error = NULL;
 
   f->bridge = ja_turn_tls_new (&o, &error);
@@ -272,6 +293,12 @@ bridge_prepare (Fixture *f, const char *name, const char *ca_file)
   ja_turn_tls_prepare (f->bridge, ready_cb, f);
   g_assert_false (f->ready);    /* never synchronously */
   g_assert_true (wait_until (flag_set, &f->ready, TIMEOUT_MS));
+}
+
+static void
+bridge_prepare (Fixture *f, const char *name, const char *ca_file)
+{
+  bridge_prepare_full (f, name, ca_file, 0);
 }
 
 /* libnice's side: a plain TCP connection to the bridge. */
@@ -422,11 +449,53 @@ test_server_closes (Fixture *f, gconstpointer data)
   g_byte_array_unref (c.in);
 }
 
+/* The server resets the connection while libnice's bytes flow: the
+ * bridge's next read or write fails (ECONNRESET/EPIPE; GNUTLS_NO_SIGNAL
+ * keeps a write from raising SIGPIPE) and the local connection ends. */
+static void
+test_server_resets (Fixture *f, gconstpointer data)
+{
+  Client c = { 0 };
+
+  bridge_prepare (f, "localhost", f->ca_path);
+  g_assert_true (f->ready_ok);
+  c.sock = connect_local (f);
+  c.out = g_malloc0 (ECHO_BYTES);
+  c.total = ECHO_BYTES;
+  c.in = g_byte_array_new ();
+  g_assert_true (wait_until (client_eof, &c, TIMEOUT_MS));
+  g_assert_cmpuint (c.in->len, <, ECHO_BYTES);
+  g_assert_cmpuint (ja_turn_tls_get_n_verified (f->bridge), ==, 1);
+  g_socket_close (c.sock, NULL);
+  g_object_unref (c.sock);
+  g_free (c.out);
+  g_byte_array_unref (c.in);
+}
+
+/* A server that never answers the ClientHello: prepare fails after the
+ * handshake timeout instead of holding gathering. */
+static void
+test_server_silent (Fixture *f, gconstpointer data)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  guint ms;
+
+  bridge_prepare_full (f, "localhost", f->ca_path, 300);
+  ms = (g_get_monotonic_time () - t0) / 1000;
+  g_assert_false (f->ready_ok);
+  g_assert_cmpuint (ms, >=, 300);
+  g_assert_cmpuint (ms, <, 3000);
+  g_test_message ("reason after %u ms: %s", ms,
+      ja_turn_tls_get_error (f->bridge));
+  g_assert_nonnull (strstr (ja_turn_tls_get_error (f->bridge),
+          "no TLS connection within 300 ms"));
+}
+
 static void
 test_bad_ca_file (void)
 {
   JaTurnTlsOptions o = { "localhost", "127.0.0.1", 5349,
-    "/nonexistent/ca.pem", FALSE };
+    "/nonexistent/ca.pem", FALSE, 0 };
   g_autoptr (GError) error = NULL;
   JaTurnTls *b = ja_turn_tls_new (&o, &error);
 
@@ -447,6 +516,8 @@ main (int argc, char **argv)
   ADD ("wrong-name", SERVER_ECHO, test_wrong_name);
   ADD ("ip-name", SERVER_ECHO, test_ip_name);
   ADD ("server-closes", SERVER_CLOSE_AFTER_FIRST, test_server_closes);
+  ADD ("server-resets", SERVER_RESET, test_server_resets);
+  ADD ("server-silent", SERVER_SILENT, test_server_silent);
 #undef ADD
   g_test_add_func ("/media/turn-tls/bad-ca-file", test_bad_ca_file);
   return g_test_run ();
