@@ -1,6 +1,6 @@
 /* test-ice-turn.c — ICE through the test coturn (RFC 8656 TURN) with the
  * credentials an XMPP client gets from the test Prosody over XEP-0215
- * (mod_turn_external): alice and bob log in, fetch their external services,
+ * (mod_turn_external; the turns item from mod_external_services): alice and bob log in, fetch their external services,
  * and two relay-only JaIceAgents (127.0.0.1 only) connect through coturn
  * over TURN/UDP and TURN/TCP: both selected local candidates are relay
  * candidates and datagrams flow both ways intact. With a wrong TURN
