@@ -14,6 +14,7 @@
 #include <nice/interfaces.h>
 
 #include "media/media-error.h"
+#include "media/turn-tls.h"
 
 /* A remote candidate list is peer input: cap it (RFC 8445 §5.1.3 suggests a
  * limit; libnice itself has NICE_AGENT_MAX_REMOTE_CANDIDATES per component). */
@@ -27,6 +28,8 @@ struct _JaIceAgent {
   JaIceCallbacks cb;
   gpointer user_data;
   gboolean relay_only;
+  GPtrArray *turn_tls;          /* TlsRelay*, one per TURN-over-TLS server */
+  guint tls_pending;            /* bridges still checking their server */
 
   char *ufrag;
   char *pwd;
@@ -42,6 +45,27 @@ struct _JaIceAgent {
   guint replay_id;              /* idle source re-announcing candidates */
   gboolean gathering_done;
 };
+
+/* A TURN-over-TLS server: libnice gets it (TURN/TCP to the bridge) only
+ * once the bridge has verified the server, because libnice never ends
+ * gathering when a TURN/TCP connection closes under it. */
+typedef struct {
+  JaIceAgent *agent;            /* unowned: the agent owns us */
+  JaTurnTls *bridge;
+  char *username;
+  char *password;
+} TlsRelay;
+
+static void
+tls_relay_free (TlsRelay *r)
+{
+  ja_turn_tls_free (r->bridge);
+  g_free (r->username);
+  if (r->password != NULL)
+    memset (r->password, 0, strlen (r->password));
+  g_free (r->password);
+  g_free (r);
+}
 
 static const char *const state_names[] = {
   [JA_ICE_STATE_NEW] = "new",
@@ -68,6 +92,7 @@ ja_ice_turn_server_free (JaIceTurnServer *t)
     return;
   g_free (t->host);
   g_free (t->username);
+  g_free (t->ca_file);
   if (t->password != NULL)
     memset (t->password, 0, strlen (t->password));
   g_free (t->password);
@@ -374,8 +399,9 @@ set_local_addresses (JaIceAgent *self, const JaIceConfig *config,
 static NiceRelayType
 relay_type (JaIceTurnTransport t)
 {
-  return t == JA_ICE_TURN_TCP ? NICE_RELAY_TYPE_TURN_TCP
-      : NICE_RELAY_TYPE_TURN_UDP;
+  /* TLS: plain TCP to the local bridge */
+  return t == JA_ICE_TURN_UDP ? NICE_RELAY_TYPE_TURN_UDP
+      : NICE_RELAY_TYPE_TURN_TCP;
 }
 
 static gboolean
@@ -394,20 +420,36 @@ set_servers (JaIceAgent *self, const JaIceConfig *config, GError **error)
     const JaIceTurnServer *t = g_ptr_array_index (config->turn_servers, i);
     g_autofree char *ip = NULL;
 
-    /* libnice 0.1.21 has no TLS client: NICE_RELAY_TYPE_TURN_TLS wraps the
-     * TCP socket only in a fake handshake for the GOOGLE/OC2007R2 modes, so
-     * in RFC5245 mode it would talk plain TCP to a TLS port. Skip it. */
-    if (t->transport == JA_ICE_TURN_TLS) {
-      g_message ("ice %p: TURN over TLS (%s:%u) is not supported by libnice; "
-          "skipped", self, t->host, t->port);
-      continue;
-    }
+    const char *server_ip;
+    guint server_port = t->port;
+
     ip = resolve_host (t->host, error);
     if (ip == NULL)
       return FALSE;
+    server_ip = ip;
+    /* libnice 0.1.21 has no TLS client (NICE_RELAY_TYPE_TURN_TLS only adds
+     * a fake handshake for the GOOGLE/OC2007R2 modes and would talk plain
+     * TCP to the TLS port): it gets TURN/TCP to a local bridge that does
+     * the TLS and checks the certificate, once that check passed
+     * (ja_ice_agent_gather). */
+    if (t->transport == JA_ICE_TURN_TLS) {
+      JaTurnTlsOptions o = { t->host, ip, t->port, t->ca_file,
+        !t->no_system_trust };
+      TlsRelay *r = g_new0 (TlsRelay, 1);
+
+      r->agent = self;
+      r->username = g_strdup (t->username != NULL ? t->username : "");
+      r->password = g_strdup (t->password != NULL ? t->password : "");
+      g_ptr_array_add (self->turn_tls, r);
+      r->bridge = ja_turn_tls_new (&o, error);
+      if (r->bridge == NULL)
+        return FALSE;
+      continue;
+    }
     for (guint comp = 1; comp <= self->n_components; comp++)
-      if (!nice_agent_set_relay_info (self->nice, self->stream_id, comp, ip,
-              t->port, t->username != NULL ? t->username : "",
+      if (!nice_agent_set_relay_info (self->nice, self->stream_id, comp,
+              server_ip, server_port,
+              t->username != NULL ? t->username : "",
               t->password != NULL ? t->password : "",
               relay_type (t->transport))) {
         g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_ICE,
@@ -449,6 +491,8 @@ ja_ice_agent_new (const JaIceConfig *config, const JaIceCallbacks *cb,
   self->local_cands = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_ice_candidate_free);
   self->states = g_new0 (JaIceState, self->n_components);
+  self->turn_tls = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) tls_relay_free);
 
   self->nice = nice_agent_new_full (self->ctx, NICE_COMPATIBILITY_RFC5245,
       NICE_AGENT_OPTION_ICE_TRICKLE | NICE_AGENT_OPTION_CONSENT_FRESHNESS);
@@ -502,6 +546,9 @@ ja_ice_agent_free (JaIceAgent *self)
     nice_agent_close_async (self->nice, NULL, NULL);
     g_object_unref (self->nice);
   }
+  /* After libnice: a TURN-over-TLS allocation ends with its connection
+   * (RFC 8656 §3.1), so closing the bridges releases them. */
+  g_ptr_array_unref (self->turn_tls);
   g_main_context_unref (self->ctx);
   g_free (self->ufrag);
   g_free (self->pwd);
@@ -542,6 +589,20 @@ ja_ice_agent_set_controlling (JaIceAgent *self, gboolean controlling)
   g_object_set (self->nice, "controlling-mode", controlling, NULL);
 }
 
+const char *
+ja_ice_agent_get_turn_tls_error (JaIceAgent *self)
+{
+  for (guint i = self->turn_tls->len; i > 0; i--) {
+    const TlsRelay *r = self->turn_tls->pdata[i - 1];
+    const char *e = r->bridge != NULL ? ja_turn_tls_get_error (r->bridge)
+        : NULL;
+
+    if (e != NULL)
+      return e;
+  }
+  return NULL;
+}
+
 JaIceState
 ja_ice_agent_get_state (JaIceAgent *self, guint component)
 {
@@ -570,13 +631,55 @@ ja_ice_agent_get_local_candidates (JaIceAgent *self)
 
 /* ---- gathering and checks ---------------------------------------------- */
 
-gboolean
-ja_ice_agent_gather (JaIceAgent *self, GError **error)
+static gboolean
+start_gathering (JaIceAgent *self, GError **error)
 {
   if (!nice_agent_gather_candidates (self->nice, self->stream_id)) {
     g_set_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_ICE,
         "ice: gathering failed (no usable local address)");
     return FALSE;
+  }
+  return TRUE;
+}
+
+/* A TURN-over-TLS bridge checked its server: a verified one goes to libnice
+ * as TURN/TCP to the bridge; once every bridge answered, gathering starts.
+ * A refused one is left out (its reason was logged): relay candidates come
+ * from the other servers, or none (relay-only: FAILED at gathering done). */
+static void
+tls_ready_cb (JaTurnTls *bridge, gboolean ok, gpointer user_data)
+{
+  TlsRelay *r = user_data;
+  JaIceAgent *self = r->agent;
+  g_autoptr (GError) error = NULL;
+
+  if (ok)
+    for (guint comp = 1; comp <= self->n_components; comp++)
+      nice_agent_set_relay_info (self->nice, self->stream_id, comp,
+          "127.0.0.1", ja_turn_tls_get_port (bridge), r->username,
+          r->password, NICE_RELAY_TYPE_TURN_TCP);
+  if (--self->tls_pending > 0)
+    return;
+  if (!start_gathering (self, &error)) {
+    g_message ("ice %p: %s", self, error->message);
+    for (guint comp = 1; comp <= self->n_components; comp++)
+      set_state (self, comp, JA_ICE_STATE_FAILED);
+  }
+}
+
+gboolean
+ja_ice_agent_gather (JaIceAgent *self, GError **error)
+{
+  if (self->turn_tls->len == 0)
+    return start_gathering (self, error);
+  /* The bridges first: each opens and verifies one connection (which
+   * libnice's TURN connection then reuses), so the delay is the TLS
+   * handshake libnice would have waited for anyway. */
+  self->tls_pending = self->turn_tls->len;
+  for (guint i = 0; i < self->turn_tls->len; i++) {
+    TlsRelay *r = self->turn_tls->pdata[i];
+
+    ja_turn_tls_prepare (r->bridge, tls_ready_cb, r);
   }
   return TRUE;
 }

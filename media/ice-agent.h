@@ -1,8 +1,9 @@
 /* ice-agent.h — one libnice agent per Jingle RTP content (RFC 8445 full ICE,
  * RFC 8838 trickle), on the thread-default GMainContext of its creator: all
  * callbacks run there. Host candidates (loopback only when asked), STUN and
- * TURN (UDP, TCP; TLS entries are skipped, see JaIceTurnTransport) servers
- * from the config. A component that gathered no candidate is FAILED. */
+ * TURN (UDP, TCP, and TLS through a loopback bridge: media/turn-tls.h)
+ * servers from the config. A component that gathered no candidate is
+ * FAILED. */
 #pragma once
 
 #include <glib.h>
@@ -13,7 +14,8 @@ G_BEGIN_DECLS
 typedef enum {
   JA_ICE_TURN_UDP,
   JA_ICE_TURN_TCP,
-  JA_ICE_TURN_TLS,              /* skipped: libnice 0.1.21 has no TLS */
+  JA_ICE_TURN_TLS,              /* TCP via media/turn-tls.c (libnice
+                                 * 0.1.21 has no TLS client) */
 } JaIceTurnTransport;
 
 typedef struct {
@@ -22,6 +24,10 @@ typedef struct {
   JaIceTurnTransport transport;
   char *username;
   char *password;
+  /* TLS only: the certificate must chain to the system store (unless
+   * no_system_trust) or to ca_file (PEM, nullable) and name host. */
+  char *ca_file;
+  gboolean no_system_trust;
 } JaIceTurnServer;
 
 void ja_ice_turn_server_free (JaIceTurnServer *t);
@@ -107,6 +113,10 @@ gboolean ja_ice_agent_send (JaIceAgent *agent, guint component,
  * are forgotten, and the local candidates (kept by libnice) are announced
  * again through local_candidate/gathering_done from an idle. */
 gboolean ja_ice_agent_restart (JaIceAgent *agent, GError **error);
+
+/* Why the last TURN-over-TLS connection failed (connect, handshake,
+ * certificate), or NULL. */
+const char *ja_ice_agent_get_turn_tls_error (JaIceAgent *agent);
 
 /* The last state reported for a component (1-based). */
 JaIceState ja_ice_agent_get_state (JaIceAgent *agent, guint component);

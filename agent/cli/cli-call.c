@@ -56,7 +56,11 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "turn", 0, 0, G_OPTION_ARG_STRING, &m->turn,
       "TURN server HOST[:PORT] (with --turn-user, --turn-password)", "HOST" },
     { "turn-transport", 0, 0, G_OPTION_ARG_STRING, &m->turn_transport,
-      "udp (default) or tcp (TLS: not supported by libnice 0.1.21)", "T" },
+      "udp (default), tcp or tls (TURN over TLS, default port 5349, "
+      "certificate checked)", "T" },
+    { "turn-ca", 0, 0, G_OPTION_ARG_FILENAME, &m->turn_ca,
+      "Trust the CAs in FILE (PEM) for TURN over TLS (default: --ca-file; "
+      "the system store too unless --no-system-trust)", "FILE" },
     { "turn-user", 0, 0, G_OPTION_ARG_STRING, &m->turn_user,
       "TURN username", "USER" },
     { "turn-password", 0, 0, G_OPTION_ARG_STRING, &m->turn_password,
@@ -111,10 +115,10 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
     return FALSE;
   }
   if (m->turn_transport != NULL && g_strcmp0 (m->turn_transport, "udp") != 0
-      && g_strcmp0 (m->turn_transport, "tcp") != 0) {
-    fprintf (stderr, "jingle-agent %s: --turn-transport is udp or tcp (TURN "
-        "over TLS is not supported: libnice 0.1.21 has no TLS client)\n",
-        cmd);
+      && g_strcmp0 (m->turn_transport, "tcp") != 0
+      && g_strcmp0 (m->turn_transport, "tls") != 0) {
+    fprintf (stderr, "jingle-agent %s: --turn-transport is udp, tcp or "
+        "tls\n", cmd);
     return FALSE;
   }
   for (guint i = 0; m->codecs != NULL && m->codecs[i] != NULL; i++)
@@ -166,6 +170,7 @@ ja_cli_media_clear (JaCliMedia *m)
   g_free (m->stun);
   g_free (m->turn);
   g_free (m->turn_transport);
+  g_free (m->turn_ca);
   g_free (m->turn_user);
   g_free (m->turn_password);
   g_free (m->dtls_cert);
@@ -189,8 +194,8 @@ turn_transport_of (const char *s)
 }
 
 static void
-add_turn (GPtrArray *turns, const char *host, guint port, JaIceTurnTransport t,
-    const char *user, const char *password)
+add_turn (JaCliMedia *m, GPtrArray *turns, const char *host, guint port,
+    JaIceTurnTransport t, const char *user, const char *password)
 {
   JaIceTurnServer *ts = g_new0 (JaIceTurnServer, 1);
 
@@ -199,7 +204,27 @@ add_turn (GPtrArray *turns, const char *host, guint port, JaIceTurnTransport t,
   ts->transport = t;
   ts->username = g_strdup (user);
   ts->password = g_strdup (password);
+  ts->ca_file = g_strdup (m->turn_ca != NULL ? m->turn_ca : m->default_ca);
+  ts->no_system_trust = m->no_system_trust;
   g_ptr_array_add (turns, ts);
+}
+
+/* A "turns" item without credentials: Prosody's mod_turn_external (0.12)
+ * gives its TLS entry none, while the same coturn takes the ones of its
+ * "turn" items on that host. (transfer none) */
+static const JaExtService *
+credentials_for (const JaServerInfo *info, const JaExtService *s)
+{
+  if (s->username != NULL && s->password != NULL)
+    return s;
+  for (guint i = 0; i < info->services->len; i++) {
+    const JaExtService *o = g_ptr_array_index (info->services, i);
+
+    if (g_strcmp0 (o->type, "turn") == 0 && g_strcmp0 (o->host, s->host) == 0
+        && o->username != NULL && o->password != NULL)
+      return o;
+  }
+  return NULL;
 }
 
 gboolean
@@ -233,17 +258,19 @@ ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
   }
   if (m->turn != NULL) {
     g_autofree char *host = NULL;
+    JaIceTurnTransport t;
 
     if (!ja_config_parse_server (m->turn, &host, &port, error))
       return FALSE;
-    add_turn (turns, host, port != 0 ? port : 3478,
-        turn_transport_of (m->turn_transport), m->turn_user,
-        m->turn_password);
+    t = turn_transport_of (m->turn_transport);
+    add_turn (m, turns, host, port != 0 ? port : t == JA_ICE_TURN_TLS ? 5349
+        : 3478, t, m->turn_user, m->turn_password);
   }
   for (guint i = 0; !m->no_services && info != NULL && info->services != NULL
       && i < info->services->len; i++) {
     const JaExtService *s = g_ptr_array_index (info->services, i);
     gboolean turns_ = g_strcmp0 (s->type, "turns") == 0;
+    const JaExtService *cred = NULL;
 
     if (g_strcmp0 (s->type, "stun") == 0 && cfg.stun_host == NULL) {
       g_free (stun_host);
@@ -251,10 +278,11 @@ ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
       cfg.stun_host = stun_host;
       cfg.stun_port = s->port != 0 ? s->port : 3478;
     } else if ((g_strcmp0 (s->type, "turn") == 0 || turns_)
-        && s->username != NULL && s->password != NULL) {
-      add_turn (turns, s->host, s->port != 0 ? s->port : turns_ ? 5349 : 3478,
+        && (cred = credentials_for (info, s)) != NULL) {
+      add_turn (m, turns, s->host,
+          s->port != 0 ? s->port : turns_ ? 5349 : 3478,
           turns_ ? JA_ICE_TURN_TLS : turn_transport_of (s->transport),
-          s->username, s->password);
+          cred->username, cred->password);
     }
   }
   cfg.turn_servers = turns;

@@ -15,6 +15,9 @@ typedef struct {
   char *stun;
   char *turn;
   char *turn_transport;
+  char *turn_ca;               /* CAs for TURN over TLS (PEM) */
+  const char *default_ca;      /* unowned: the XMPP --ca-file */
+  gboolean no_system_trust;    /* as the XMPP --no-system-trust */
   char *turn_user;
   char *turn_password;
   char *dtls_cert;

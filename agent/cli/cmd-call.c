@@ -303,6 +303,9 @@ ready (Run *r, const JaServerInfo *info)
 {
   g_autoptr (GError) error = NULL;
 
+  /* TURN over TLS trusts what the XMPP stream trusts unless --turn-ca. */
+  r->media.default_ca = r->cli->config.ca_file;
+  r->media.no_system_trust = r->cli->config.no_system_trust;
   if (!ja_cli_media_apply (&r->media, r->stream, info, &error)) {
     r->code = ja_cli_fail (r->cli, error);
     finish (r);

@@ -107,6 +107,8 @@ turn_copy (const JaIceTurnServer *t)
   n->transport = t->transport;
   n->username = g_strdup (t->username);
   n->password = g_strdup (t->password);
+  n->ca_file = g_strdup (t->ca_file);
+  n->no_system_trust = t->no_system_trust;
   return n;
 }
 

@@ -1,14 +1,21 @@
 /* test-ice-turn.c — ICE through the test coturn (RFC 8656 TURN) with the
  * credentials an XMPP client gets from the test Prosody over XEP-0215
- * (mod_turn_external): alice and bob log in, fetch their external services,
+ * (mod_turn_external; the turns item from mod_external_services): alice and bob log in, fetch their external services,
  * and two relay-only JaIceAgents (127.0.0.1 only) connect through coturn
  * over TURN/UDP and TURN/TCP: both selected local candidates are relay
  * candidates and datagrams flow both ways intact. With a wrong TURN
- * password no relay candidate is gathered and ICE ends FAILED; TURN over
- * TLS (which libnice cannot speak) is skipped. Needs the
- * servers of tests/integration/servers.sh (a missing one fails). */
+ * password no relay candidate is gathered and ICE ends FAILED. TURN over
+ * TLS goes through media/turn-tls.c to coturn's TLS port (the "turns" item
+ * Prosody advertises): with the test CA both sides relay; with a CA that
+ * did not sign coturn's certificate there is no relay and the reason is a
+ * certificate error. Needs the servers of tests/integration/servers.sh (a
+ * missing one fails). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #include "media/ice-agent.h"
 #include "signalling/xmpp/services.h"
@@ -68,11 +75,16 @@ turn_password (const char *secret, const char *username)
 }
 
 /* Logs USER in, fetches the XEP-0215 services, checks the TURN entry for
- * TRANSPORT is the test coturn with valid time-limited credentials, and
- * returns it as a JaIceTurnServer. (transfer full) */
+ * TRANSPORT ("udp", "tcp", or "tls": the type "turns" over tcp) is the
+ * test coturn with valid time-limited credentials, and returns it as a
+ * JaIceTurnServer. (transfer full) */
 static JaIceTurnServer *
 fetch_turn (const char *user, const char *transport)
 {
+  gboolean tls = g_str_equal (transport, "tls");
+  const char *type = tls ? "turns" : "turn";
+  const char *port_var = tls ? "JA_TEST_TURNS_PORT" : "JA_TEST_TURN_PORT";
+
   JaXmppStream *stream = ja_test_connect (user);
   Discovered d = { 0 };
   JaIceTurnServer *turn = NULL;
@@ -89,11 +101,11 @@ fetch_turn (const char *user, const char *transport)
     g_autofree char *expected = NULL;
     gint64 expiry;
 
-    if (g_strcmp0 (s->type, "turn") != 0
-        || g_strcmp0 (s->transport, transport) != 0)
+    if (g_strcmp0 (s->type, type) != 0
+        || g_strcmp0 (s->transport, tls ? "tcp" : transport) != 0)
       continue;
     g_assert_cmpstr (s->host, ==, ja_test_env ("JA_TEST_TURN_HOST"));
-    g_assert_cmpuint (s->port, ==, atoi (ja_test_env ("JA_TEST_TURN_PORT")));
+    g_assert_cmpuint (s->port, ==, atoi (ja_test_env (port_var)));
     g_assert_nonnull (s->username);
     g_assert_nonnull (s->password);
     /* username <expiry>: in the future, within the configured hour. */
@@ -105,8 +117,13 @@ fetch_turn (const char *user, const char *transport)
     turn = g_new0 (JaIceTurnServer, 1);
     turn->host = g_strdup (s->host);
     turn->port = s->port;
-    turn->transport = g_str_equal (transport, "tcp") ? JA_ICE_TURN_TCP
-        : JA_ICE_TURN_UDP;
+    turn->transport = tls ? JA_ICE_TURN_TLS
+        : g_str_equal (transport, "tcp") ? JA_ICE_TURN_TCP : JA_ICE_TURN_UDP;
+    if (tls) {
+      /* Only the test CA: the system store must not be needed. */
+      turn->ca_file = g_strdup (ja_test_env ("JA_TEST_CA_FILE"));
+      turn->no_system_trust = TRUE;
+    }
     turn->username = g_strdup (s->username);
     turn->password = g_strdup (s->password);
   }
@@ -191,6 +208,7 @@ test_relay (gconstpointer data)
   JaIceConfig cfg;
   g_autoptr (GError) error = NULL;
   Wait w = { &a, &b, 1 };
+  gint64 t0, gathered_ms;
   static const char msg_ab[] = "through coturn, alice to bob";
   static const char msg_ba[] = "through coturn, bob to alice";
 
@@ -204,14 +222,18 @@ test_relay (gconstpointer data)
   b.peer = &a;
 
   ja_test_ice_exchange_credentials (&a, &b);
+  t0 = g_get_monotonic_time ();
   g_assert_true (ja_ice_agent_gather (a.agent, &error));
   g_assert_no_error (error);
   g_assert_true (ja_ice_agent_gather (b.agent, &error));
   g_assert_no_error (error);
+  g_assert_true (ja_test_wait_until (both_gathered, &w, CONNECT_TIMEOUT_MS));
+  gathered_ms = (g_get_monotonic_time () - t0) / 1000;
   g_assert_true (ja_test_ice_wait_connected (&a, &b, CONNECT_TIMEOUT_MS));
   assert_relayed (&a);
   assert_relayed (&b);
-  g_test_message ("TURN/%s: connect ms alice %u, bob %u", transport,
+  g_test_message ("TURN/%s: both gathered after %" G_GINT64_FORMAT " ms; "
+      "connect ms alice %u, bob %u", transport, gathered_ms,
       ja_ice_agent_get_connect_ms (a.agent),
       ja_ice_agent_get_connect_ms (b.agent));
 
@@ -272,6 +294,44 @@ test_wrong_credentials (void)
   ja_test_ice_side_clear (&b);
 }
 
+/* A CA of our own that did not sign coturn's certificate (PEM, made with
+ * GnuTLS in the state directory). (transfer full) */
+static char *
+make_other_ca (void)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+  guint8 serial[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  gnutls_datum_t pem = { NULL, 0 };
+  char *path = g_build_filename (ja_test_env ("JA_TEST_STATE_DIR"),
+      "other-ca.pem", NULL);
+  time_t now = time (NULL);
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+          GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
+  gnutls_x509_crt_set_activation_time (crt, now - 60);
+  gnutls_x509_crt_set_expiration_time (crt, now + 3600);
+  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+      "not the test CA", strlen ("not the test CA"));
+  gnutls_x509_crt_set_basic_constraints (crt, 1, -1);
+  gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN);
+  gnutls_x509_crt_set_key (crt, key);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256,
+          0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &pem),
+      ==, 0);
+  g_assert_true (g_file_set_contents (path, (const char *) pem.data,
+          pem.size, NULL));
+  gnutls_free (pem.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+  return path;
+}
+
 static gboolean
 a_gathered_and_failed (gpointer data)
 {
@@ -280,29 +340,40 @@ a_gathered_and_failed (gpointer data)
   return a->gathering_done && a->state == JA_ICE_STATE_FAILED;
 }
 
-/* libnice has no TLS client: a TURN-over-TLS entry (the test coturn's TLS
- * port) is skipped rather than spoken to in plain TCP, so a relay-only
- * agent with nothing else gathers nothing and fails. */
+/* TURN over TLS to coturn with a CA that did not sign its certificate: the
+ * bridge refuses the server, no relay candidate comes, the relay-only agent
+ * fails, and the reason says the certificate is not trusted. */
 static void
-test_tls_skipped (void)
+test_tls_wrong_ca (void)
 {
   g_autoptr (GPtrArray) turns = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_ice_turn_server_free);
-  JaIceTurnServer *turn = fetch_turn ("alice", "udp");
+  JaIceTurnServer *turn = fetch_turn ("alice", "tls");
   JaTestIceSide a = { 0 };
   JaIceConfig cfg;
   g_autoptr (GError) error = NULL;
+  const char *reason;
+  gint64 t0;
 
-  turn->transport = JA_ICE_TURN_TLS;
-  turn->port = atoi (ja_test_env ("JA_TEST_TURNS_PORT"));
+  g_free (turn->ca_file);
+  turn->ca_file = make_other_ca ();
   g_ptr_array_add (turns, turn);
   relay_config (&cfg, TRUE, turns);
   ja_test_ice_side_init (&a, "alice", &cfg);
+  t0 = g_get_monotonic_time ();
   g_assert_true (ja_ice_agent_gather (a.agent, &error));
   g_assert_no_error (error);
   g_assert_true (ja_test_wait_until (a_gathered_and_failed, &a,
           CONNECT_TIMEOUT_MS));
+  g_test_message ("TURN/TLS, wrong CA: gathering done and FAILED after "
+      "%" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - t0) / 1000);
   g_assert_cmpuint (a.n_local, ==, 0);
+  g_assert_false (a.was_connected);
+  reason = ja_ice_agent_get_turn_tls_error (a.agent);
+  g_assert_nonnull (reason);
+  g_test_message ("reason: %s", reason);
+  g_assert_nonnull (strstr (reason, "not trusted"));
+  g_assert_nonnull (strstr (reason, "other-ca.pem"));
   ja_test_ice_side_clear (&a);
 }
 
@@ -313,6 +384,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ice-turn/relay-udp", "udp", test_relay);
   g_test_add_data_func ("/ice-turn/relay-tcp", "tcp", test_relay);
   g_test_add_func ("/ice-turn/wrong-credentials", test_wrong_credentials);
-  g_test_add_func ("/ice-turn/tls-skipped", test_tls_skipped);
+  g_test_add_data_func ("/ice-turn/relay-tls", "tls", test_relay);
+  g_test_add_func ("/ice-turn/tls-wrong-ca", test_tls_wrong_ca);
   return g_test_run ();
 }
