@@ -1,4 +1,5 @@
 /* main.c — the jingle-agent command: dispatch to a subcommand. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib.h>
@@ -50,6 +51,10 @@ usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  /* A peer that goes away under a write (sendfile on a bytestream, a TLS
+   * record to a server that reset) must give us EPIPE to report, not kill
+   * the process. GIO's GSocket happens to do this too; do not rely on it. */
+  signal (SIGPIPE, SIG_IGN);
   if (argc < 2) {
     usage (stderr);
     return JA_EXIT_USAGE;

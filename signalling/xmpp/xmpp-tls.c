@@ -77,7 +77,7 @@ tls_new (int fd, const JaTlsOptions *options, gboolean server, GError **error)
   }
 
   ret = gnutls_init (&tls->session, (server ? GNUTLS_SERVER : GNUTLS_CLIENT)
-      | GNUTLS_NONBLOCK);
+      | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL);
   if (ret < 0) {
     set_gnutls_error (error, JA_XMPP_STREAM_ERROR_TLS, ret, "TLS session");
     return NULL;

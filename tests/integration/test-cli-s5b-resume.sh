@@ -117,6 +117,30 @@ PY
   fi
 fi
 
+# 3. The other way round: the receiver is killed (-9) mid-transfer. The
+# sender's next write on the dead socket must not kill it (SIGPIPE): it ends
+# the transfer itself with exit 6 and says what happened.
+mkdir -p "$tmp/in3"
+if start_agent victor "$RES-3" r3 --dir "$tmp/in3" --from peggy@localhost --count 1; then
+  rpid=$apid
+  # shellcheck disable=SC2046
+  JINGLE_AGENT_TEST_S5B_RATE=$RATE "$JINGLE_AGENT" send $(acct peggy) \
+    --to "victor@localhost/$RES-3" --transport s5b --no-proxy --json "$tmp/src/big.bin" \
+    >"$tmp/s3.json" 2>"$tmp/s3.err" & spid=$!; pids+=("$spid")
+  for _ in $(seq 1 $((600 * T))); do
+    [ "$(last_progress "$tmp/r3.json")" -ge $((SIZE / 4)) ] && break
+    kill -0 "$spid" 2>/dev/null || break
+    sleep 0.02
+  done
+  kill -9 "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null
+  wait_rc "$spid" 60; src=$?
+  echo "# receiver killed at $(last_progress "$tmp/r3.json") bytes; sender exit $src: $(tail -1 "$tmp/s3.err")"
+  check "receiver killed: the sender ends with a transfer failure (exit 6, not a signal)" test "$src" -eq 6
+  check "receiver killed: the sender says what happened in one line" test -s "$tmp/s3.err"
+  check "receiver killed: nothing verified by the sender" \
+    sh -c "! grep -q '\"event\":\"verified\"' '$tmp/s3.json'"
+fi
+
 rm -f "$tmp/src/big.bin"
 echo "1..$n"
 [ "$failed" -eq 0 ]
