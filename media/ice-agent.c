@@ -41,6 +41,7 @@ struct _JaIceAgent {
   guint connect_ms;
   guint replay_id;              /* idle source re-announcing candidates */
   gboolean gathering_done;
+  guint generation;             /* XEP-0176: local restarts so far */
 };
 
 static const char *const state_names[] = {
@@ -229,6 +230,7 @@ new_candidate_cb (NiceAgent *nice, NiceCandidate *nc, gpointer user_data)
   if (nc->stream_id != self->stream_id || !is_offered (self, nc))
     return;
   c = candidate_from_nice (nc);
+  c->generation = self->generation;
   g_debug ("ice %p: local %s candidate %s:%u (component %u)", self,
       ja_ice_candidate_type_to_string (c->type), c->ip, c->port, c->component);
   g_ptr_array_add (self->local_cands, c);
@@ -542,6 +544,12 @@ ja_ice_agent_set_controlling (JaIceAgent *self, gboolean controlling)
   g_object_set (self->nice, "controlling-mode", controlling, NULL);
 }
 
+guint
+ja_ice_agent_get_generation (JaIceAgent *self)
+{
+  return self->generation;
+}
+
 JaIceState
 ja_ice_agent_get_state (JaIceAgent *self, guint component)
 {
@@ -673,6 +681,12 @@ restart_stream (JaIceAgent *self, GError **error)
     return FALSE;
   }
   read_local_credentials (self);
+  /* XEP-0176 §ICE Restarts: the candidates of the new ICE session carry a
+   * greater generation. */
+  self->generation++;
+  for (guint i = 0; i < self->local_cands->len; i++)
+    ((JaIceCandidate *) g_ptr_array_index (self->local_cands, i))->generation
+        = self->generation;
   g_clear_pointer (&self->remote_ufrag, g_free);
   g_clear_pointer (&self->remote_pwd, g_free);
   g_ptr_array_set_size (self->pending_remote, 0);

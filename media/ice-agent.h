@@ -103,10 +103,18 @@ void ja_ice_agent_remote_gathering_done (JaIceAgent *agent);
 gboolean ja_ice_agent_send (JaIceAgent *agent, guint component,
     const guint8 *data, gsize len, GError **error);
 
-/* ICE restart: new local ufrag/pwd; the remote credentials and candidates
- * are forgotten, and the local candidates (kept by libnice) are announced
- * again through local_candidate/gathering_done from an idle. */
+/* ICE restart (RFC 8445 §9): new local ufrag/pwd, the remote credentials
+ * and candidates are forgotten, the roles are kept, and the local
+ * candidates (kept by libnice, with the next generation) are announced
+ * again through local_candidate/gathering_done from an idle. Data goes on
+ * over the previous selected pair until a new one is selected (libnice
+ * reports the component gathering → connecting → connected → ready and
+ * the selected pair again). */
 gboolean ja_ice_agent_restart (JaIceAgent *agent, GError **error);
+
+/* How many times this agent restarted (the 'generation' of its local
+ * candidates, XEP-0176). */
+guint ja_ice_agent_get_generation (JaIceAgent *agent);
 
 /* The last state reported for a component (1-based). */
 JaIceState ja_ice_agent_get_state (JaIceAgent *agent, guint component);
