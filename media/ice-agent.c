@@ -711,11 +711,8 @@ ja_ice_agent_restart (JaIceAgent *self, GError **error)
 }
 
 gboolean
-ja_ice_agent_set_remote_credentials (JaIceAgent *self, const char *ufrag,
-    const char *pwd, GError **error)
+ja_ice_credentials_check (const char *ufrag, const char *pwd, GError **error)
 {
-  g_autoptr (GPtrArray) pending = NULL;
-
   /* RFC 8445 §5.3: ufrag at least 4, pwd at least 22 characters, at most
    * 256 each. */
   if (ufrag == NULL || pwd == NULL || strlen (ufrag) < 4
@@ -724,6 +721,17 @@ ja_ice_agent_set_remote_credentials (JaIceAgent *self, const char *ufrag,
         "ice: bad remote ufrag/pwd");
     return FALSE;
   }
+  return TRUE;
+}
+
+gboolean
+ja_ice_agent_set_remote_credentials (JaIceAgent *self, const char *ufrag,
+    const char *pwd, GError **error)
+{
+  g_autoptr (GPtrArray) pending = NULL;
+
+  if (!ja_ice_credentials_check (ufrag, pwd, error))
+    return FALSE;
   if (self->remote_ufrag != NULL) {
     if (g_str_equal (ufrag, self->remote_ufrag)
         && g_str_equal (pwd, self->remote_pwd))

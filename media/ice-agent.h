@@ -87,6 +87,10 @@ gboolean ja_ice_agent_gather (JaIceAgent *agent, GError **error);
  * owned by the array). */
 GPtrArray *ja_ice_agent_get_local_candidates (JaIceAgent *agent);
 
+/* FALSE with an error unless ufrag/pwd have the lengths RFC 8445 §5.3
+ * allows (what ja_ice_agent_set_remote_credentials accepts). */
+gboolean ja_ice_credentials_check (const char *ufrag, const char *pwd,
+    GError **error);
 /* The peer's ufrag/pwd; remote candidates given before this are kept and
  * added once the credentials are known. Changed credentials = ICE restart
  * by the peer: this agent restarts too (new local ufrag/pwd, its local
