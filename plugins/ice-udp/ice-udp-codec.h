@@ -50,7 +50,7 @@ JaXmlNode *ja_ice_udp_transport_build (const JaIceUdpTransport *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JaIceUdpTransport, ja_ice_udp_transport_free)
 
 /* What the ufrag/pwd of a peer's <transport/> mean (RFC 8445 §9, RFC 8839
- * §4.4.1.1.2, XEP-0176 §ICE Restarts: a restart changes both). */
+ * §4.4.3.1.1, XEP-0176 §ICE Restarts: a restart changes both). */
 typedef enum {
   JA_ICE_UDP_CREDS_NONE,        /* no ufrag or no pwd: candidates only */
   JA_ICE_UDP_CREDS_FIRST,       /* we hold none: the peer's first, or its

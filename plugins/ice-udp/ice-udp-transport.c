@@ -76,6 +76,7 @@ typedef struct _IceUdpTransport {
   GPtrArray *retired;          /* char*: ufrag, pwd, …, NULL-terminated */
   guint restarts;
   guint recovery_id;           /* connectivity lost: the bounded wait */
+  guint fake_failure_id;       /* test hook JINGLE_AGENT_TEST_ICE_FAIL_AFTER */
   /* XEP-0338 BUNDLE: a leader owns the ICE agent, DTLS and SRTP of the
    * group; a follower (another content of the group) has none and rides
    * on its leader's. */
@@ -551,6 +552,30 @@ connectivity_lost (IceUdpTransport *self)
         "ICE: connectivity lost and the restart failed: %s", error->message);
 }
 
+/* Test hook: as if libnice had reported FAILED (consent lost) now. */
+static gboolean
+fake_failure_cb (gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+
+  self->fake_failure_id = 0;
+  g_info ("ice-udp %s: test hook: ICE failure simulated",
+      ja_jingle_content_get_sid (self->parent.content));
+  connectivity_lost (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_fake_failure (IceUdpTransport *self)
+{
+  const char *env = g_getenv ("JINGLE_AGENT_TEST_ICE_FAIL_AFTER");
+  guint64 s = env != NULL ? g_ascii_strtoull (env, NULL, 10) : 0;
+
+  if (s > 0 && s < 3600)
+    self->fake_failure_id = g_timeout_add_seconds ((guint) s, fake_failure_cb,
+        self);
+}
+
 static void
 state_changed_cb (JaIceAgent *agent, guint component, JaIceState state,
     gpointer user_data)
@@ -571,6 +596,7 @@ state_changed_cb (JaIceAgent *agent, guint component, JaIceState state,
     mark_start (self);
     self->ice_ms = (guint) ((g_get_monotonic_time () - self->t_start) / 1000);
     g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+    arm_fake_failure (self);
     if (self->dtls != NULL && self->dtls_role == JA_DTLS_ROLE_CLIENT)
       ja_dtls_start (self->dtls);
   } else if (state == JA_ICE_STATE_FAILED) {
@@ -760,6 +786,7 @@ ice_udp_free (JaJingleTransport *tp)
   }
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   g_clear_handle_id (&self->recovery_id, g_source_remove);
+  g_clear_handle_id (&self->fake_failure_id, g_source_remove);
   if (self->channel != NULL) {
     ja_jingle_channel_close (self->channel);
     ja_jingle_channel_unref (self->channel);

@@ -19,7 +19,9 @@
  * certificate's; JINGLE_AGENT_TEST_TAP=PATH appends every datagram sent,
  * before protection to PATH.plain and as sent to PATH.wire (4-byte
  * big-endian length, then the bytes); JINGLE_AGENT_TEST_DROP_EVERY=N drops
- * every Nth RTP packet we send (loss for the tests; RTCP is kept). */
+ * every Nth RTP packet we send (loss for the tests; RTCP is kept);
+ * JINGLE_AGENT_TEST_ICE_FAIL_AFTER=S handles ICE as failed S seconds after
+ * it connected, as when libnice reports consent lost (the recovery path). */
 #pragma once
 
 #include "signalling/jingle/jingle-content.h"

@@ -10,7 +10,11 @@
 # (sam's XMPP log) rita's restart is a transport-info with a new ufrag/pwd,
 # the same DTLS fingerprint and generation-1 candidates. Both restarting at
 # the same second (glare) still ends in a working call, shown in the human
-# progress lines. A callee killed mid-call: the caller (ICE-controlling)
+# progress lines. ICE failing mid-call on the caller (the test hook
+# JINGLE_AGENT_TEST_ICE_FAIL_AFTER, as when libnice reports consent lost):
+# the caller, ICE-controlling, restarts by itself, a pair is selected
+# again, the call goes on (880 Hz in the last 2 s) and ends normally. A
+# callee killed mid-call: the caller (ICE-controlling)
 # restarts once by itself when consent expires, then ends with
 # connectivity-error, exit 7, within 25 s. Accounts rita and sam: no other
 # test uses them. TAP output; every wait is bounded.
@@ -108,8 +112,10 @@ call c2 --audio test:440 --record "$tmp/c2.wav" --ice-restart-after 2 --duration
 wait_rc "$spid" 30; src=$?
 check "both restarting at once: the call ends normally (caller $crc, callee $src)" \
   test "$crc" -eq 0 -a "$src" -eq 0
-check "the caller's progress says it restarted ICE and names a pair after it" \
-  python3 - "$tmp/c2.out" <<'PY'
+# restarted_then_pair FILE: the progress lines say we restarted ICE and name
+# a pair after it (whether the peer's restart crossed ours or came after).
+restarted_then_pair() {
+  python3 - "$1" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().splitlines()
 i = [n for n, l in enumerate(lines) if l.startswith("call: ICE restart by us")]
@@ -117,8 +123,27 @@ p = [n for n, l in enumerate(lines) if l.startswith("call: pair udp 127.0.0.1:")
 print("# " + " | ".join(l for l in lines if "ICE restart" in l or "pair" in l))
 sys.exit(0 if i and p and p[-1] > i[0] else 1)
 PY
+}
+check "the caller's progress says it restarted ICE and names a pair after it" \
+  restarted_then_pair "$tmp/c2.out"
+check "so does the callee's" restarted_then_pair "$tmp/s2.out"
 check "after the glare the caller still hears 880 Hz (last 2 s)" peak "$tmp/c2.wav" 880 2
 check "after the glare the callee still hears 440 Hz (last 2 s)" peak "$tmp/s2.wav" 440 2
+
+# ---- ICE fails mid-call on the caller (test hook: as if consent were lost):
+# the caller, ICE-controlling, restarts by itself and the call goes on ------
+answer_bg s4 --json --audio test:880 || exit 1
+spid=$apid
+JINGLE_AGENT_TEST_ICE_FAIL_AFTER=2 call c4 --json --audio test:440 \
+  --record "$tmp/c4.wav" --duration 6
+wait_rc "$spid" 30; src=$?
+check "ICE lost mid-call and recovered by a restart: both exit 0 (caller $crc, callee $src)" \
+  test "$crc" -eq 0 -a "$src" -eq 0
+check "the caller restarted by itself and reported a pair after it" \
+  json_has "$tmp/c4.out" '[(e["event"], e.get("automatic")) for e in ev if e["event"] in ("ice-restart", "pair")] == [("ice-restart", True), ("pair", None)] and of("ended")[0]["reason"] == "success"'
+check "the callee saw the caller's restart" \
+  json_has "$tmp/s4.out" '[(e["by"], e["automatic"]) for e in of("ice-restart")] == [("remote", False)]'
+check "after the recovery the caller still hears 880 Hz (last 2 s)" peak "$tmp/c4.wav" 880 2
 
 # ---- the callee vanishes: one automatic restart, then connectivity-error ---
 answer_bg s3 --json || exit 1
