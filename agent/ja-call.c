@@ -52,7 +52,8 @@ struct _JaCall {
 G_DEFINE_FINAL_TYPE (JaCall, ja_call, G_TYPE_OBJECT)
 
 enum { SIG_RINGING, SIG_CONNECTED, SIG_FIRST_MEDIA, SIG_DTMF, SIG_ENDED,
-  SIG_PEER_INFO, SIG_VIDEO_CHANGED, N_SIGNALS };
+  SIG_PEER_INFO, SIG_VIDEO_CHANGED, SIG_ICE_RESTART, SIG_PAIR_CHANGED,
+  N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void end_call (JaCall *self, JaJingleReason reason, const char *text,
@@ -204,10 +205,38 @@ content_removed_cb (JaJingleSession *session, JaJingleContent *c,
     drop_video (self, TRUE);
 }
 
+/* ICE restarts and the pairs after them, from the session's ICE-UDP
+ * transports. */
+static void
+ice_restarted_cb (JaJingleSession *session, gboolean by_peer,
+    gboolean automatic, gpointer user_data)
+{
+  JaCall *self = user_data;
+
+  if (!self->ended)
+    g_signal_emit (self, signals[SIG_ICE_RESTART], 0, by_peer, automatic);
+}
+
+static void
+ice_pair_cb (JaJingleSession *session, const char *local, const char *remote,
+    gpointer user_data)
+{
+  JaCall *self = user_data;
+
+  if (!self->ended)
+    g_signal_emit (self, signals[SIG_PAIR_CHANGED], 0, local, remote);
+}
+
+static const JaIceUdpObserver ice_observer = {
+  .restarted = ice_restarted_cb,
+  .pair = ice_pair_cb,
+};
+
 static void
 watch_session (JaCall *self, JaJingleSession *session)
 {
   self->session = g_object_ref (session);
+  ja_ice_udp_set_observer (session, &ice_observer, self);
   g_signal_connect (session, "terminated",
       G_CALLBACK (session_terminated_cb), self);
   g_signal_connect (session, "notify::state", G_CALLBACK (session_state_cb),
@@ -583,6 +612,17 @@ ja_call_save_frame_png (JaCall *self, const char *path, GError **error)
 }
 
 gboolean
+ja_call_restart_ice (JaCall *self, GError **error)
+{
+  if (self->session == NULL || !self->connected || self->ended) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+        "the call is not connected");
+    return FALSE;
+  }
+  return ja_ice_udp_restart (self->session, error);
+}
+
+gboolean
 ja_call_set_held (JaCall *self, gboolean held, GError **error)
 {
   if (self->rtp == NULL || !self->connected || self->ended) {
@@ -717,8 +757,10 @@ ja_call_dispose (GObject *object)
     ja_xmpp_stream_remove_handler (self->stream, self->jmi_handler);
     self->jmi_handler = 0;
   }
-  if (self->session != NULL)
+  if (self->session != NULL) {
     g_signal_handlers_disconnect_by_data (self->session, self);
+    ja_ice_udp_set_observer (self->session, NULL, NULL);
+  }
   if (self->rtp != NULL)
     g_signal_handlers_disconnect_by_data (self->rtp, self);
   if (self->video != NULL)
@@ -767,6 +809,12 @@ ja_call_class_init (JaCallClass *klass)
   signals[SIG_VIDEO_CHANGED] = g_signal_new ("video-changed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
+  signals[SIG_ICE_RESTART] = g_signal_new ("ice-restart",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
+  signals[SIG_PAIR_CHANGED] = g_signal_new ("pair-changed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIG_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT,
       G_TYPE_STRING, G_TYPE_BOOLEAN);

@@ -14,6 +14,12 @@
  *       to or removed from the call (content-add / content-remove).
  *   "peer-info" (const char *what): the peer's XEP-0167 session-info:
  *       "active", "hold", "unhold", "mute", "unmute".
+ *   "ice-restart" (gboolean by_peer, gboolean automatic): ICE restarted
+ *       (RFC 8445 §9): by the peer, or by us (automatic: after connectivity
+ *       was lost; otherwise ja_call_restart_ice()).
+ *   "pair-changed" (const char *local, const char *remote): a candidate
+ *       pair selected after the first (after a restart), as
+ *       "udp 127.0.0.1:40000 host".
  *   "ended" (guint JaJingleReason, const char *text, gboolean by_peer). */
 #pragma once
 
@@ -97,6 +103,15 @@ gboolean ja_call_save_frame_png (JaCall *self, const char *path,
  * send silence while held). Since: 0.1
  */
 gboolean ja_call_set_held (JaCall *self, gboolean held, GError **error);
+/**
+ * ja_call_restart_ice:
+ *
+ * Restarts ICE (RFC 8445 §9, XEP-0176): new credentials to the peer in a
+ * transport-info, candidates again; media goes on over the same DTLS
+ * association and SRTP keys, and "pair-changed" reports the new pair. The
+ * peer may restart too ("ice-restart" with by_peer). Since: 0.1
+ */
+gboolean ja_call_restart_ice (JaCall *self, GError **error);
 /**
  * ja_call_set_muted:
  *

@@ -44,6 +44,7 @@ struct _JaIceAgent {
   guint connect_ms;
   guint replay_id;              /* idle source re-announcing candidates */
   gboolean gathering_done;
+  guint generation;             /* XEP-0176: local restarts so far */
 };
 
 /* A TURN-over-TLS server: libnice gets it (TURN/TCP to the bridge) only
@@ -254,6 +255,7 @@ new_candidate_cb (NiceAgent *nice, NiceCandidate *nc, gpointer user_data)
   if (nc->stream_id != self->stream_id || !is_offered (self, nc))
     return;
   c = candidate_from_nice (nc);
+  c->generation = self->generation;
   g_debug ("ice %p: local %s candidate %s:%u (component %u)", self,
       ja_ice_candidate_type_to_string (c->type), c->ip, c->port, c->component);
   g_ptr_array_add (self->local_cands, c);
@@ -603,6 +605,12 @@ ja_ice_agent_get_turn_tls_error (JaIceAgent *self)
   return NULL;
 }
 
+guint
+ja_ice_agent_get_generation (JaIceAgent *self)
+{
+  return self->generation;
+}
+
 JaIceState
 ja_ice_agent_get_state (JaIceAgent *self, guint component)
 {
@@ -776,6 +784,12 @@ restart_stream (JaIceAgent *self, GError **error)
     return FALSE;
   }
   read_local_credentials (self);
+  /* XEP-0176 §ICE Restarts: the candidates of the new ICE session carry a
+   * greater generation. */
+  self->generation++;
+  for (guint i = 0; i < self->local_cands->len; i++)
+    ((JaIceCandidate *) g_ptr_array_index (self->local_cands, i))->generation
+        = self->generation;
   g_clear_pointer (&self->remote_ufrag, g_free);
   g_clear_pointer (&self->remote_pwd, g_free);
   g_ptr_array_set_size (self->pending_remote, 0);
@@ -800,11 +814,8 @@ ja_ice_agent_restart (JaIceAgent *self, GError **error)
 }
 
 gboolean
-ja_ice_agent_set_remote_credentials (JaIceAgent *self, const char *ufrag,
-    const char *pwd, GError **error)
+ja_ice_credentials_check (const char *ufrag, const char *pwd, GError **error)
 {
-  g_autoptr (GPtrArray) pending = NULL;
-
   /* RFC 8445 §5.3: ufrag at least 4, pwd at least 22 characters, at most
    * 256 each. */
   if (ufrag == NULL || pwd == NULL || strlen (ufrag) < 4
@@ -813,6 +824,17 @@ ja_ice_agent_set_remote_credentials (JaIceAgent *self, const char *ufrag,
         "ice: bad remote ufrag/pwd");
     return FALSE;
   }
+  return TRUE;
+}
+
+gboolean
+ja_ice_agent_set_remote_credentials (JaIceAgent *self, const char *ufrag,
+    const char *pwd, GError **error)
+{
+  g_autoptr (GPtrArray) pending = NULL;
+
+  if (!ja_ice_credentials_check (ufrag, pwd, error))
+    return FALSE;
   if (self->remote_ufrag != NULL) {
     if (g_str_equal (ufrag, self->remote_ufrag)
         && g_str_equal (pwd, self->remote_pwd))

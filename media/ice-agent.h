@@ -93,6 +93,10 @@ gboolean ja_ice_agent_gather (JaIceAgent *agent, GError **error);
  * owned by the array). */
 GPtrArray *ja_ice_agent_get_local_candidates (JaIceAgent *agent);
 
+/* FALSE with an error unless ufrag/pwd have the lengths RFC 8445 §5.3
+ * allows (what ja_ice_agent_set_remote_credentials accepts). */
+gboolean ja_ice_credentials_check (const char *ufrag, const char *pwd,
+    GError **error);
 /* The peer's ufrag/pwd; remote candidates given before this are kept and
  * added once the credentials are known. Changed credentials = ICE restart
  * by the peer: this agent restarts too (new local ufrag/pwd, its local
@@ -109,14 +113,22 @@ void ja_ice_agent_remote_gathering_done (JaIceAgent *agent);
 gboolean ja_ice_agent_send (JaIceAgent *agent, guint component,
     const guint8 *data, gsize len, GError **error);
 
-/* ICE restart: new local ufrag/pwd; the remote credentials and candidates
- * are forgotten, and the local candidates (kept by libnice) are announced
- * again through local_candidate/gathering_done from an idle. */
+/* ICE restart (RFC 8445 §9): new local ufrag/pwd, the remote credentials
+ * and candidates are forgotten, the roles are kept, and the local
+ * candidates (kept by libnice, with the next generation) are announced
+ * again through local_candidate/gathering_done from an idle. Data goes on
+ * over the previous selected pair until a new one is selected (libnice
+ * reports the component gathering → connecting → connected → ready and
+ * the selected pair again). */
 gboolean ja_ice_agent_restart (JaIceAgent *agent, GError **error);
 
 /* Why the last TURN-over-TLS connection failed (connect, handshake,
  * certificate), or NULL. */
 const char *ja_ice_agent_get_turn_tls_error (JaIceAgent *agent);
+
+/* How many times this agent restarted (the 'generation' of its local
+ * candidates, XEP-0176). */
+guint ja_ice_agent_get_generation (JaIceAgent *agent);
 
 /* The last state reported for a component (1-based). */
 JaIceState ja_ice_agent_get_state (JaIceAgent *agent, guint component);

@@ -4,7 +4,8 @@
  * XEP-0215 STUN/TURN services unless told not to), and printing what a
  * call does: ringing, connected with the time of each phase, the selected
  * candidate pair, the SRTP profile and codec, first audio, stats every few
- * seconds, DTMF digits, the end; one JSON event per line with --json. */
+ * seconds, DTMF digits, ICE restarts and the pairs after them, the end;
+ * one JSON event per line with --json. */
 #include "agent/cli/cli-call.h"
 
 #include <stdio.h>
@@ -94,6 +95,9 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "remove-video-after", 0, 0, G_OPTION_ARG_INT, &m->remove_video_after,
       "Remove the video (content-remove) SECONDS after the call connected",
       "SECONDS" },
+    { "ice-restart-after", 0, 0, G_OPTION_ARG_INT, &m->ice_restart_after,
+      "Restart ICE SECONDS after the call connected (new ufrag/pwd in a "
+      "transport-info; media goes on over the same DTLS-SRTP)", "SECONDS" },
     { "stats-interval", 0, 0, G_OPTION_ARG_INT, &m->stats_interval,
       "Print stats every N seconds (default 2, 0: never)", "N" },
     { NULL }
@@ -134,6 +138,11 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
       || m->remove_video_after < 0) {
     fprintf (stderr, "jingle-agent %s: --hold-after, --hold-for, --mute-after "
         "and --mute-for cannot be negative\n", cmd);
+    return FALSE;
+  }
+  if (m->ice_restart_after < 0) {
+    fprintf (stderr, "jingle-agent %s: --ice-restart-after cannot be "
+        "negative\n", cmd);
     return FALSE;
   }
   if (m->video_size != NULL) {
@@ -313,6 +322,7 @@ typedef struct {
   guint mute_id;
   guint add_video_id;
   guint remove_video_id;
+  guint ice_restart_id;
   gboolean held;
   gboolean muted;
   gint64 t_connected;
@@ -328,6 +338,7 @@ watch_free (gpointer data, GClosure *closure)
   g_clear_handle_id (&w->mute_id, g_source_remove);
   g_clear_handle_id (&w->add_video_id, g_source_remove);
   g_clear_handle_id (&w->remove_video_id, g_source_remove);
+  g_clear_handle_id (&w->ice_restart_id, g_source_remove);
   g_free (w);
 }
 
@@ -352,6 +363,7 @@ static gboolean hold_cb (gpointer user_data);
 static gboolean mute_cb (gpointer user_data);
 static gboolean add_video_cb (gpointer user_data);
 static gboolean remove_video_cb (gpointer user_data);
+static gboolean ice_restart_cb (gpointer user_data);
 
 static void
 ringing_cb (JaCall *call, const char *peer, gpointer user_data)
@@ -502,6 +514,9 @@ connected_cb (JaCall *call, gpointer user_data)
   if (w->m->remove_video_after > 0)
     w->remove_video_id = g_timeout_add_seconds (
         (guint) w->m->remove_video_after, remove_video_cb, w);
+  if (w->m->ice_restart_after > 0)
+    w->ice_restart_id = g_timeout_add_seconds (
+        (guint) w->m->ice_restart_after, ice_restart_cb, w);
 }
 
 static void
@@ -578,6 +593,59 @@ remove_video_cb (gpointer user_data)
     fprintf (stderr, "jingle-agent: --remove-video-after: %s\n",
         error->message);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ice_restart_cb (gpointer user_data)
+{
+  Watch *w = user_data;
+  g_autoptr (GError) error = NULL;
+
+  w->ice_restart_id = 0;
+  if (!ja_call_restart_ice (w->call, &error))
+    fprintf (stderr, "jingle-agent: --ice-restart-after: %s\n",
+        error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ice_restarted_cb (JaCall *call, gboolean by_peer, gboolean automatic,
+    gpointer user_data)
+{
+  Watch *w = user_data;
+
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("ice-restart");
+
+    ja_json_event_add_string (ev, "by", by_peer ? "remote" : "local");
+    ja_json_event_add_bool (ev, "automatic", automatic);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: ICE restart by %s%s", by_peer ? "the peer" : "us",
+        automatic ? " (connectivity lost)" : "");
+  }
+}
+
+static void
+pair_changed_cb (JaCall *call, const char *local, const char *remote,
+    gpointer user_data)
+{
+  Watch *w = user_data;
+  JaIceUdpInfo info;
+
+  ja_call_get_transport_info (call, &info);
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("pair");
+
+    ja_json_event_add_string (ev, "local_candidate", local);
+    ja_json_event_add_string (ev, "remote_candidate", remote);
+    ja_json_event_add_string (ev, "candidate_type", info.local_type);
+    ja_json_event_add_int (ev, "ice_restarts", info.ice_restarts);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (w->cli, "call: pair %s <-> %s", local, remote);
+  }
+  ja_ice_udp_info_clear (&info);
 }
 
 static void
@@ -697,6 +765,7 @@ ended_cb (JaCall *call, guint reason, const char *text, gboolean by_peer,
   g_clear_handle_id (&w->mute_id, g_source_remove);
   g_clear_handle_id (&w->add_video_id, g_source_remove);
   g_clear_handle_id (&w->remove_video_id, g_source_remove);
+  g_clear_handle_id (&w->ice_restart_id, g_source_remove);
   ja_call_get_media_stats (call, &st);
   if (w->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("ended");
@@ -742,4 +811,6 @@ ja_cli_watch_call (JaCli *cli, JaCliMedia *m, JaCall *call)
   g_signal_connect (call, "dtmf", G_CALLBACK (dtmf_cb), w);
   g_signal_connect (call, "peer-info", G_CALLBACK (peer_info_cb), w);
   g_signal_connect (call, "video-changed", G_CALLBACK (video_changed_cb), w);
+  g_signal_connect (call, "ice-restart", G_CALLBACK (ice_restarted_cb), w);
+  g_signal_connect (call, "pair-changed", G_CALLBACK (pair_changed_cb), w);
 }

@@ -40,6 +40,7 @@ typedef struct {
   int mute_for;
   int add_video_after;         /* content-add video S s after connected */
   int remove_video_after;      /* content-remove it S s after connected */
+  int ice_restart_after;       /* restart ICE S s after connected */
 } JaCliMedia;
 
 void ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx);

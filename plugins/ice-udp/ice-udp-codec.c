@@ -315,3 +315,46 @@ ja_ice_udp_transport_build (const JaIceUdpTransport *t)
         JA_NS_ICE_END_OF_CANDIDATES);
   return node;
 }
+
+/* ---- credentials -------------------------------------------------------- */
+
+static const char *const creds_names[] = {
+  [JA_ICE_UDP_CREDS_NONE] = "none",
+  [JA_ICE_UDP_CREDS_FIRST] = "first",
+  [JA_ICE_UDP_CREDS_SAME] = "same",
+  [JA_ICE_UDP_CREDS_STALE] = "stale",
+  [JA_ICE_UDP_CREDS_RESTART] = "restart",
+};
+
+const char *
+ja_ice_udp_creds_to_string (JaIceUdpCreds c)
+{
+  if ((guint) c >= G_N_ELEMENTS (creds_names))
+    return "unknown";
+  return creds_names[c];
+}
+
+JaIceUdpCreds
+ja_ice_udp_classify_credentials (const char *current_ufrag,
+    const char *current_pwd, const char *const *retired, const char *ufrag,
+    const char *pwd)
+{
+  if (ufrag == NULL || pwd == NULL)
+    return JA_ICE_UDP_CREDS_NONE;
+  if (current_ufrag != NULL && current_pwd != NULL
+      && strcmp (ufrag, current_ufrag) == 0 && strcmp (pwd, current_pwd) == 0)
+    return JA_ICE_UDP_CREDS_SAME;
+  /* Checked before FIRST: after our restart the peer may still trickle
+   * with its old credentials until our transport-info reaches it; taking
+   * those as its answer would make it see a restart of ours that never
+   * ends (it answers, we restart again, ...). */
+  for (guint i = 0; retired != NULL && retired[i] != NULL
+      && retired[i + 1] != NULL; i += 2)
+    if (strcmp (ufrag, retired[i]) == 0 && strcmp (pwd, retired[i + 1]) == 0)
+      return JA_ICE_UDP_CREDS_STALE;
+  if (current_ufrag == NULL || current_pwd == NULL)
+    return JA_ICE_UDP_CREDS_FIRST;
+  /* RFC 8445 §9: a restart changes both; a peer that changes only one
+   * still gives libnice credentials it must use, so it is one too. */
+  return JA_ICE_UDP_CREDS_RESTART;
+}

@@ -49,4 +49,27 @@ JaXmlNode *ja_ice_udp_transport_build (const JaIceUdpTransport *t);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JaIceUdpTransport, ja_ice_udp_transport_free)
 
+/* What the ufrag/pwd of a peer's <transport/> mean (RFC 8445 §9, RFC 8839
+ * §4.4.3.1.1, XEP-0176 §ICE Restarts: a restart changes both). */
+typedef enum {
+  JA_ICE_UDP_CREDS_NONE,        /* no ufrag or no pwd: candidates only */
+  JA_ICE_UDP_CREDS_FIRST,       /* we hold none: the peer's first, or its
+                                   answer to our restart */
+  JA_ICE_UDP_CREDS_SAME,        /* the current ones */
+  JA_ICE_UDP_CREDS_STALE,       /* from before a restart (sent before the
+                                   peer learnt of it): ignore the element */
+  JA_ICE_UDP_CREDS_RESTART,     /* new ones (ufrag or pwd differ): the peer
+                                   restarts ICE */
+} JaIceUdpCreds;
+
+const char *ja_ice_udp_creds_to_string (JaIceUdpCreds c);
+
+/* Pure. current_ufrag/current_pwd: the peer's credentials we use (NULL
+ * after our own restart until the peer answers); retired: the peer's
+ * earlier ones as a flat NULL-terminated list ufrag0, pwd0, ufrag1, …
+ * (nullable). */
+JaIceUdpCreds ja_ice_udp_classify_credentials (const char *current_ufrag,
+    const char *current_pwd, const char *const *retired, const char *ufrag,
+    const char *pwd);
+
 G_END_DECLS

@@ -23,6 +23,10 @@
 
 #define OPTIONS_KEY "ja-ice-udp-options"
 #define BUNDLE_KEY "ja-ice-udp-bundle-leader"
+#define OBSERVER_KEY "ja-ice-udp-observer"
+/* The peer's credentials from before its (or our) restarts, remembered to
+ * recognise what it sent before it learnt of a restart. */
+#define MAX_RETIRED 8
 #define MAX_EARLY_PACKETS 32
 #define MAX_PACKET 1500
 
@@ -67,6 +71,14 @@ typedef struct _IceUdpTransport {
   guint64 rtp_sent;
   guint64 dropped_before_keys;
   gint64 secured_at;
+  /* ICE restarts (RFC 8445 §9, XEP-0176 §ICE Restarts) */
+  char *peer_ufrag;            /* the peer's credentials in use; NULL after
+                                  our restart until it answers */
+  char *peer_pwd;
+  GPtrArray *retired;          /* char*: ufrag, pwd, …, NULL-terminated */
+  guint restarts;
+  guint recovery_id;           /* connectivity lost: the bounded wait */
+  guint fake_failure_id;       /* test hook JINGLE_AGENT_TEST_ICE_FAIL_AFTER */
   /* XEP-0338 BUNDLE: a leader owns the ICE agent, DTLS and SRTP of the
    * group; a follower (another content of the group) has none and rides
    * on its leader's. */
@@ -188,6 +200,7 @@ fail (IceUdpTransport *self, JaJingleReason reason, const char *fmt, ...)
   va_end (ap);
   g_info ("ice-udp %s: %s", ja_jingle_content_get_sid (c), text);
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->recovery_id, g_source_remove);
   ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
       reason, text);
 }
@@ -371,6 +384,47 @@ set_role (IceUdpTransport *self, JaDtlsRole role)
   ensure_dtls (self);
 }
 
+/* ---- the session's observer --------------------------------------------- */
+
+typedef struct {
+  JaIceUdpObserver cb;
+  gpointer user_data;
+} Observer;
+
+void
+ja_ice_udp_set_observer (JaJingleSession *session,
+    const JaIceUdpObserver *obs, gpointer user_data)
+{
+  Observer *o = NULL;
+
+  if (obs != NULL) {
+    o = g_new0 (Observer, 1);
+    o->cb = *obs;
+    o->user_data = user_data;
+  }
+  g_object_set_data_full (G_OBJECT (session), OBSERVER_KEY, o, g_free);
+}
+
+static const Observer *
+observer_of (IceUdpTransport *self)
+{
+  JaJingleSession *session = ja_jingle_content_get_session (
+      self->parent.content);
+
+  return session != NULL ? g_object_get_data (G_OBJECT (session),
+      OBSERVER_KEY) : NULL;
+}
+
+static void
+notify_restarted (IceUdpTransport *self, gboolean by_peer, gboolean automatic)
+{
+  const Observer *o = observer_of (self);
+
+  if (o != NULL && o->cb.restarted != NULL)
+    o->cb.restarted (ja_jingle_content_get_session (self->parent.content),
+        by_peer, automatic, o->user_data);
+}
+
 /* ---- ICE callbacks ------------------------------------------------------ */
 
 static JaXmlNode *
@@ -439,6 +493,121 @@ mark_start (IceUdpTransport *self)
     self->t_start = g_get_monotonic_time ();
 }
 
+/* The peer's current credentials join the retired ones (at most
+ * MAX_RETIRED pairs, the oldest dropped). */
+static void
+retire_peer_credentials (IceUdpTransport *self)
+{
+  if (self->peer_ufrag == NULL)
+    return;
+  if (self->retired == NULL)
+    self->retired = g_ptr_array_new_with_free_func (g_free);
+  else
+    g_ptr_array_set_size (self->retired, self->retired->len - 1);
+  if (self->retired->len >= 2 * MAX_RETIRED)
+    g_ptr_array_remove_range (self->retired, 0, 2);
+  g_ptr_array_add (self->retired, g_steal_pointer (&self->peer_ufrag));
+  g_ptr_array_add (self->retired, g_steal_pointer (&self->peer_pwd));
+  g_ptr_array_add (self->retired, NULL);
+}
+
+/* Our credentials (and the unchanged fingerprint, XEP-0320) in a
+ * transport-info of their own; the candidates follow from the agent. */
+static void
+announce_credentials (IceUdpTransport *self)
+{
+  if (!self->announced)
+    return;        /* they travel in our session-accept */
+  ja_jingle_content_send_transport_info (self->parent.content,
+      build_element (self, NULL, TRUE));
+}
+
+/* RFC 8445 §9: new local ufrag/pwd, the peer's forgotten (it must send
+ * new ones), the roles, DTLS association and SRTP keys kept; media goes
+ * on over the previous pair until a new one is selected. */
+static gboolean
+restart_ice (IceUdpTransport *self, gboolean by_peer, gboolean automatic,
+    GError **error)
+{
+  retire_peer_credentials (self);
+  if (!ja_ice_agent_restart (self->ice, error))
+    return FALSE;
+  self->restarts++;
+  g_info ("ice-udp %s: ICE restart %s (ufrag %s, generation %u)",
+      ja_jingle_content_get_sid (self->parent.content),
+      by_peer ? "by the peer" : automatic ? "after connectivity was lost"
+      : "asked", ja_ice_agent_get_ufrag (self->ice),
+      ja_ice_agent_get_generation (self->ice));
+  return TRUE;
+}
+
+static gboolean
+restart_local (IceUdpTransport *self, gboolean automatic, GError **error)
+{
+  if (!restart_ice (self, FALSE, automatic, error))
+    return FALSE;
+  announce_credentials (self);
+  notify_restarted (self, FALSE, automatic);
+  return TRUE;
+}
+
+static gboolean
+recovery_timeout_cb (gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+
+  self->recovery_id = 0;
+  fail (self, JA_JINGLE_REASON_CONNECTIVITY_ERROR,
+      "ICE: connectivity lost (no restart brought it back within %u s)",
+      JA_ICE_UDP_RECOVERY_MS / 1000);
+  return G_SOURCE_REMOVE;
+}
+
+/* ICE failed after it had worked (consent freshness expired, RFC 7675):
+ * the controlling side restarts once, both wait a bounded time for a pair
+ * before the session ends with connectivity-error. */
+static void
+connectivity_lost (IceUdpTransport *self)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean controlling = ja_ice_agent_get_controlling (self->ice);
+
+  if (self->recovery_id != 0 || self->failed)
+    return;              /* already waiting */
+  g_info ("ice-udp %s: ICE connectivity lost; %s",
+      ja_jingle_content_get_sid (self->parent.content),
+      controlling ? "restarting" : "waiting for the peer's restart");
+  self->recovery_id = g_timeout_add (JA_ICE_UDP_RECOVERY_MS,
+      recovery_timeout_cb, self);
+  if (controlling && !restart_local (self, TRUE, &error))
+    fail (self, JA_JINGLE_REASON_CONNECTIVITY_ERROR,
+        "ICE: connectivity lost and the restart failed: %s", error->message);
+}
+
+/* Test hook: as if libnice had reported FAILED (consent lost) now. */
+static gboolean
+fake_failure_cb (gpointer user_data)
+{
+  IceUdpTransport *self = user_data;
+
+  self->fake_failure_id = 0;
+  g_info ("ice-udp %s: test hook: ICE failure simulated",
+      ja_jingle_content_get_sid (self->parent.content));
+  connectivity_lost (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_fake_failure (IceUdpTransport *self)
+{
+  const char *env = g_getenv ("JINGLE_AGENT_TEST_ICE_FAIL_AFTER");
+  guint64 s = env != NULL ? g_ascii_strtoull (env, NULL, 10) : 0;
+
+  if (s > 0 && s < 3600)
+    self->fake_failure_id = g_timeout_add_seconds ((guint) s, fake_failure_cb,
+        self);
+}
+
 static void
 state_changed_cb (JaIceAgent *agent, guint component, JaIceState state,
     gpointer user_data)
@@ -448,16 +617,26 @@ state_changed_cb (JaIceAgent *agent, guint component, JaIceState state,
   if (component != 1)
     return;
   if ((state == JA_ICE_STATE_CONNECTED || state == JA_ICE_STATE_READY)
+      && self->recovery_id != 0) {
+    g_clear_handle_id (&self->recovery_id, g_source_remove);
+    g_info ("ice-udp %s: ICE connected again",
+        ja_jingle_content_get_sid (self->parent.content));
+  }
+  if ((state == JA_ICE_STATE_CONNECTED || state == JA_ICE_STATE_READY)
       && !self->ice_connected) {
     self->ice_connected = TRUE;
     mark_start (self);
     self->ice_ms = (guint) ((g_get_monotonic_time () - self->t_start) / 1000);
     g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+    arm_fake_failure (self);
     if (self->dtls != NULL && self->dtls_role == JA_DTLS_ROLE_CLIENT)
       ja_dtls_start (self->dtls);
   } else if (state == JA_ICE_STATE_FAILED) {
-    fail (self, JA_JINGLE_REASON_CONNECTIVITY_ERROR, self->ice_connected
-        ? "ICE: connectivity lost" : "ICE: every candidate pair failed");
+    if (self->ice_connected)
+      connectivity_lost (self);
+    else
+      fail (self, JA_JINGLE_REASON_CONNECTIVITY_ERROR,
+          "ICE: every candidate pair failed");
   }
 }
 
@@ -485,6 +664,18 @@ selected_pair_cb (JaIceAgent *agent, guint component,
   self->local_pair = describe_candidate (local);
   self->remote_pair = describe_candidate (remote);
   self->local_type = ja_ice_candidate_type_to_string (local->type);
+  /* The first pair is part of "connected"; later ones (after a restart)
+   * are news. */
+  if (self->ice_connected) {
+    const Observer *o = observer_of (self);
+
+    g_info ("ice-udp %s: pair %s <-> %s",
+        ja_jingle_content_get_sid (self->parent.content), self->local_pair,
+        self->remote_pair);
+    if (o != NULL && o->cb.pair != NULL)
+      o->cb.pair (ja_jingle_content_get_session (self->parent.content),
+          self->local_pair, self->remote_pair, o->user_data);
+  }
 }
 
 /* A plaintext packet of the leader's transport to the content it is for.
@@ -685,6 +876,8 @@ ice_udp_free (JaJingleTransport *tp)
       g_object_set_data (G_OBJECT (session), BUNDLE_KEY, NULL);
   }
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->recovery_id, g_source_remove);
+  g_clear_handle_id (&self->fake_failure_id, g_source_remove);
   if (self->channel != NULL) {
     ja_jingle_channel_close (self->channel);
     ja_jingle_channel_unref (self->channel);
@@ -702,6 +895,9 @@ ice_udp_free (JaJingleTransport *tp)
   g_clear_pointer (&self->ssrcs, g_hash_table_unref);
   g_free (self->local_pair);
   g_free (self->remote_pair);
+  g_free (self->peer_ufrag);
+  g_free (self->peer_pwd);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   if (self->tap_plain != NULL)
     fclose (self->tap_plain);
   if (self->tap_wire != NULL)
@@ -709,8 +905,23 @@ ice_udp_free (JaJingleTransport *tp)
   g_free (self);
 }
 
-/* The peer's element (initiate, accept or transport-info): credentials,
- * fingerprint, candidates. */
+static gboolean
+take_credentials (IceUdpTransport *self, const JaIceUdpTransport *t,
+    GError **error)
+{
+  mark_start (self);
+  if (!ja_ice_agent_set_remote_credentials (self->ice, t->ufrag, t->pwd,
+          error))
+    return FALSE;
+  g_free (self->peer_ufrag);
+  g_free (self->peer_pwd);
+  self->peer_ufrag = g_strdup (t->ufrag);
+  self->peer_pwd = g_strdup (t->pwd);
+  return TRUE;
+}
+
+/* The peer's element (initiate, accept or transport-info): credentials
+ * (a change is its ICE restart), fingerprint, candidates. */
 static gboolean
 take_remote (IceUdpTransport *self, const JaIceUdpTransport *t,
     GError **error)
@@ -732,11 +943,34 @@ take_remote (IceUdpTransport *self, const JaIceUdpTransport *t,
             self->remote_fingerprint);
     }
   }
-  if (t->ufrag != NULL && t->pwd != NULL) {
-    mark_start (self);
-    if (!ja_ice_agent_set_remote_credentials (self->ice, t->ufrag, t->pwd,
-            error))
+  switch (ja_ice_udp_classify_credentials (self->peer_ufrag, self->peer_pwd,
+          self->retired != NULL ? (const char *const *) self->retired->pdata
+          : NULL, t->ufrag, t->pwd)) {
+  case JA_ICE_UDP_CREDS_NONE:
+  case JA_ICE_UDP_CREDS_SAME:
+    break;
+  case JA_ICE_UDP_CREDS_STALE:
+    /* Sent before the peer learnt of a restart: its candidates belong to
+     * the ICE session that ended. */
+    g_debug ("ice-udp %s: stale credentials %s ignored",
+        ja_jingle_content_get_sid (self->parent.content), t->ufrag);
+    return TRUE;
+  case JA_ICE_UDP_CREDS_RESTART:
+    /* XEP-0176 §ICE Restarts: the peer restarted; so do we, with new
+     * credentials of our own sent back (after its are set, so that our
+     * answer is never taken for a restart of ours). */
+    if (!ja_ice_credentials_check (t->ufrag, t->pwd, error)
+        || !restart_ice (self, TRUE, FALSE, error)
+        || !take_credentials (self, t, error))
       return FALSE;
+    announce_credentials (self);
+    notify_restarted (self, TRUE, FALSE);
+    break;
+  case JA_ICE_UDP_CREDS_FIRST:
+  default:
+    if (!take_credentials (self, t, error))
+      return FALSE;
+    break;
   }
   for (guint i = 0; i < t->candidates->len; i++)
     if (!ja_ice_agent_add_remote_candidate (self->ice,
@@ -1009,6 +1243,39 @@ const JaJingleTransportKind ja_ice_udp_transport_kind = {
   .connect = ice_udp_connect,
 };
 
+/* ---- restart ------------------------------------------------------------ */
+
+gboolean
+ja_ice_udp_restart (JaJingleSession *session, GError **error)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < ja_jingle_session_get_n_contents (session); i++) {
+    JaJingleTransport *tp = ja_jingle_content_get_transport (
+        ja_jingle_session_get_content (session, i));
+    IceUdpTransport *self = (IceUdpTransport *) tp;
+
+    /* Bundle followers ride on their leader's agent. */
+    if (tp == NULL || tp->kind != &ja_ice_udp_transport_kind
+        || self->ice == NULL || self->failed)
+      continue;
+    if (!self->announced) {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+          "ICE restart: our transport was not sent yet");
+      return FALSE;
+    }
+    if (!restart_local (self, FALSE, error))
+      return FALSE;
+    n++;
+  }
+  if (n == 0) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+        "ICE restart: the session has no ICE-UDP transport");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* ---- info --------------------------------------------------------------- */
 
 gboolean
@@ -1022,6 +1289,9 @@ ja_ice_udp_transport_get_info (JaJingleTransport *tp, JaIceUdpInfo *info)
   if (self->leader != NULL)
     self = self->leader;
   info->bundle_size = self->followers != NULL ? 1 + self->followers->len : 1;
+  info->ice_restarts = self->restarts;
+  info->ice_generation = self->ice != NULL
+      ? ja_ice_agent_get_generation (self->ice) : 0;
   info->ice_connected = self->ice_connected;
   info->secured = self->srtp != NULL;
   info->secured_at = self->secured_at;

@@ -19,9 +19,12 @@
  * certificate's; JINGLE_AGENT_TEST_TAP=PATH appends every datagram sent,
  * before protection to PATH.plain and as sent to PATH.wire (4-byte
  * big-endian length, then the bytes); JINGLE_AGENT_TEST_DROP_EVERY=N drops
- * every Nth RTP packet we send (loss for the tests; RTCP is kept). */
+ * every Nth RTP packet we send (loss for the tests; RTCP is kept);
+ * JINGLE_AGENT_TEST_ICE_FAIL_AFTER=S handles ICE as failed S seconds after
+ * it connected, as when libnice reports consent lost (the recovery path). */
 #pragma once
 
+#include "signalling/jingle/jingle-content.h"
 #include "signalling/jingle/jingle-plugin.h"
 #include "signalling/xmpp/xmpp-stream.h"
 #include "media/dtls-cert.h"
@@ -32,6 +35,10 @@ G_BEGIN_DECLS
 
 /* How long ICE may take to connect before the session ends. */
 #define JA_ICE_UDP_CONNECT_TIMEOUT_MS (20 * 1000)
+/* ICE failed mid-call (consent lost): how long the controlling side's
+ * restart (or, controlled, the peer's) may take before the session ends
+ * with connectivity-error. */
+#define JA_ICE_UDP_RECOVERY_MS (5 * 1000)
 
 extern const JaJingleTransportKind ja_ice_udp_transport_kind;
 
@@ -55,6 +62,8 @@ typedef struct {
   const char *dtls_role;        /* "client" / "server", nullable */
   gint64 secured_at;            /* g_get_monotonic_time() when SRTP was keyed, 0 before */
   guint bundle_size;            /* contents on this ICE component (XEP-0338) */
+  guint ice_restarts;           /* ours and the peer's */
+  guint ice_generation;         /* of our current candidates */
   JaSrtpStats srtp;
 } JaIceUdpInfo;
 
@@ -63,5 +72,32 @@ typedef struct {
 gboolean ja_ice_udp_transport_get_info (JaJingleTransport *tp,
     JaIceUdpInfo *info);
 void ja_ice_udp_info_clear (JaIceUdpInfo *info);
+
+/* ICE restarts (RFC 8445 §9, XEP-0176 §ICE Restarts). Either side may
+ * restart: new local ufrag/pwd in a transport-info of their own (with the
+ * unchanged XEP-0320 fingerprint), then the candidates again with the next
+ * generation; the peer takes credentials that differ from the current ones
+ * as a restart, restarts itself and answers the same way. The DTLS
+ * association and SRTP keys stay (RFC 5763: the fingerprint did not
+ * change); media goes on over the previous pair meanwhile. Glare needs no
+ * tie-break: a side whose restart is unanswered holds no peer credentials,
+ * so whatever new ones arrive next are the answer (see docs/internals/
+ * ice.md). */
+typedef struct {
+  /* A transport of the session restarted: by_peer, or ours (automatic
+   * after connectivity was lost, else asked). */
+  void (*restarted) (JaJingleSession *session, gboolean by_peer,
+      gboolean automatic, gpointer user_data);
+  /* A candidate pair was selected after the first ("udp 1.2.3.4:5 host"). */
+  void (*pair) (JaJingleSession *session, const char *local,
+      const char *remote, gpointer user_data);
+} JaIceUdpObserver;
+
+/* One observer per session (copied; NULL removes it). */
+void ja_ice_udp_set_observer (JaJingleSession *session,
+    const JaIceUdpObserver *obs, gpointer user_data);
+/* Restarts every ICE-UDP transport of the session (once its transport
+ * element went out). */
+gboolean ja_ice_udp_restart (JaJingleSession *session, GError **error);
 
 G_END_DECLS

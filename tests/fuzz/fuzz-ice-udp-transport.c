@@ -1,7 +1,8 @@
 /* fuzz-ice-udp-transport.c — libFuzzer target for the XEP-0176/XEP-0320
  * transport codec (plugins/ice-udp/ice-udp-codec.c): every <transport/> in
  * the ice-udp namespace of the input document is parsed. Oracles: kept
- * candidates are udp with numbers in range; what parses builds to a tree
+ * candidates are udp with numbers in range; the restart check classifies
+ * any credentials; what parses builds to a tree
  * that parses to the same serialisation; no warnings. */
 
 #include <stdint.h>
@@ -37,6 +38,21 @@ check (const JaIceUdpTransport *t)
   }
   g_assert (again != NULL);
   g_assert_cmpuint (again->candidates->len, ==, t->candidates->len);
+  /* The restart check on the peer's credentials: against themselves they
+   * are the same, against the XEP-0176 example ones (one retired) new. */
+  {
+    static const char *const retired[] = { "8hhy", "asd88fgpdd777uzjYhagZg",
+      NULL };
+    JaIceUdpCreds c = ja_ice_udp_classify_credentials ("g7qs",
+        "bv71hdn38hgb39hf6xlk33", retired, t->ufrag, t->pwd);
+
+    g_assert (c != JA_ICE_UDP_CREDS_FIRST);
+    g_assert ((c == JA_ICE_UDP_CREDS_NONE)
+        == (t->ufrag == NULL || t->pwd == NULL));
+    if (t->ufrag != NULL && t->pwd != NULL)
+      g_assert_cmpint (ja_ice_udp_classify_credentials (t->ufrag, t->pwd,
+              retired, t->ufrag, t->pwd), ==, JA_ICE_UDP_CREDS_SAME);
+  }
   rebuilt = ja_ice_udp_transport_build (again);
   xml2 = ja_xml_node_to_string (rebuilt, NULL);
   g_assert_cmpstr (xml, ==, xml2);

@@ -66,3 +66,38 @@ run_agent() { # run_agent COMMAND USER ARGS...: a foreground run, bounded
   # shellcheck disable=SC2046
   timeout $((120 * T)) "$JINGLE_AGENT" "$cmd" $(acct "$user") "$@"
 }
+
+# ---- calls (shared by the call tests) ------------------------------------
+
+# json_has FILE PYTHON-EXPR: the expression holds over the events list `ev`
+# (of(NAME): the events named NAME).
+json_has() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def of(name): return [e for e in ev if e["event"] == name]
+ok = eval(sys.argv[2])
+if not ok:
+    print("# events: %s" % [e["event"] for e in ev])
+    for e in ev:
+        if e["event"] in ("connected", "ended", "error", "ice-restart", "pair"): print("# %s" % e)
+sys.exit(0 if ok else 1)
+PY
+}
+
+# peak FILE HZ [LAST]: the recording's dominant frequency is HZ ± 5 with at
+# least half the energy near it (over its last LAST seconds when given);
+# at least one second analysed. Needs WAV_PEAK.
+peak() {
+  local out
+  out=$("$WAV_PEAK" ${3:+--last "$3"} "$1" 2>&1) || { echo "# wav-peak: $out"; return 1; }
+  echo "# $(basename "$1")${3:+ (last $3 s)}: $out"
+  python3 - "$2" "$out" <<'PY'
+import re, sys
+want = float(sys.argv[1]); out = sys.argv[2]
+hz = float(re.search(r"frequency=([0-9.]+)", out).group(1))
+share = float(re.search(r"share=([0-9.]+)", out).group(1))
+secs = float(re.search(r"duration=([0-9.]+)", out).group(1))
+sys.exit(0 if abs(hz - want) <= 5 and share >= 0.5 and secs >= 1.0 else 1)
+PY
+}

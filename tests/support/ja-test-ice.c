@@ -9,6 +9,7 @@ local_candidate_cb (JaIceAgent *agent, const JaIceCandidate *cand,
   g_autoptr (GError) error = NULL;
 
   side->n_local++;
+  side->max_generation = MAX (side->max_generation, cand->generation);
   if (cand->type == JA_ICE_CANDIDATE_RELAY)
     side->n_local_relay++;
   if (side->peer == NULL || side->peer->agent == NULL)
@@ -56,6 +57,7 @@ selected_pair_cb (JaIceAgent *agent, guint component,
     return;
   g_clear_pointer (&side->sel_local, ja_ice_candidate_free);
   g_clear_pointer (&side->sel_remote, ja_ice_candidate_free);
+  side->n_selected++;
   side->sel_local = ja_ice_candidate_copy (local);
   side->sel_remote = ja_ice_candidate_copy (remote);
 }

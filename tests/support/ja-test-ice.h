@@ -21,6 +21,8 @@ struct _JaTestIceSide {
   guint n_local_relay;
   JaIceCandidate *sel_local;    /* component 1's selected pair, or NULL */
   JaIceCandidate *sel_remote;
+  guint n_selected;             /* selected pairs reported (component 1) */
+  guint max_generation;         /* highest generation announced */
   GPtrArray *received;          /* GBytes*, component 1 */
   gint64 failed_at_us;          /* first FAILED/DISCONNECTED after connected */
 };

@@ -156,6 +156,13 @@ wav_error (GError **error, const char *path, const char *what)
 gboolean
 ja_test_tone_analyse_wav (const char *path, JaTestTone *out, GError **error)
 {
+  return ja_test_tone_analyse_wav_tail (path, 0, out, error);
+}
+
+gboolean
+ja_test_tone_analyse_wav_tail (const char *path, double last_s,
+                               JaTestTone *out, GError **error)
+{
   g_autofree guint8 *data = NULL;
   gsize len, off = 12;
   guint channels = 0, rate = 0, bits = 0, format = 0;
@@ -192,9 +199,15 @@ ja_test_tone_analyse_wav (const char *path, JaTestTone *out, GError **error)
       bytes = size == 0 || size > avail ? avail : size;
       bytes -= bytes % (2 * channels);
       samples = g_malloc (bytes + 2);
+      gsize frames, skip = 0;
+
       for (gsize i = 0; i < bytes / 2; i++)
         samples[i] = (gint16)read_le16 (body + 2 * i);
-      ja_test_tone_analyse (samples, bytes / 2 / channels, channels, rate, out);
+      frames = bytes / 2 / channels;
+      if (last_s > 0 && last_s * rate < frames)
+        skip = frames - (gsize)(last_s * rate);
+      ja_test_tone_analyse (samples + skip * channels, frames - skip,
+                            channels, rate, out);
       return TRUE;
     }
     off += 8 + (gsize)size + (size & 1);

@@ -29,6 +29,11 @@ void ja_test_tone_analyse (const gint16 *samples, gsize n_frames,
 gboolean ja_test_tone_analyse_wav (const char *path, JaTestTone *out,
                                    GError **error);
 
+/* The same over the last last_s seconds of the file only (the whole file
+ * when it is shorter or last_s <= 0); duration_s is what was analysed. */
+gboolean ja_test_tone_analyse_wav_tail (const char *path, double last_s,
+                                        JaTestTone *out, GError **error);
+
 /* Writes interleaved 16-bit samples as a RIFF/WAVE file (for tests). */
 gboolean ja_test_tone_write_wav (const char *path, const gint16 *samples,
                                  gsize n_frames, guint channels, guint rate,

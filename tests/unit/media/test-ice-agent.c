@@ -223,35 +223,65 @@ test_candidates_before_credentials (Fixture *f, gconstpointer data)
   exchange_data (f);
 }
 
+static gboolean
+both_reselected (Fixture *f)
+{
+  return f->a.n_selected >= 2 && f->b.n_selected >= 2
+      && ja_test_ice_side_connected (&f->a)
+      && ja_test_ice_side_connected (&f->b);
+}
+
+/* RFC 8445 §9: new credentials on both sides, the roles kept, data going
+ * on over the previous pair while the peer has not answered, then a pair
+ * selected again (reported again); the candidates of the new session carry
+ * generation 1 (XEP-0176). */
 static void
 test_restart (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *old_ufrag = NULL;
+  g_autofree char *old_pwd = NULL;
+  g_autofree char *b_ufrag = NULL;
 
   ja_test_ice_exchange_credentials (&f->a, &f->b);
   gather_both (f);
   g_assert_true (ja_test_ice_wait_connected (&f->a, &f->b,
           CONNECT_TIMEOUT_MS));
+  g_assert_cmpuint (f->a.n_selected, ==, 1);
+  g_assert_cmpuint (f->a.max_generation, ==, 0);
   old_ufrag = g_strdup (ja_ice_agent_get_ufrag (f->a.agent));
+  old_pwd = g_strdup (ja_ice_agent_get_pwd (f->a.agent));
+  b_ufrag = g_strdup (ja_ice_agent_get_ufrag (f->b.agent));
   /* a restarts; b learns a's new credentials (restarting itself), and a
    * learns b's new ones; candidates are trickled again by both. */
   f->a.gathering_done = f->b.gathering_done = FALSE;
   g_assert_true (ja_ice_agent_restart (f->a.agent, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (ja_ice_agent_get_ufrag (f->a.agent), !=, old_ufrag);
+  g_assert_cmpstr (ja_ice_agent_get_pwd (f->a.agent), !=, old_pwd);
+  g_assert_cmpuint (ja_ice_agent_get_generation (f->a.agent), ==, 1);
+  g_assert_true (ja_ice_agent_get_controlling (f->a.agent));
+  /* Before the peer knows: the previous pair still carries data. */
+  exchange_data (f);
   g_assert_true (ja_ice_agent_set_remote_credentials (f->b.agent,
           ja_ice_agent_get_ufrag (f->a.agent),
           ja_ice_agent_get_pwd (f->a.agent), &error));
   g_assert_no_error (error);
+  g_assert_cmpstr (ja_ice_agent_get_ufrag (f->b.agent), !=, b_ufrag);
+  g_assert_false (ja_ice_agent_get_controlling (f->b.agent));
   g_assert_true (ja_ice_agent_set_remote_credentials (f->a.agent,
           ja_ice_agent_get_ufrag (f->b.agent),
           ja_ice_agent_get_pwd (f->b.agent), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (ja_ice_agent_get_connect_ms (f->a.agent), ==, 0);
   g_assert_true (wait_cond (both_gathered, f, CONNECT_TIMEOUT_MS));
-  g_assert_true (ja_test_ice_wait_connected (&f->a, &f->b,
-          CONNECT_TIMEOUT_MS));
+  g_assert_true (wait_cond (both_reselected, f, CONNECT_TIMEOUT_MS));
+  g_assert_cmpuint (f->a.max_generation, ==, 1);
+  g_assert_cmpuint (f->b.max_generation, ==, 1);
+  assert_loopback_pair (&f->a);
+  assert_loopback_pair (&f->b);
+  g_test_message ("reconnected %u ms after the new credentials",
+      ja_ice_agent_get_connect_ms (f->a.agent));
   exchange_data (f);
 }
 

@@ -2,6 +2,7 @@
  * signals: single tones at several rates, two mixed tones, silence, noise,
  * stereo, and a WAV round trip through wav-peak's reader. */
 #include <math.h>
+#include <string.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -129,6 +130,28 @@ test_wav_round_trip (void)
   g_assert_cmpfloat_with_epsilon (tone.peak_hz, 440, 1.0);
   g_assert_cmpfloat (tone.peak_share, >, 0.99);
   g_assert_cmpfloat_with_epsilon (tone.duration_s, 2.0, 0.001);
+
+  /* The tail only: 440 Hz for 2 s, then 880 Hz for 1 s; the last second
+   * is 880 Hz alone, the whole file mostly 440 Hz. */
+  {
+    double f2 = 880;
+    gsize n2;
+    g_autofree gint16 *t2 = make_tones (48000, 1, 2, &f2, &amp, 1, &n2);
+    g_autofree gint16 *both = g_new (gint16, (n + n2) * 2);
+
+    memcpy (both, s, n * 2 * sizeof (gint16));
+    memcpy (both + n * 2, t2, n2 * 2 * sizeof (gint16));
+    g_assert_true (ja_test_tone_write_wav (path, both, n + n2, 2, 48000,
+                                          &error));
+    g_assert_true (ja_test_tone_analyse_wav_tail (path, 1.0, &tone, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (tone.peak_hz, 880, 1.0);
+    g_assert_cmpfloat (tone.peak_share, >, 0.99);
+    g_assert_cmpfloat_with_epsilon (tone.duration_s, 1.0, 0.001);
+    g_assert_true (ja_test_tone_analyse_wav_tail (path, 10.0, &tone, &error));
+    g_assert_cmpfloat_with_epsilon (tone.duration_s, 3.0, 0.001);
+    g_assert_cmpfloat_with_epsilon (tone.peak_hz, 440, 1.0);
+  }
 
   /* Not a WAV file: an error, not a result. */
   g_assert_true (g_file_set_contents (path, "hello", 5, NULL));

@@ -356,6 +356,71 @@ test_lenient (void)
   g_assert_cmpint (t->setup, ==, JA_DTLS_SETUP_NONE);
 }
 
+/* RFC 8445 §9 / XEP-0176 §ICE Restarts: the peer's credentials tell a
+ * restart (both new) from trickle (the same), from its first ones or its
+ * answer to our restart (we hold none), and from stale ones (sent before
+ * it learnt of our restart). */
+static void
+test_restart_detection (void)
+{
+  static const char *const none[] = { NULL };
+  static const char *const retired[] = { "8hhy", "asd88fgpdd777uzjYhagZg",
+    "old1", "oldpassword0000000000000", NULL };
+  g_autoptr (JaXmlNode) first_node = load_seed ("xep-0176-ex01");
+  g_autoptr (JaXmlNode) restart_node = load_seed ("xep-0176-ex07");
+  g_autoptr (GPtrArray) first = g_ptr_array_new ();
+  g_autoptr (GPtrArray) restart = g_ptr_array_new ();
+  g_autoptr (JaIceUdpTransport) a = NULL;
+  g_autoptr (JaIceUdpTransport) b = NULL;
+  g_autoptr (GError) error = NULL;
+
+  collect (first_node, first);
+  collect (restart_node, restart);
+  g_assert_cmpuint (first->len, >=, 1);
+  g_assert_cmpuint (restart->len, ==, 1);
+  a = ja_ice_udp_transport_parse (first->pdata[0], &error);
+  g_assert_no_error (error);
+  b = ja_ice_udp_transport_parse (restart->pdata[0], &error);
+  g_assert_no_error (error);
+  /* The XEP's restart example: new ufrag/pwd, a generation-1 candidate. */
+  g_assert_cmpuint (((JaIceCandidate *) b->candidates->pdata[0])->generation,
+      ==, 1);
+  g_assert_cmpint (ja_ice_udp_classify_credentials (NULL, NULL, NULL,
+          a->ufrag, a->pwd), ==, JA_ICE_UDP_CREDS_FIRST);
+  g_assert_cmpint (ja_ice_udp_classify_credentials (a->ufrag, a->pwd, none,
+          a->ufrag, a->pwd), ==, JA_ICE_UDP_CREDS_SAME);
+  g_assert_cmpint (ja_ice_udp_classify_credentials (a->ufrag, a->pwd, NULL,
+          b->ufrag, b->pwd), ==, JA_ICE_UDP_CREDS_RESTART);
+  /* Only one of them changed: still a restart (libnice needs both). */
+  g_assert_cmpint (ja_ice_udp_classify_credentials (a->ufrag, a->pwd, NULL,
+          a->ufrag, b->pwd), ==, JA_ICE_UDP_CREDS_RESTART);
+  g_assert_cmpint (ja_ice_udp_classify_credentials (a->ufrag, a->pwd, NULL,
+          b->ufrag, a->pwd), ==, JA_ICE_UDP_CREDS_RESTART);
+  /* A transport-info without both is candidates only. */
+  g_assert_cmpint (ja_ice_udp_classify_credentials (a->ufrag, a->pwd, NULL,
+          NULL, NULL), ==, JA_ICE_UDP_CREDS_NONE);
+  g_assert_cmpint (ja_ice_udp_classify_credentials (a->ufrag, a->pwd, NULL,
+          b->ufrag, NULL), ==, JA_ICE_UDP_CREDS_NONE);
+  /* We restarted (current ones retired, none held): the peer's old ones
+   * still trickling are stale, its new ones are the answer. */
+  g_assert_cmpint (ja_ice_udp_classify_credentials (NULL, NULL, retired,
+          a->ufrag, a->pwd), ==, JA_ICE_UDP_CREDS_STALE);
+  g_assert_cmpint (ja_ice_udp_classify_credentials (NULL, NULL, retired,
+          "old1", "oldpassword0000000000000"), ==, JA_ICE_UDP_CREDS_STALE);
+  g_assert_cmpint (ja_ice_udp_classify_credentials (NULL, NULL, retired,
+          b->ufrag, b->pwd), ==, JA_ICE_UDP_CREDS_FIRST);
+  /* Retired ones stay stale once the answer is held; a retired pair only
+   * matches as a pair. */
+  g_assert_cmpint (ja_ice_udp_classify_credentials (b->ufrag, b->pwd,
+          retired, a->ufrag, a->pwd), ==, JA_ICE_UDP_CREDS_STALE);
+  g_assert_cmpint (ja_ice_udp_classify_credentials (b->ufrag, b->pwd,
+          retired, a->ufrag, "oldpassword0000000000000"), ==,
+      JA_ICE_UDP_CREDS_RESTART);
+  g_assert_cmpstr (ja_ice_udp_creds_to_string (JA_ICE_UDP_CREDS_RESTART), ==,
+      "restart");
+  g_assert_cmpstr (ja_ice_udp_creds_to_string (99), ==, "unknown");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,5 +436,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ice-udp/codec/setup-strings", test_setup_strings);
   g_test_add_func ("/ice-udp/codec/malformed", test_malformed);
   g_test_add_func ("/ice-udp/codec/lenient", test_lenient);
+  g_test_add_func ("/ice-udp/codec/restart-detection",
+      test_restart_detection);
   return g_test_run ();
 }
