@@ -843,6 +843,8 @@ transport_new (JaJingleContent *c, gboolean controlling, GError **error)
     g_free (self);
     return NULL;
   }
+  g_info ("ice-udp %s: content %s: a transport of its own (ICE agent, DTLS)",
+      ja_jingle_content_get_sid (c), ja_jingle_content_get_name (c));
   if (g_getenv ("JINGLE_AGENT_TEST_DROP_EVERY") != NULL)
     self->drop_every = (guint) g_ascii_strtoull (
         g_getenv ("JINGLE_AGENT_TEST_DROP_EVERY"), NULL, 10);
@@ -983,51 +985,16 @@ take_remote (IceUdpTransport *self, const JaIceUdpTransport *t,
 
 /* ---- BUNDLE (XEP-0338) ---------------------------------------------------- */
 
-/* The session's BUNDLE group: ours when we initiated, the peer's when it
- * did. */
-static const JaXmlNode *
-bundle_group (JaJingleContent *c)
-{
-  JaJingleSession *session = ja_jingle_content_get_session (c);
-  const JaXmlNode *g;
-
-  if (session == NULL)
-    return NULL;
-  g = ja_jingle_content_get_local_role (c) == JA_JINGLE_ROLE_INITIATOR
-      ? ja_jingle_session_find_own_payload (session, "group",
-          JA_NS_JINGLE_GROUPING)
-      : ja_jingle_session_find_initiate_payload (session, "group",
-          JA_NS_JINGLE_GROUPING);
-  if (g == NULL
-      || g_strcmp0 (ja_xml_node_get_attr (g, "semantics"), "BUNDLE") != 0)
-    return NULL;
-  return g;
-}
-
-static gboolean
-in_group (const JaXmlNode *group, const char *name)
-{
-  for (guint i = 0; group != NULL && i < ja_xml_node_get_n_children (group);
-      i++) {
-    const JaXmlNode *m = ja_xml_node_get_child (group, i);
-
-    if (ja_xml_node_is (m, "content", JA_NS_JINGLE_GROUPING)
-        && g_strcmp0 (ja_xml_node_get_attr (m, "name"), name) == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
-/* The leader this content's transport joins, or NULL: it is not in the
- * session's BUNDLE group, or it is the group's first (then it becomes the
- * leader, registered on the session). */
+/* The leader this content's transport joins, or NULL: it is in no BUNDLE
+ * group (that of its creator: the session's offer, or the content-add that
+ * brought it mid-call), or it is the first of the session's (then it
+ * becomes the leader, registered on the session). */
 static IceUdpTransport *
 bundle_leader (JaJingleContent *c)
 {
-  const JaXmlNode *group = bundle_group (c);
   JaJingleSession *session = ja_jingle_content_get_session (c);
 
-  if (group == NULL || !in_group (group, ja_jingle_content_get_name (c)))
+  if (ja_jingle_content_get_bundle_group (c) == NULL)
     return NULL;
   return g_object_get_data (G_OBJECT (session), BUNDLE_KEY);
 }
@@ -1035,10 +1002,9 @@ bundle_leader (JaJingleContent *c)
 static void
 bundle_register (IceUdpTransport *self, JaJingleContent *c)
 {
-  const JaXmlNode *group = bundle_group (c);
   JaJingleSession *session = ja_jingle_content_get_session (c);
 
-  if (group == NULL || !in_group (group, ja_jingle_content_get_name (c))
+  if (ja_jingle_content_get_bundle_group (c) == NULL
       || g_object_get_data (G_OBJECT (session), BUNDLE_KEY) != NULL)
     return;
   self->followers = g_ptr_array_new ();
@@ -1096,7 +1062,15 @@ ice_udp_new_remote (JaJingleContent *c, const JaXmlNode *node, GError **error)
     IceUdpTransport *leader = bundle_leader (c);
 
     /* Its transport is the leader's (same ufrag, candidates and
-     * fingerprint); what it adds goes there. */
+     * fingerprint); what it adds goes there. One added mid-call must not
+     * restart the bundle's ICE (RFC 8843 §7.3: it uses the bundle's). */
+    if (leader->peer_ufrag != NULL && t->ufrag != NULL
+        && g_strcmp0 (leader->peer_ufrag, t->ufrag) != 0) {
+      g_set_error (error, JA_XMPP_ERROR, JA_XMPP_ERROR_NOT_ACCEPTABLE,
+          "content %s joins the BUNDLE with other ICE credentials than "
+          "the bundle's", ja_jingle_content_get_name (c));
+      return NULL;
+    }
     if (!take_remote (leader, t, error))
       return NULL;
     return follower_new (c, leader);

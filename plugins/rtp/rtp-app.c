@@ -582,34 +582,13 @@ restrict_codecs (JaRtpDescription *d, Options *o, gboolean reorder)
   return TRUE;
 }
 
-/* Whether content c is in the session's XEP-0338 BUNDLE group (ours when
- * we initiate, the peer's offer otherwise): then the MID header extension
- * is offered or answered (RFC 8843 §15). */
+/* Whether content c is in the XEP-0338 BUNDLE group of whoever offered
+ * it (the session's offer, or the content-add that brought it): then the
+ * MID header extension is offered or answered (RFC 8843 §15). */
 static gboolean
 in_bundle (JaJingleContent *c)
 {
-  JaJingleSession *session = ja_jingle_content_get_session (c);
-  const JaXmlNode *g;
-
-  if (session == NULL)
-    return FALSE;
-  g = ja_jingle_content_get_local_role (c) == JA_JINGLE_ROLE_INITIATOR
-      ? ja_jingle_session_find_own_payload (session, "group",
-          JA_NS_JINGLE_GROUPING)
-      : ja_jingle_session_find_initiate_payload (session, "group",
-          JA_NS_JINGLE_GROUPING);
-  if (g == NULL
-      || g_strcmp0 (ja_xml_node_get_attr (g, "semantics"), "BUNDLE") != 0)
-    return FALSE;
-  for (guint i = 0; i < ja_xml_node_get_n_children (g); i++) {
-    const JaXmlNode *m = ja_xml_node_get_child (g, i);
-
-    if (ja_xml_node_is (m, "content", JA_NS_JINGLE_GROUPING)
-        && g_strcmp0 (ja_xml_node_get_attr (m, "name"),
-            ja_jingle_content_get_name (c)) == 0)
-      return TRUE;
-  }
-  return FALSE;
+  return ja_jingle_content_get_bundle_group (c) != NULL;
 }
 
 static JaJingleApp *

@@ -77,8 +77,13 @@ struct _JaJingleSession {
   guint accept_timeout_ms;
   guint timeout_id;
   JaJingleReason end_reason;
-  GPtrArray *initiate_payloads; /* JaXmlNode*: the peer's session-level extras */
+  /* Session-level extras (e.g. an XEP-0338 <group/>), the latest of each
+   * side: session-initiate/-accept set them, a content-add/-accept that
+   * carries one of the same name replaces it. */
+  GPtrArray *peer_payloads;     /* JaXmlNode* */
   GPtrArray *own_payloads;      /* JaXmlNode*: ours for initiate/accept */
+  GPtrArray *next_payloads;     /* JaXmlNode*: ours for the next
+                                   content-add / content-accept we send */
 };
 
 /* The only place the state changes; logs the transition. */
@@ -92,6 +97,10 @@ void ja_jingle_session_drop_content (JaJingleSession *self,
 gboolean ja_jingle_session_has_pending (JaJingleSession *self,
     JaJingleAction action, const char *name);
 JaJingleRole ja_jingle_session_peer_role (JaJingleSession *self);
+/* The peer's session-level payloads of msg replace those of the same name
+ * it sent before (or are added). */
+void ja_jingle_session_take_peer_payloads (JaJingleSession *self,
+    const JaJingleMessage *msg);
 /* Signal ids, for the action handlers. */
 enum {
   JA_JINGLE_SESSION_SIGNAL_TERMINATED,

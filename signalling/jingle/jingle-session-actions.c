@@ -133,6 +133,8 @@ handle_session_accept (JaJingleSession *self, const JaJingleMessage *msg,
       return BAD_REQUEST ("session-accept changes the kinds of '%s'",
           MC (i)->name);
   }
+  /* Its session-level extras (an XEP-0338 group echoed) first. */
+  ja_jingle_session_take_peer_payloads (self, msg);
   ja_jingle_session_set_state (self, JA_JINGLE_STATE_ACTIVE);
   for (guint i = 0; i < cs->len; i++) {
     if (!ja_jingle_app_accept_remote (CT (i)->app, MC (i)->description,
@@ -225,6 +227,10 @@ handle_content_add (JaJingleSession *self, const JaJingleMessage *msg,
       > JA_JINGLE_MAX_CONTENTS)
     return fail (error, JA_XMPP_ERROR, JA_XMPP_ERROR_RESOURCE_CONSTRAINT,
         "more than %d contents", JA_JINGLE_MAX_CONTENTS);
+  /* A session-level extra it sends along (the XEP-0338 group with the
+   * added content in it) replaces its earlier one, before the contents are
+   * made: their transports look it up. */
+  ja_jingle_session_take_peer_payloads (self, msg);
   for (guint i = 0; i < msg->contents->len; i++) {
     g_autoptr (GError) local = NULL;
     JaJingleContent *c;
@@ -295,6 +301,7 @@ handle_content_accept (JaJingleSession *self, const JaJingleMessage *msg,
 
   if (cs == NULL)
     return FALSE;
+  ja_jingle_session_take_peer_payloads (self, msg);
   for (guint i = 0; i < cs->len; i++) {
     g_autoptr (GError) local = NULL;
 

@@ -265,6 +265,16 @@ is_live (JaJingleSession *self)
       || self->state == JA_JINGLE_STATE_ACTIVE;
 }
 
+/* The payloads queued by ja_jingle_session_update_payload go out with this
+ * content-add / content-accept. */
+static void
+attach_next_payloads (JaJingleSession *self, JaJingleMessage *msg)
+{
+  while (self->next_payloads->len > 0)
+    g_ptr_array_add (msg->payloads,
+        g_ptr_array_steal_index (self->next_payloads, 0));
+}
+
 JaJingleContent *
 ja_jingle_session_add_content (JaJingleSession *self, const char *name,
     const char *app_ns, const char *transport_ns,
@@ -298,6 +308,7 @@ ja_jingle_session_add_content (JaJingleSession *self, const char *name,
     c->added = TRUE;
     msg = ja_jingle_message_new (JA_JINGLE_ACTION_CONTENT_ADD, self->sid);
     ja_jingle_content_to_message (c, msg, TRUE, TRUE);
+    attach_next_payloads (self, msg);
     ja_jingle_session_send (self, msg);
   }
   return c;
@@ -388,11 +399,14 @@ check_content (JaJingleSession *self, JaJingleContent *c, gboolean peer_added,
 
 static void
 send_content_action (JaJingleSession *self, JaJingleContent *c,
-    JaJingleAction action, gboolean with_plugins, const JaJingleReason *reason)
+    JaJingleAction action, gboolean with_plugins, const JaJingleReason *reason,
+    gboolean with_payloads)
 {
   JaJingleMessage *msg = ja_jingle_message_new (action, self->sid);
 
   ja_jingle_content_to_message (c, msg, with_plugins, with_plugins);
+  if (with_payloads)
+    attach_next_payloads (self, msg);
   if (reason != NULL)
     ja_jingle_message_set_reason (msg, *reason, NULL);
   ja_jingle_session_send (self, msg);
@@ -406,7 +420,7 @@ ja_jingle_session_accept_content (JaJingleSession *self,
   if (!check_content (self, content, TRUE, "accept the content", error))
     return FALSE;
   send_content_action (self, content, JA_JINGLE_ACTION_CONTENT_ACCEPT, TRUE,
-      NULL);
+      NULL, TRUE);
   content->accepted = TRUE;
   ja_jingle_content_connect (content);
   return TRUE;
@@ -420,7 +434,7 @@ ja_jingle_session_reject_content (JaJingleSession *self,
   if (!check_content (self, content, TRUE, "reject the content", error))
     return FALSE;
   send_content_action (self, content, JA_JINGLE_ACTION_CONTENT_REJECT, FALSE,
-      &reason);
+      &reason, FALSE);
   ja_jingle_session_drop_content (self, content, reason, FALSE);
   return TRUE;
 }
@@ -433,7 +447,7 @@ ja_jingle_session_remove_content (JaJingleSession *self,
   if (!check_content (self, content, FALSE, "remove the content", error))
     return FALSE;
   send_content_action (self, content, JA_JINGLE_ACTION_CONTENT_REMOVE, FALSE,
-      &reason);
+      &reason, FALSE);
   ja_jingle_session_drop_content (self, content, reason, FALSE);
   return TRUE;
 }
@@ -447,7 +461,7 @@ ja_jingle_session_modify_content (JaJingleSession *self,
     return FALSE;
   content->senders = senders;
   send_content_action (self, content, JA_JINGLE_ACTION_CONTENT_MODIFY, FALSE,
-      NULL);
+      NULL, FALSE);
   return TRUE;
 }
 
@@ -550,9 +564,7 @@ ja_jingle_session_init_remote (JaJingleSession *self,
 {
   /* The session-level extras first: a plugin may look at them while its
    * content is made (an XEP-0338 group decides how transports are shared). */
-  for (guint i = 0; i < msg->payloads->len; i++)
-    g_ptr_array_add (self->initiate_payloads,
-        ja_xml_node_copy (g_ptr_array_index (msg->payloads, i)));
+  ja_jingle_session_take_peer_payloads (self, msg);
   for (guint i = 0; i < msg->contents->len; i++) {
     const JaJingleMessageContent *mc = g_ptr_array_index (msg->contents, i);
     JaJingleContent *c = ja_jingle_content_new (self, mc->creator, mc->name);
@@ -598,9 +610,11 @@ ja_jingle_session_init (JaJingleSession *self)
   self->contents = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_jingle_content_free);
   self->pending = g_ptr_array_new ();
-  self->initiate_payloads = g_ptr_array_new_with_free_func (
+  self->peer_payloads = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_xml_node_free);
   self->own_payloads = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ja_xml_node_free);
+  self->next_payloads = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_xml_node_free);
   self->end_reason = JA_JINGLE_REASON_SUCCESS;
 }
@@ -624,8 +638,9 @@ ja_jingle_session_finalize (GObject *object)
 
   g_ptr_array_unref (self->contents);
   g_ptr_array_unref (self->pending);
-  g_ptr_array_unref (self->initiate_payloads);
+  g_ptr_array_unref (self->peer_payloads);
   g_ptr_array_unref (self->own_payloads);
+  g_ptr_array_unref (self->next_payloads);
   g_clear_pointer (&self->registry, ja_jingle_registry_unref);
   g_free (self->sid);
   g_free (self->peer);
@@ -723,7 +738,7 @@ ja_jingle_session_find_initiate_payload (JaJingleSession *self,
     const char *name, const char *ns)
 {
   g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
-  return find_payload (self->initiate_payloads, name, ns);
+  return find_payload (self->peer_payloads, name, ns);
 }
 
 void
@@ -740,4 +755,89 @@ ja_jingle_session_find_own_payload (JaJingleSession *self, const char *name,
 {
   g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
   return find_payload (self->own_payloads, name, ns);
+}
+
+/* Replaces the payload named like node in payloads (or appends it). */
+static void
+replace_payload (GPtrArray *payloads, JaXmlNode *node)
+{
+  for (guint i = 0; i < payloads->len; i++) {
+    JaXmlNode *n = g_ptr_array_index (payloads, i);
+
+    if (ja_xml_node_is (n, node->name, node->ns)) {
+      ja_xml_node_free (n);
+      g_ptr_array_index (payloads, i) = node;
+      return;
+    }
+  }
+  g_ptr_array_add (payloads, node);
+}
+
+void
+ja_jingle_session_take_peer_payloads (JaJingleSession *self,
+    const JaJingleMessage *msg)
+{
+  for (guint i = 0; i < msg->payloads->len; i++)
+    replace_payload (self->peer_payloads,
+        ja_xml_node_copy (g_ptr_array_index (msg->payloads, i)));
+}
+
+const JaXmlNode *
+ja_jingle_session_find_peer_payload (JaJingleSession *self, const char *name,
+    const char *ns)
+{
+  g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
+  return find_payload (self->peer_payloads, name, ns);
+}
+
+void
+ja_jingle_session_update_payload (JaJingleSession *self, JaXmlNode *payload)
+{
+  g_return_if_fail (JA_IS_JINGLE_SESSION (self) && payload != NULL);
+  replace_payload (self->next_payloads, ja_xml_node_copy (payload));
+  replace_payload (self->own_payloads, payload);
+}
+
+/* ---- XEP-0338 groups ---------------------------------------------------- */
+
+const JaXmlNode *
+ja_jingle_session_find_bundle_group (JaJingleSession *self, JaJingleRole side)
+{
+  const JaXmlNode *g;
+
+  g_return_val_if_fail (JA_IS_JINGLE_SESSION (self), NULL);
+  g = find_payload (side == self->role ? self->own_payloads
+      : self->peer_payloads, "group", JA_NS_JINGLE_GROUPING);
+  if (g == NULL
+      || g_strcmp0 (ja_xml_node_get_attr (g, "semantics"), "BUNDLE") != 0)
+    return NULL;
+  return g;
+}
+
+gboolean
+ja_jingle_group_has_content (const JaXmlNode *group, const char *name)
+{
+  for (guint i = 0; group != NULL && name != NULL
+      && i < ja_xml_node_get_n_children (group); i++) {
+    const JaXmlNode *m = ja_xml_node_get_child (group, i);
+
+    if (ja_xml_node_is (m, "content", JA_NS_JINGLE_GROUPING)
+        && g_strcmp0 (ja_xml_node_get_attr (m, "name"), name) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+const JaXmlNode *
+ja_jingle_content_get_bundle_group (JaJingleContent *c)
+{
+  JaJingleSession *session = ja_jingle_content_get_session (c);
+  const JaXmlNode *g;
+
+  if (session == NULL)
+    return NULL;
+  g = ja_jingle_session_find_bundle_group (session,
+      ja_jingle_content_get_creator (c));
+  return ja_jingle_group_has_content (g, ja_jingle_content_get_name (c)) ? g
+      : NULL;
 }

@@ -61,18 +61,41 @@ gboolean ja_jingle_session_accept (JaJingleSession *self, GError **error);
 /* In NEW the session just ends; otherwise session-terminate goes out. */
 void ja_jingle_session_terminate (JaJingleSession *self, JaJingleReason reason,
     const char *text);
-/* Session-level children of the peer's session-initiate in other
- * namespaces (e.g. an XEP-0338 <group/>): the first named so, or NULL
- * (transfer none). */
+/* Session-level children the peer sent in other namespaces (e.g. an
+ * XEP-0338 <group/>), the latest of each name: those of its
+ * session-initiate or session-accept, replaced by one of the same name in a
+ * later content-add or content-accept. The one named so, or NULL (transfer
+ * none). */
+const JaXmlNode *ja_jingle_session_find_peer_payload (JaJingleSession *self,
+    const char *name, const char *ns);
+/* The same (older name, kept for its callers). */
 const JaXmlNode *ja_jingle_session_find_initiate_payload (
     JaJingleSession *self, const char *name, const char *ns);
-/* The same among ours (ja_jingle_session_add_payload). */
+/* The same among ours (ja_jingle_session_add_payload, _update_payload). */
 const JaXmlNode *ja_jingle_session_find_own_payload (JaJingleSession *self,
     const char *name, const char *ns);
 /* A session-level child for our session-initiate or session-accept
  * (transfer full), added before ja_jingle_session_initiate() / _accept(). */
 void ja_jingle_session_add_payload (JaJingleSession *self,
     JaXmlNode *payload);
+/* Mid-session: payload (transfer full) replaces our session-level child of
+ * the same name (or is added) at once, and goes out with the next
+ * content-add (ja_jingle_session_add_content) or content-accept we send.
+ * Call it before the content is added: its plugins look it up. */
+void ja_jingle_session_update_payload (JaJingleSession *self,
+    JaXmlNode *payload);
+
+/* XEP-0338 BUNDLE: the latest <group semantics='BUNDLE'/> that side sent
+ * (ours or the peer's), or NULL (transfer none). */
+const JaXmlNode *ja_jingle_session_find_bundle_group (JaJingleSession *self,
+    JaJingleRole side);
+/* Whether group lists a <content name='name'/>. */
+gboolean ja_jingle_group_has_content (const JaXmlNode *group,
+    const char *name);
+/* The BUNDLE group that applies to content c: the latest one of whoever
+ * offered c (its creator), if it lists c; else NULL. Transports share one
+ * ICE/DTLS by it, RTP apps negotiate the MID header extension by it. */
+const JaXmlNode *ja_jingle_content_get_bundle_group (JaJingleContent *c);
 
 /* The same from an idle of the thread-default context (the session is
  * kept alive until then): for plugins whose engines call back from

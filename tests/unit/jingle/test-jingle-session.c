@@ -248,6 +248,163 @@ test_session_payloads (Fixture *f, gconstpointer data)
       "<content name='c1'/></group>");
 }
 
+#define NS_GROUP "urn:xmpp:jingle:apps:grouping:0"
+#define GROUP2(a, b) "<group xmlns='" NS_GROUP "' semantics='BUNDLE'>" \
+  "<content name='" a "'/><content name='" b "'/></group>"
+#define GROUP3(a, b, c) "<group xmlns='" NS_GROUP "' semantics='BUNDLE'>" \
+  "<content name='" a "'/><content name='" b "'/><content name='" c \
+  "'/></group>"
+
+static JaXmlNode *
+bundle_of (const char *const *names)
+{
+  JaXmlNode *g = ja_xml_node_new ("group", NS_GROUP);
+
+  ja_xml_node_set_attr (g, "semantics", "BUNDLE");
+  for (; *names != NULL; names++)
+    ja_xml_node_set_attr (ja_xml_node_add_new (g, "content", NS_GROUP),
+        "name", *names);
+  return g;
+}
+
+static guint
+n_members (const JaXmlNode *g)
+{
+  return g != NULL ? ja_xml_node_get_n_children (g) : 0;
+}
+
+/* XEP-0338 mid-session (RFC 8843 §7.3 as WebRTC Jingle clients do it): the
+ * group a content-add / content-accept carries replaces the earlier one of
+ * that side; ours goes out with our next content-add / content-accept; the
+ * group that applies to a content is its creator's latest. */
+static void
+test_bundle_content_add (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  static const char *const echo1[] = { "c1", NULL };
+  static const char *const echo2[] = { "c1", "c2", NULL };
+  static const char *const ours3[] = { "c1", "c2", "c3", NULL };
+  static const char *const ours5[] = { "c1", "c2", "c3", "c5", NULL };
+  JaJingleContent *c2, *c3, *c4, *c5;
+
+  peer_sends (f, "i1", "session-initiate", "b1", "initiator='" FAKE_PEER "'",
+      C1 "<group xmlns='" NS_GROUP "' semantics='BUNDLE'>"
+      "<content name='c1'/></group>");
+  expect_result (f, "i1");
+  g_assert_nonnull (ja_jingle_content_get_bundle_group (c1_of (f)));
+  ja_jingle_session_add_payload (f->session, bundle_of (echo1));
+  g_assert_true (ja_jingle_session_accept (f->session, &error));
+  expect_set (f, "session-accept", "b1", "responder='" FAKE_OWN "'",
+      C1 "<group xmlns='" NS_GROUP "' semantics='BUNDLE'>"
+      "<content name='c1'/></group>");
+
+  /* The peer adds c2 into its bundle: its group is replaced before c2 is
+   * made (one group of the peer's, two members). */
+  peer_sends (f, "a2", "content-add", "b1", "",
+      "<content creator='initiator' name='c2'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>" GROUP2 ("c1", "c2"));
+  expect_result (f, "a2");
+  c2 = ja_jingle_session_find_content (f->session, JA_JINGLE_ROLE_INITIATOR,
+      "c2");
+  g_assert_nonnull (c2);
+  g_assert_cmpuint (n_members (ja_jingle_session_find_peer_payload (
+              f->session, "group", NS_GROUP)), ==, 2);
+  g_assert_true (ja_jingle_content_get_bundle_group (c2)
+      == ja_jingle_session_find_bundle_group (f->session,
+          JA_JINGLE_ROLE_INITIATOR));
+  /* Our echo goes out with the content-accept, once. */
+  ja_jingle_session_update_payload (f->session, bundle_of (echo2));
+  g_assert_cmpuint (n_members (ja_jingle_session_find_own_payload (
+              f->session, "group", NS_GROUP)), ==, 2);
+  g_assert_true (ja_jingle_session_accept_content (f->session, c2, &error));
+  expect_set (f, "content-accept", "b1", "",
+      "<content creator='initiator' name='c2'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>"
+      GROUP2 ("c1", "c2"));
+
+  /* We add c3 into ours: the content-add carries the group; c3's group is
+   * ours (its creator's), not the peer's, which does not list it. */
+  ja_jingle_session_update_payload (f->session, bundle_of (ours3));
+  c3 = ja_jingle_session_add_content (f->session, "c3", FAKE_NS_APP, NULL,
+      NULL, &error);
+  g_assert_no_error (error);
+  expect_set (f, "content-add", "b1", "",
+      "<content creator='responder' name='c3'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>"
+      GROUP3 ("c1", "c2", "c3"));
+  g_assert_true (ja_jingle_content_get_bundle_group (c3)
+      == ja_jingle_session_find_bundle_group (f->session,
+          JA_JINGLE_ROLE_RESPONDER));
+  g_assert_false (ja_jingle_group_has_content (
+          ja_jingle_session_find_bundle_group (f->session,
+              JA_JINGLE_ROLE_INITIATOR), "c3"));
+  peer_sends (f, "a3", "content-accept", "b1", "",
+      "<content creator='responder' name='c3'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>"
+      GROUP3 ("c1", "c2", "c3"));
+  expect_result (f, "a3");
+  g_assert_true (ja_jingle_group_has_content (
+          ja_jingle_session_find_bundle_group (f->session,
+              JA_JINGLE_ROLE_INITIATOR), "c3"));
+
+  /* A content-add without a group leaves the peer's as it was: c4 is in
+   * no bundle. */
+  peer_sends (f, "a4", "content-add", "b1", "",
+      "<content creator='initiator' name='c4'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>");
+  expect_result (f, "a4");
+  c4 = ja_jingle_session_find_content (f->session, JA_JINGLE_ROLE_INITIATOR,
+      "c4");
+  g_assert_nonnull (c4);
+  g_assert_null (ja_jingle_content_get_bundle_group (c4));
+  g_assert_cmpuint (n_members (ja_jingle_session_find_bundle_group (
+              f->session, JA_JINGLE_ROLE_INITIATOR)), ==, 3);
+  /* A name only in OUR group does not bundle a content the peer created. */
+  ja_jingle_session_update_payload (f->session, bundle_of (ours5));
+  peer_sends (f, "a5", "content-add", "b1", "",
+      "<content creator='initiator' name='c5'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>");
+  expect_result (f, "a5");
+  c5 = ja_jingle_session_find_content (f->session, JA_JINGLE_ROLE_INITIATOR,
+      "c5");
+  g_assert_null (ja_jingle_content_get_bundle_group (c5));
+  /* A group of other semantics is no BUNDLE. */
+  peer_sends (f, "a6", "content-add", "b1", "",
+      "<content creator='initiator' name='c6'>"
+      "<description xmlns='" FAKE_NS_APP "'/>"
+      "<transport xmlns='" FAKE_NS_TP_HIGH "'/></content>"
+      "<group xmlns='" NS_GROUP "' semantics='LS'><content name='c6'/>"
+      "</group>");
+  expect_result (f, "a6");
+  g_assert_null (ja_jingle_session_find_bundle_group (f->session,
+          JA_JINGLE_ROLE_INITIATOR));
+  g_assert_null (ja_jingle_content_get_bundle_group (
+          ja_jingle_session_find_content (f->session,
+              JA_JINGLE_ROLE_INITIATOR, "c6")));
+}
+
+/* The initiator keeps the group of the peer's session-accept. */
+static void
+test_bundle_accept_echo (Fixture *f, gconstpointer data)
+{
+  go_outgoing (f);
+  g_assert_null (ja_jingle_session_find_peer_payload (f->session, "group",
+          NS_GROUP));
+  peer_sends (f, "a1", "session-accept", sid_of (f),
+      "responder='" FAKE_PEER "'", C1 "<group xmlns='" NS_GROUP
+      "' semantics='BUNDLE'><content name='c1'/></group>");
+  expect_result (f, "a1");
+  g_assert_true (ja_jingle_group_has_content (
+          ja_jingle_session_find_bundle_group (f->session,
+              JA_JINGLE_ROLE_RESPONDER), "c1"));
+}
+
 /* STYLE.md §3.10's exchange, verbatim. */
 static void
 test_unknown_sid (Fixture *f, gconstpointer data)
@@ -783,6 +940,10 @@ main (int argc, char **argv)
   ADD ("accept-timeout", test_accept_timeout);
   g_test_add ("/jingle/session/session-payloads", Fixture, NULL,
       fixture_set_up, test_session_payloads, fixture_tear_down);
+  g_test_add ("/jingle/session/bundle-content-add", Fixture, NULL,
+      fixture_set_up, test_bundle_content_add, fixture_tear_down);
+  g_test_add ("/jingle/session/bundle-accept-echo", Fixture, NULL,
+      fixture_set_up, test_bundle_accept_echo, fixture_tear_down);
   g_test_add_func ("/jingle/session/terminate-reasons",
       test_terminate_reasons);
   return g_test_run ();
