@@ -152,6 +152,58 @@ session_state_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
     self->t_accept = g_get_monotonic_time ();
 }
 
+/* XEP-0338 mid-call: our BUNDLE group becomes the members of session
+ * that are still contents of it, less drop, plus add (both nullable); it
+ * replaces ours at once (the transport of a content added next looks it up)
+ * and goes out with our next content-add / content-accept. Nothing when we
+ * sent no group. */
+static void
+update_bundle (JaJingleSession *session, const char *add, const char *drop)
+{
+  JaJingleRole own = ja_jingle_session_get_role (session);
+  const JaXmlNode *group = ja_jingle_session_find_bundle_group (session, own);
+  JaXmlNode *update;
+
+  if (group == NULL)
+    return;
+  update = ja_xml_node_new ("group", JA_NS_JINGLE_GROUPING);
+  ja_xml_node_set_attr (update, "semantics", "BUNDLE");
+  for (guint i = 0; i < ja_xml_node_get_n_children (group); i++) {
+    const char *name = ja_xml_node_get_attr (ja_xml_node_get_child (group, i),
+        "name");
+
+    if (name != NULL && g_strcmp0 (name, drop) != 0
+        && g_strcmp0 (name, add) != 0
+        && (ja_jingle_session_find_content (session, JA_JINGLE_ROLE_INITIATOR,
+                name) != NULL
+            || ja_jingle_session_find_content (session,
+                JA_JINGLE_ROLE_RESPONDER, name) != NULL))
+      ja_xml_node_set_attr (ja_xml_node_add_new (update, "content",
+              JA_NS_JINGLE_GROUPING), "name", name);
+  }
+  if (add != NULL)
+    ja_xml_node_set_attr (ja_xml_node_add_new (update, "content",
+            JA_NS_JINGLE_GROUPING), "name", add);
+  ja_jingle_session_update_payload (session, update);
+}
+
+/* Whether a content added now joins the audio's BUNDLE: both sides' latest
+ * groups list the audio (the peer took the bundle). */
+static gboolean
+audio_bundled (JaCall *self)
+{
+  JaJingleSession *s = self->session;
+  JaJingleRole own = ja_jingle_session_get_role (s);
+  JaJingleRole peer = own == JA_JINGLE_ROLE_INITIATOR
+      ? JA_JINGLE_ROLE_RESPONDER : JA_JINGLE_ROLE_INITIATOR;
+
+  return !self->no_bundle
+      && ja_jingle_group_has_content (ja_jingle_session_find_bundle_group (s,
+              own), "audio")
+      && ja_jingle_group_has_content (ja_jingle_session_find_bundle_group (s,
+              peer), "audio");
+}
+
 static void
 drop_video (JaCall *self, gboolean by_peer)
 {
@@ -188,6 +240,9 @@ content_added_cb (JaJingleSession *session, JaJingleContent *c,
         JA_JINGLE_REASON_FAILED_APPLICATION, NULL);
     return;
   }
+  /* It came in the peer's BUNDLE group: our content-accept echoes it. */
+  if (ja_jingle_content_get_bundle_group (c) != NULL)
+    update_bundle (session, ja_jingle_content_get_name (c), NULL);
   if (!ja_jingle_session_accept_content (session, c, &error)) {
     g_info ("call: cannot accept the peer's video: %s", error->message);
     return;
@@ -201,8 +256,10 @@ content_removed_cb (JaJingleSession *session, JaJingleContent *c,
 {
   JaCall *self = user_data;
 
-  if (self->video != NULL && ja_rtp_stream_get_content (self->video) == c)
+  if (self->video != NULL && ja_rtp_stream_get_content (self->video) == c) {
     drop_video (self, TRUE);
+    update_bundle (session, NULL, ja_jingle_content_get_name (c));
+  }
 }
 
 /* ICE restarts and the pairs after them, from the session's ICE-UDP
@@ -559,10 +616,16 @@ ja_call_add_video (JaCall *self, GError **error)
         : "the call is not connected");
     return FALSE;
   }
+  /* Into the audio's BUNDLE when the peer took it (RFC 8843 §7.3: the
+   * content-add carries the updated group, the transport is the bundle's). */
+  if (audio_bundled (self))
+    update_bundle (self->session, "video", NULL);
   c = ja_jingle_session_add_content (self->session, "video",
       JA_NS_JINGLE_RTP, JA_NS_JINGLE_ICE_UDP, &opts, error);
-  if (c == NULL)
+  if (c == NULL) {
+    update_bundle (self->session, NULL, "video");
     return FALSE;
+  }
   take_video (self, ja_rtp_app_get_stream (ja_jingle_content_get_app (c)),
       FALSE);
   return TRUE;
@@ -580,14 +643,33 @@ ja_call_remove_video (JaCall *self, GError **error)
     return FALSE;
   }
   drop_video (self, FALSE);
-  return ja_jingle_session_remove_content (self->session, c,
-      JA_JINGLE_REASON_SUCCESS, error);
+  if (!ja_jingle_session_remove_content (self->session, c,
+          JA_JINGLE_REASON_SUCCESS, error))
+    return FALSE;
+  update_bundle (self->session, NULL, "video");   /* for the next one */
+  return TRUE;
 }
 
 gboolean
 ja_call_has_video (JaCall *self)
 {
   return self->video != NULL;
+}
+
+gboolean
+ja_call_video_is_bundled (JaCall *self)
+{
+  JaJingleContent *c = self->video != NULL
+      ? ja_rtp_stream_get_content (self->video) : NULL;
+  JaIceUdpInfo info;
+  gboolean bundled;
+
+  if (c == NULL || !ja_ice_udp_transport_get_info (
+          ja_jingle_content_get_transport (c), &info))
+    return FALSE;
+  bundled = info.bundle_size > 1;
+  ja_ice_udp_info_clear (&info);
+  return bundled;
 }
 
 gboolean

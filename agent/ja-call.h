@@ -85,10 +85,15 @@ void ja_call_set_video (JaCall *self, gboolean video);
 /* Before ja_call_start(): offer the contents as one XEP-0338 BUNDLE group
  * (default TRUE): one ICE component and one DTLS session for all. */
 void ja_call_set_bundle (JaCall *self, gboolean bundle);
-/* Mid-call: add a video content (content-add; VP8 on its own ICE-UDP
- * transport) / remove it (content-remove). */
+/* Mid-call: add a video content (content-add; VP8; on the audio's ICE-UDP
+ * transport when the audio is in a BUNDLE both sides sent — the content-add
+ * carries the updated group —, else on its own) / remove it
+ * (content-remove). */
 gboolean ja_call_add_video (JaCall *self, GError **error);
 gboolean ja_call_remove_video (JaCall *self, GError **error);
+/* Whether the call's video shares the audio's transport (XEP-0338 BUNDLE:
+ * one ICE agent, one DTLS session). */
+gboolean ja_call_video_is_bundled (JaCall *self);
 /* The call has a video content (once the session exists). */
 gboolean ja_call_has_video (JaCall *self);
 gboolean ja_call_get_video_stats (JaCall *self, JaMediaVideoStats *stats);

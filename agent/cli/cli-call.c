@@ -659,10 +659,13 @@ video_changed_cb (JaCall *call, gboolean present, gboolean by_peer,
     JaJsonEvent *ev = ja_json_event_new (what);
 
     ja_json_event_add_bool (ev, "by_peer", by_peer);
+    if (present)
+      ja_json_event_add_bool (ev, "bundled", ja_call_video_is_bundled (call));
     ja_json_event_emit (ev);
   } else {
-    say_line (w->cli, "call: video %s by %s", present ? "added" : "removed",
-        by_peer ? "the peer" : "us");
+    say_line (w->cli, "call: video %s by %s%s", present ? "added" : "removed",
+        by_peer ? "the peer" : "us", present && ja_call_video_is_bundled (call)
+        ? " (bundled with the audio)" : "");
   }
 }
 
