@@ -11,7 +11,9 @@
 # `bundled`, routes the added video's RTP by its MID (RFC 8843 §9.2), and
 # decodes video frames both ways (wendy's saved frame shows the colour
 # bars); wendy's recording still peaks at 440 Hz; after the remove the
-# audio goes on over the same transport. The same with --no-bundle: the
+# audio goes on over the same transport. The same when wendy (the
+# responder) adds the video: bundled, one ICE agent and one DTLS per side,
+# video both ways. The same with --no-bundle: the
 # added video gets a transport of its own (two ICE agents / DTLS handshakes
 # per side), is not bundled, and is decoded too. Accounts quinn, wendy: no
 # other test uses them. TAP output; every wait is bounded.
@@ -44,13 +46,18 @@ answer_wendy() {
 }
 
 # call_wendy NAME ARGS...: quinn calls wendy in the foreground with audio
-# only, adds video after 2 s and removes it after 5 s; sets crc.
+# only for 7 s, adds video after 2 s and removes it after 5 s; sets crc.
 call_wendy() {
+  local name=$1; shift
+  call_only "$name" --add-video-after 2 --remove-video-after 5 "$@"
+}
+# call_only NAME ARGS...: the same call without adding video itself.
+call_only() {
   local name=$1; shift
   run_agent call quinn --json --verbose --no-server-services \
     --to "wendy@localhost/$RES" --audio test:440 --duration 7 \
-    --add-video-after 2 --remove-video-after 5 --snapshot "$tmp/$name.png" \
-    --stats-interval 1 "$@" >"$tmp/$name.json" 2>"$tmp/$name.err"; crc=$?
+    --snapshot "$tmp/$name.png" --stats-interval 1 "$@" \
+    >"$tmp/$name.json" 2>"$tmp/$name.err"; crc=$?
 }
 
 # ends_ok CRC WRC ERR...: both agents exited 0; else the last lines of
@@ -175,6 +182,26 @@ check "the callee's frame shows the colour bars" colour_bars "$tmp/w1.png"
 check "the callee's recording still peaks at 440 Hz" peak "$tmp/w1.wav" 440
 check "audio went on after the video was removed (the leader's transport stays)" \
   audio_after_remove "$tmp/w1.json"
+
+# ---- the callee adds the video (its content-add, the caller echoes) ------
+answer_wendy w3 --add-video-after 2 --remove-video-after 5 || exit 1
+wpid=$apid
+call_only q3
+wait_rc "$wpid" 30; wrc=$?
+check "the callee adds and removes video: the call ends normally (caller $crc, callee $wrc)" \
+  ends_ok "$crc" "$wrc" "$tmp/q3.err" "$tmp/w3.err"
+check "callee-added: bundled on both sides" \
+  json_has "$tmp/w3.json" 'not of("video-added")[0]["by_peer"] and of("video-added")[0]["bundled"]'
+check "callee-added: ... the caller's side" \
+  json_has "$tmp/q3.json" 'of("video-added")[0]["by_peer"] and of("video-added")[0]["bundled"]'
+qn=$(own_transports "$tmp/q3.err"); wn=$(own_transports "$tmp/w3.err")
+qh=$(handshakes "$tmp/q3.err"); wh=$(handshakes "$tmp/w3.err")
+check "callee-added: one ICE agent and one DTLS handshake per side (caller $qn/$qh, callee $wn/$wh)" \
+  test "$qn" -eq 1 -a "$wn" -eq 1 -a "$qh" -eq 1 -a "$wh" -eq 1
+check "callee-added: both sides decoded video" decoded_between "$tmp/q3.json"
+check "callee-added: ... the callee too" decoded_between "$tmp/w3.json"
+check "callee-added: the caller's frame shows the colour bars" colour_bars "$tmp/q3.png"
+check "callee-added: the callee's recording peaks at 440 Hz" peak "$tmp/w3.wav" 440
 
 # ---- unbundled (--no-bundle) ---------------------------------------------
 answer_wendy w2 || exit 1
