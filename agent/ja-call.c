@@ -156,7 +156,7 @@ session_state_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
  * that are still contents of it, less drop, plus add (both nullable); it
  * replaces ours at once (the transport of a content added next looks it up)
  * and goes out with our next content-add / content-accept. Nothing when we
- * sent no group. */
+ * sent no group, or when drop alone is asked and the group lacks it. */
 static void
 update_bundle (JaJingleSession *session, const char *add, const char *drop)
 {
@@ -164,8 +164,9 @@ update_bundle (JaJingleSession *session, const char *add, const char *drop)
   const JaXmlNode *group = ja_jingle_session_find_bundle_group (session, own);
   JaXmlNode *update;
 
-  if (group == NULL)
-    return;
+  if (group == NULL || (add == NULL
+          && !ja_jingle_group_has_content (group, drop)))
+    return;                  /* nothing changes */
   update = ja_xml_node_new ("group", JA_NS_JINGLE_GROUPING);
   ja_xml_node_set_attr (update, "semantics", "BUNDLE");
   for (guint i = 0; i < ja_xml_node_get_n_children (group); i++) {
