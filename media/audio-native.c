@@ -114,6 +114,7 @@ struct _JaAudioNative {
   GAsyncQueue *events;
   gboolean in_dispatch;
   gboolean freed;
+  gboolean wake_pending; /* media thread: events queued this tick */
 
   /* Fixed after new(). */
   guint32 ssrc;
@@ -122,13 +123,13 @@ struct _JaAudioNative {
   guint send_rate, frame_samples, dtmf_rate;
   SourceKind source_kind;
   double freq;
+  double osc_re, osc_im, rot_re, rot_im; /* the test sine as a phasor */
   gint16 *file_pcm;
   gsize file_len;
   CodecKind recv_kind[128];
 
   /* Media thread (and start() before the call joins it). */
   OpusEncoder *enc;
-  double phase;
   gsize file_pos;
   gboolean source_done;
   guint16 seq;
@@ -188,6 +189,14 @@ static struct {
 
 static void tick_call (JaAudioNative *self, gint64 now);
 
+static GPrivate in_media = G_PRIVATE_INIT (NULL);
+
+static gboolean
+in_media_thread (void)
+{
+  return g_private_get (&in_media) != NULL;
+}
+
 static void
 sleep_until (gint64 deadline_us)
 {
@@ -204,6 +213,7 @@ media_thread_run (gpointer data)
 {
   gint64 next = 0;
 
+  g_private_set (&in_media, GINT_TO_POINTER (1));
   g_mutex_lock (&media.lock);
   for (;;) {
     gint64 now;
@@ -226,6 +236,14 @@ media_thread_run (gpointer data)
     }
     for (guint i = 0; i < media.calls->len; i++)
       tick_call (media.calls->pdata[i], now);
+    for (guint i = 0; i < media.calls->len; i++) {
+      JaAudioNative *call = media.calls->pdata[i];
+
+      if (call->wake_pending) {
+        call->wake_pending = FALSE;
+        g_source_set_ready_time (call->event_source, 0);
+      }
+    }
     next += TICK_US;
   }
   return NULL;
@@ -263,11 +281,18 @@ event_free (Event *ev)
   g_free (ev);
 }
 
+static gboolean in_media_thread (void);
+
+/* From the media thread the creator's context is woken once per tick for
+ * all calls (after the tick), not once per packet. */
 static void
 push_event (JaAudioNative *self, Event *ev)
 {
   g_async_queue_push (self->events, ev);
-  g_source_set_ready_time (self->event_source, 0);
+  if (in_media_thread ())
+    self->wake_pending = TRUE;
+  else
+    g_source_set_ready_time (self->event_source, 0);
 }
 
 static void
@@ -439,9 +464,13 @@ setup_send (JaAudioNative *self, GError **error)
     return FALSE;
   }
   self->frame_samples = self->send_rate / 50;
+  self->osc_re = 1;
+  self->osc_im = 0;
   self->dtmf_rate = c->dtmf_clock_rate ? c->dtmf_clock_rate : self->send_rate;
   if (!parse_source (c->source, &self->source_kind, &self->freq, error))
     return FALSE;
+  self->rot_re = cos (2 * G_PI * self->freq / self->send_rate);
+  self->rot_im = sin (2 * G_PI * self->freq / self->send_rate);
   if (self->source_kind == SRC_FILE) {
     self->file_pcm = ja_wav_read_mono (c->source + 5, self->send_rate,
                                        &self->file_len, error);
@@ -512,13 +541,20 @@ read_source (JaAudioNative *self, gint16 *pcm)
 
   switch (self->source_kind) {
   case SRC_TEST: {
-    double step = 2 * G_PI * self->freq / self->send_rate;
+    /* A rotating phasor: one complex multiplication per sample instead of
+     * a sin(); renormalised every frame so rounding cannot make it drift. */
+    double re = self->osc_re, im = self->osc_im, norm;
 
     for (guint i = 0; i < n; i++) {
-      pcm[i] = (gint16)(TEST_AMPLITUDE * 32767 * sin (self->phase));
-      self->phase += step;
+      double t = re * self->rot_re - im * self->rot_im;
+
+      pcm[i] = (gint16)(TEST_AMPLITUDE * 32767 * im);
+      im = re * self->rot_im + im * self->rot_re;
+      re = t;
     }
-    self->phase = fmod (self->phase, 2 * G_PI);
+    norm = sqrt (re * re + im * im);
+    self->osc_re = re / norm;
+    self->osc_im = im / norm;
     return TRUE;
   }
   case SRC_SILENCE:
@@ -647,7 +683,9 @@ send_tick (JaAudioNative *self)
   /* Muted, we keep sending (silence), as the GStreamer engine does. */
   if (g_atomic_int_get (&self->muted))
     memset (pcm, 0, self->frame_samples * sizeof *pcm);
-  level = ja_rtp_audio_level (pcm, self->frame_samples);
+  level = self->config.hdrext_audio_level_id != 0
+              ? ja_rtp_audio_level (pcm, self->frame_samples)
+              : 127;
   if (self->config.dtmf_pt == 0 || !dtmf_tick (self, level)) {
     len = encode (self, pcm, payload);
     if (len > 0) {
