@@ -15,168 +15,14 @@
  * audio is not held until the next tick). Everything the user sees goes
  * through one event queue drained by a GSource on the creator's
  * thread-default context, exactly as media-audio.c's GStreamer engine. */
-#include "media/audio-native.h"
+#include "media/audio-native-private.h"
 
 #include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
 
-#include <opus.h>
-
 #include "media/media-error.h"
-#include "media/rtp-event.h"
-#include "media/rtp-packet.h"
-#include "media/wav-file.h"
-
-#define TICK_US 20000
-#define MIX_RATE 48000               /* decoded audio, as the GStreamer engine */
-#define MIX_FRAME (MIX_RATE / 50)    /* 960: 20 ms */
-#define OPUS_MAX_FRAME 5760          /* 120 ms at 48 kHz */
-#define FIFO_CAP (OPUS_MAX_FRAME + 2 * MIX_FRAME)
-#define MAX_PAYLOAD 1500
-#define JB_MAX_PACKETS 5             /* beyond this, skip ahead */
-#define JB_MAX_INBOUND 256           /* per tick; more is dropped */
-#define PLC_MAX_FRAMES 5             /* then silence */
-#define TEST_AMPLITUDE 0.8           /* audiotestsrc's default volume */
-/* Opus settings of the GStreamer engine (opusenc defaults with
- * audio-type=voice): 64 kbit/s constrained VBR, complexity 10, 20 ms,
- * fullband, no FEC, no DTX. */
-#define OPUS_BITRATE 64000
-#define OPUS_COMPLEXITY 10
-/* RFC 4733 send timing: a digit is 100 ms of events, 60 ms gap; updates
- * every second tick (40 ms: RFC 4733 suggests 50 ms, we move on a 20 ms
- * tick), the end packet three times. */
-#define DTMF_TONE_TICKS 5
-#define DTMF_GAP_TICKS 3
-#define DTMF_PAUSE_TICKS 25
-#define DTMF_UPDATE_TICKS 2
-#define DTMF_END_COPIES 3
-/* RFC 3550 §6.2: the first report soon, then every 5 s (×0.5–1.5). */
-#define RTCP_FIRST_US 1000000
-#define RTCP_INTERVAL_US 5000000
-
-typedef enum { CODEC_NONE, CODEC_OPUS, CODEC_PCMU, CODEC_PCMA } CodecKind;
-typedef enum { SRC_TEST, SRC_SILENCE, SRC_FILE } SourceKind;
-typedef enum { DTMF_IDLE, DTMF_TONE, DTMF_GAP, DTMF_PAUSE } DtmfState;
-
-typedef enum {
-  EV_RTP,
-  EV_FIRST_MEDIA,
-  EV_DTMF,
-  EV_SOURCE_EOS,
-  EV_ERROR,
-} EventType;
-
-typedef struct {
-  EventType type;
-  GBytes *bytes; /* EV_RTP */
-  char digit;    /* EV_DTMF */
-  guint duration_ms;
-  GError *error; /* EV_ERROR */
-} Event;
-
-typedef struct {
-  GSource source;
-  JaAudioNative *audio;
-} EventSource;
-
-typedef struct {
-  guint16 seq;
-  guint32 ssrc;
-  guint8 pt;
-  gsize len;
-  guint8 payload[]; /* len bytes */
-} JbPacket;
-
-/* RFC 3550 A.3/A.8 receive statistics of the peer's stream. */
-typedef struct {
-  gboolean have_seq;
-  guint32 ssrc;
-  guint16 max_seq;
-  guint32 base_seq, cycles;
-  guint32 received, expected_prior, received_prior;
-  double jitter;
-  gint64 transit;
-  gboolean have_transit;
-  guint32 sr_ntp_mid;
-  gint64 sr_arrival_us; /* 0: no SR yet */
-} RxStats;
-
-struct _JaAudioNative {
-  JaMediaAudioConfig config; /* strings owned (duplicated) */
-  JaMediaAudioCallbacks cb;
-  gpointer user_data;
-  JaMediaAudio *owner;
-
-  GMainContext *context;
-  GSource *event_source;
-  GAsyncQueue *events;
-  gboolean in_dispatch;
-  gboolean freed;
-  gboolean wake_pending; /* media thread: events queued this tick */
-
-  /* Fixed after new(). */
-  guint32 ssrc;
-  char cname[32];
-  CodecKind send_kind;
-  guint send_rate, frame_samples, dtmf_rate;
-  SourceKind source_kind;
-  double freq;
-  double osc_re, osc_im, rot_re, rot_im; /* the test sine as a phasor */
-  gint16 *file_pcm;
-  gsize file_len;
-  CodecKind recv_kind[128];
-
-  /* Media thread (and start() before the call joins it). */
-  OpusEncoder *enc;
-  gsize file_pos;
-  gboolean source_done;
-  guint16 seq;
-  guint32 ts;
-  gboolean marker_sent;
-  guint64 payload_octets;
-  gint64 next_rtcp_us;
-  DtmfState dtmf_state;
-  guint dtmf_ticks; /* in the current state */
-  guint8 dtmf_event;
-  guint32 dtmf_ts;
-  guint dtmf_last_update, dtmf_ends;
-  /* Playout: the media thread once jb_started (set under the lock). */
-  OpusDecoder *dec;
-  GQueue jb; /* JbPacket*, by sequence from play_seq */
-  guint16 play_seq;
-  guint32 jb_ssrc;
-  gint16 fifo[FIFO_CAP];
-  gsize fifo_len;
-  gint16 last_g711; /* for 8 → 48 kHz interpolation */
-  CodecKind last_kind;
-  guint concealed; /* consecutive */
-  guint underruns; /* consecutive ticks with nothing to play */
-  JaWavWriter *recorder;
-  gboolean started;
-
-  GMutex lock; /* guards the fields below */
-  GPtrArray *inbound; /* JbPacket*, arrived since the last tick */
-  gboolean jb_started;
-  gint muted;
-  GString *dtmf_pending;
-  guint64 packets_sent, bytes_sent;
-  guint64 packets_received, bytes_received;
-  guint64 dtmf_sent, dtmf_received;
-  gint64 packets_lost, peer_packets_lost;
-  int peer_level; /* RFC 6464, -1: none */
-  RxStats rx;
-  gboolean rx_event_valid, rx_event_reported;
-  guint32 rx_event_ts;
-  guint8 rx_event;
-  guint rx_event_duration;
-
-  /* kbps snapshot (get_stats, creator's thread). */
-  gint64 stats_time;
-  guint64 stats_bytes_sent, stats_bytes_received;
-  double send_kbps, recv_kbps;
-};
 
 /* --- the media thread ------------------------------------------------------ */
 
@@ -285,8 +131,8 @@ static gboolean in_media_thread (void);
 
 /* From the media thread the creator's context is woken once per tick for
  * all calls (after the tick), not once per packet. */
-static void
-push_event (JaAudioNative *self, Event *ev)
+void
+ja_audio_native_push_event (JaAudioNative *self, Event *ev)
 {
   g_async_queue_push (self->events, ev);
   if (in_media_thread ())
@@ -295,13 +141,13 @@ push_event (JaAudioNative *self, Event *ev)
     g_source_set_ready_time (self->event_source, 0);
 }
 
-static void
-push_simple_event (JaAudioNative *self, EventType type)
+void
+ja_audio_native_push_simple_event (JaAudioNative *self, EventType type)
 {
   Event *ev = g_new0 (Event, 1);
 
   ev->type = type;
-  push_event (self, ev);
+  ja_audio_native_push_event (self, ev);
 }
 
 static void
@@ -513,7 +359,7 @@ emit_packet (JaAudioNative *self, const guint8 *data, gsize len, gboolean rtcp)
   ev->bytes = g_bytes_new (data, len);
   if (!rtcp)
     count_sent (self, len);
-  push_event (self, ev);
+  ja_audio_native_push_event (self, ev);
 }
 
 /* One RTP packet with our header extensions; the sequence advances. */
@@ -677,7 +523,7 @@ send_tick (JaAudioNative *self)
     return;
   if (!read_source (self, pcm)) {
     self->source_done = TRUE;
-    push_simple_event (self, EV_SOURCE_EOS);
+    ja_audio_native_push_simple_event (self, EV_SOURCE_EOS);
     return;
   }
   /* Muted, we keep sending (silence), as the GStreamer engine does. */
@@ -709,34 +555,6 @@ ntp_now (void)
   return secs << 32 | frac;
 }
 
-/* RFC 3550 A.3: the report block about the peer's stream. Locked. */
-static void
-fill_block (JaAudioNative *self, gint64 now, JaRtcpReportBlock *b)
-{
-  RxStats *rx = &self->rx;
-  guint32 ext_max = rx->cycles + rx->max_seq;
-  guint32 expected = ext_max - rx->base_seq + 1;
-  gint64 lost = (gint64)expected - rx->received;
-  guint32 exp_int = expected - rx->expected_prior;
-  guint32 rec_int = rx->received - rx->received_prior;
-  gint64 lost_int = (gint64)exp_int - rec_int;
-
-  memset (b, 0, sizeof *b);
-  b->ssrc = rx->ssrc;
-  b->cumulative_lost = (gint32)CLAMP (lost, -0x800000, 0x7fffff);
-  b->fraction_lost = exp_int == 0 || lost_int <= 0
-                         ? 0
-                         : (guint8)MIN (255, (lost_int << 8) / exp_int);
-  b->highest_seq = ext_max;
-  b->jitter = (guint32)rx->jitter;
-  if (rx->sr_arrival_us != 0) {
-    b->lsr = rx->sr_ntp_mid;
-    b->dlsr = (guint32)((now - rx->sr_arrival_us) * 65536 / G_USEC_PER_SEC);
-  }
-  rx->expected_prior = expected;
-  rx->received_prior = rx->received;
-}
-
 static void
 send_rtcp (JaAudioNative *self, gint64 now)
 {
@@ -749,7 +567,7 @@ send_rtcp (JaAudioNative *self, gint64 now)
   g_mutex_lock (&self->lock);
   have_block = self->rx.have_seq;
   if (have_block)
-    fill_block (self, now, &block);
+    ja_audio_native_fill_block (self, now, &block);
   sender = self->packets_sent > 0;
   si.packets = (guint32)self->packets_sent;
   g_mutex_unlock (&self->lock);
@@ -765,379 +583,14 @@ send_rtcp (JaAudioNative *self, gint64 now)
       = now + (gint64)(RTCP_INTERVAL_US * g_random_double_range (0.5, 1.5));
 }
 
-/* --- playout ---------------------------------------------------------------- */
-
-static void
-fifo_add_g711 (JaAudioNative *self, const guint8 *data, gsize n, CodecKind k)
-{
-  n = MIN (n, (FIFO_CAP - self->fifo_len) / 6);
-  for (gsize i = 0; i < n; i++) {
-    int s = k == CODEC_PCMU ? ja_g711_ulaw_decode (data[i])
-                            : ja_g711_alaw_decode (data[i]);
-    int prev = self->last_g711;
-
-    /* 8 → 48 kHz by linear interpolation (one sample of delay). */
-    for (int j = 1; j <= 6; j++)
-      self->fifo[self->fifo_len++] = (gint16)(prev + (s - prev) * j / 6);
-    self->last_g711 = (gint16)s;
-  }
-}
-
-/* Decodes one packet into the FIFO; FALSE when it yields nothing. */
-static gboolean
-decode_packet (JaAudioNative *self, const JbPacket *p)
-{
-  CodecKind k = self->recv_kind[p->pt & 127];
-
-  if (k == CODEC_OPUS) {
-    int n;
-
-    if (self->dec == NULL) {
-      int err;
-
-      self->dec = opus_decoder_create (MIX_RATE, 1, &err);
-      if (self->dec == NULL)
-        return FALSE;
-    }
-    if (p->len == 0)
-      return FALSE;
-    n = opus_decode (self->dec, p->payload, (opus_int32)p->len,
-                     self->fifo + self->fifo_len, OPUS_MAX_FRAME, 0);
-    if (n <= 0)
-      return FALSE; /* not Opus after all: concealed by the caller */
-    self->fifo_len += (gsize)n;
-  } else if (k == CODEC_PCMU || k == CODEC_PCMA) {
-    if (p->len == 0)
-      return FALSE;
-    fifo_add_g711 (self, p->payload, p->len, k);
-  } else {
-    return FALSE;
-  }
-  self->last_kind = k;
-  self->concealed = 0;
-  return TRUE;
-}
-
-/* 20 ms for a frame that is not there: Opus PLC for a while, then
- * silence. */
-static void
-conceal (JaAudioNative *self)
-{
-  gint16 *out = self->fifo + self->fifo_len;
-
-  if (self->last_kind == CODEC_OPUS && self->dec != NULL
-      && self->concealed < PLC_MAX_FRAMES
-      && opus_decode (self->dec, NULL, 0, out, MIX_FRAME, 0) == MIX_FRAME) {
-    self->concealed++;
-  } else {
-    memset (out, 0, MIX_FRAME * sizeof *out);
-  }
-  self->fifo_len += MIX_FRAME;
-}
-
-static void
-jb_clear (JaAudioNative *self)
-{
-  JbPacket *p;
-
-  while ((p = g_queue_pop_head (&self->jb)) != NULL)
-    g_free (p);
-}
-
-/* Ordered by sequence from play_seq; late packets and duplicates are
- * dropped (a late one was counted lost when its turn was skipped). */
-static void
-jb_insert (JaAudioNative *self, JbPacket *p)
-{
-  gint16 d;
-  GList *l;
-
-  if (p->ssrc != self->jb_ssrc) { /* a new source: start over */
-    jb_clear (self);
-    self->jb_ssrc = p->ssrc;
-    self->play_seq = p->seq;
-  }
-  d = (gint16)(p->seq - self->play_seq);
-  if (d < 0) {
-    g_free (p);
-    return;
-  }
-  for (l = self->jb.head; l != NULL; l = l->next) {
-    gint16 e = (gint16)(((JbPacket *)l->data)->seq - self->play_seq);
-
-    if (e == d) {
-      g_free (p);
-      return;
-    }
-    if (e > d)
-      break;
-  }
-  if (l == NULL)
-    g_queue_push_tail (&self->jb, p);
-  else
-    g_queue_insert_before (&self->jb, l, p);
-  /* Too far behind (a burst after a stall): skip ahead. */
-  while (self->jb.length > JB_MAX_PACKETS) {
-    g_free (g_queue_pop_head (&self->jb));
-    self->play_seq = ((JbPacket *)self->jb.head->data)->seq;
-  }
-}
-
-/* One jitter-buffer step: the next packet decoded, a missing one
- * concealed (and counted lost), or — nothing there yet — concealment
- * without moving on, so a packet that is merely late still plays. When
- * nothing has come for a while (the peer stopped sending: end of its file,
- * a DTMF event) nothing is played, as with GStreamer: FALSE. */
-static gboolean
-jb_step (JaAudioNative *self)
-{
-  JbPacket *head = g_queue_peek_head (&self->jb);
-
-  if (head == NULL) {
-    if (++self->underruns > PLC_MAX_FRAMES)
-      return FALSE;
-    conceal (self);
-    return TRUE;
-  }
-  self->underruns = 0;
-  if (head->seq == self->play_seq) {
-    g_queue_pop_head (&self->jb);
-    self->play_seq++;
-    /* Not audio (telephone-event, a payload type we cannot decode): it
-     * only keeps the sequence. */
-    if (self->recv_kind[head->pt & 127] != CODEC_NONE
-        && !decode_packet (self, head))
-      conceal (self);
-    g_free (head);
-  } else {
-    g_mutex_lock (&self->lock);
-    self->packets_lost++;
-    g_mutex_unlock (&self->lock);
-    self->play_seq++;
-    conceal (self);
-  }
-  return TRUE;
-}
-
-static void
-play (JaAudioNative *self, const gint16 *pcm, gsize n)
-{
-  if (self->recorder != NULL)
-    ja_wav_writer_write (self->recorder, pcm, n);
-}
-
-static void
-playout_tick (JaAudioNative *self)
-{
-  g_autoptr (GPtrArray) arrived = NULL;
-  gboolean started;
-
-  g_mutex_lock (&self->lock);
-  started = self->jb_started;
-  if (started && self->inbound->len > 0) {
-    arrived = self->inbound;
-    self->inbound = g_ptr_array_new_with_free_func (g_free);
-    g_ptr_array_set_free_func (arrived, NULL); /* jb_insert takes them */
-  }
-  g_mutex_unlock (&self->lock);
-  if (!started)
-    return;
-  for (guint i = 0; arrived != NULL && i < arrived->len; i++)
-    jb_insert (self, arrived->pdata[i]);
-  for (guint guard = 0; self->fifo_len < MIX_FRAME && guard < 64; guard++)
-    if (!jb_step (self))
-      break;
-  if (self->fifo_len < MIX_FRAME)
-    return;
-  play (self, self->fifo, MIX_FRAME);
-  self->fifo_len -= MIX_FRAME;
-  memmove (self->fifo, self->fifo + MIX_FRAME,
-           self->fifo_len * sizeof *self->fifo);
-}
-
 static void
 tick_call (JaAudioNative *self, gint64 now)
 {
   send_tick (self);
   if (self->config.receive)
-    playout_tick (self);
+    ja_audio_native_playout_tick (self);
   if (now >= self->next_rtcp_us)
     send_rtcp (self, now);
-}
-
-/* --- receive (any thread) ----------------------------------------------------- */
-
-/* Called with the lock held. */
-static void
-report_rx_event (JaAudioNative *self)
-{
-  guint rate
-      = self->config.dtmf_clock_rate ? self->config.dtmf_clock_rate : 8000;
-  char digit = ja_rtp_event_to_digit (self->rx_event);
-  Event *ev;
-
-  self->rx_event_reported = TRUE;
-  if (digit == '\0')
-    return;
-  self->dtmf_received++;
-  ev = g_new0 (Event, 1);
-  ev->type = EV_DTMF;
-  ev->digit = digit;
-  ev->duration_ms = (guint)((guint64)self->rx_event_duration * 1000 / rate);
-  push_event (self, ev);
-}
-
-/* RFC 4733 §2.3: all packets of one event carry its start timestamp; the
- * end bit is set (and repeated) in the last ones. The digit is reported
- * once, on the first end packet; an event whose end packets were all lost
- * is reported when the next one starts. Locked. */
-static void
-receive_telephone_event (JaAudioNative *self, guint32 ts, const JaRtpEvent *ev)
-{
-  if (!self->rx_event_valid || ts != self->rx_event_ts) {
-    if (self->rx_event_valid && !self->rx_event_reported)
-      report_rx_event (self);
-    self->rx_event_valid = TRUE;
-    self->rx_event_reported = FALSE;
-    self->rx_event_ts = ts;
-    self->rx_event = ev->event;
-  }
-  if (!self->rx_event_reported) {
-    self->rx_event_duration = ev->duration;
-    if (ev->end)
-      report_rx_event (self);
-  }
-}
-
-/* RFC 3550 A.3 (sequence) and A.8 (jitter). Locked. */
-static void
-update_rx_stats (JaAudioNative *self, const JaRtpHeader *h, guint rate)
-{
-  RxStats *rx = &self->rx;
-  gint64 arrival, transit;
-
-  if (!rx->have_seq || h->ssrc != rx->ssrc) {
-    memset (rx, 0, sizeof *rx);
-    rx->have_seq = TRUE;
-    rx->ssrc = h->ssrc;
-    rx->base_seq = rx->max_seq = h->seq;
-  } else {
-    guint16 delta = (guint16)(h->seq - rx->max_seq);
-
-    if (delta < 3000) {
-      if (h->seq < rx->max_seq)
-        rx->cycles += 65536;
-      rx->max_seq = h->seq;
-    } else if (delta <= 65536 - 100) { /* a jump: start over */
-      rx->cycles = 0;
-      rx->base_seq = rx->max_seq = h->seq;
-      rx->received = rx->expected_prior = rx->received_prior = 0;
-    }
-  }
-  rx->received++;
-  if (rate == 0)
-    return;
-  arrival = g_get_monotonic_time () * rate / G_USEC_PER_SEC;
-  transit = arrival - h->timestamp;
-  if (rx->have_transit) {
-    gint64 d = transit - rx->transit;
-
-    rx->jitter += ((double)ABS (d) - rx->jitter) / 16;
-  }
-  rx->transit = transit;
-  rx->have_transit = TRUE;
-}
-
-static void
-receive_rtcp (JaAudioNative *self, const guint8 *data, gsize len)
-{
-  JaRtcpInfo info;
-
-  ja_rtcp_parse (data, len, self->ssrc, &info);
-  g_mutex_lock (&self->lock);
-  if (info.have_sr) {
-    self->rx.sr_ntp_mid = info.sr_ntp_mid;
-    self->rx.sr_arrival_us = g_get_monotonic_time ();
-  }
-  if (info.have_block)
-    self->peer_packets_lost = info.block.cumulative_lost;
-  g_mutex_unlock (&self->lock);
-}
-
-/* The very first audio packet, decoded on the spot and written to the
- * recorder: the first audio is out when the packet is in. Locked. */
-static void
-start_playout (JaAudioNative *self, JbPacket *p)
-{
-  if (!decode_packet (self, p)) {
-    g_free (p);
-    return;
-  }
-  self->jb_ssrc = p->ssrc;
-  self->play_seq = p->seq + 1;
-  play (self, self->fifo, self->fifo_len);
-  self->fifo_len = 0;
-  self->jb_started = TRUE;
-  g_free (p);
-  push_simple_event (self, EV_FIRST_MEDIA);
-}
-
-void
-ja_audio_native_receive (JaAudioNative *self, const guint8 *data, gsize len)
-{
-  JaRtpHeader hdr;
-  JaRtpEvent ev;
-  JbPacket *p;
-  CodecKind k;
-  gboolean is_event;
-
-  if (ja_rtp_is_rtcp (data, len)) {
-    receive_rtcp (self, data, len);
-    return;
-  }
-  if (!ja_rtp_header_parse (data, len, &hdr))
-    return; /* not RTP: the peer's problem, not worth a log line */
-  k = self->recv_kind[hdr.pt];
-  is_event = self->config.dtmf_pt != 0 && hdr.pt == self->config.dtmf_pt;
-  p = g_malloc (sizeof *p + hdr.payload_len);
-  p->seq = hdr.seq;
-  p->ssrc = hdr.ssrc;
-  p->pt = hdr.pt;
-  /* An event is kept in sequence, never decoded (recv_kind: none). */
-  p->len = is_event ? 0 : hdr.payload_len;
-  memcpy (p->payload, data + hdr.payload_offset, p->len);
-
-  g_mutex_lock (&self->lock);
-  self->packets_received++;
-  self->bytes_received += len;
-  if (self->config.hdrext_audio_level_id != 0) {
-    const guint8 *v;
-    gsize vlen;
-
-    if (ja_rtp_hdrext_find (data, len, self->config.hdrext_audio_level_id, &v,
-                            &vlen))
-      self->peer_level = v[0];
-  }
-  update_rx_stats (self, &hdr,
-                   k == CODEC_OPUS ? 48000
-                   : k != CODEC_NONE ? 8000
-                   : 0);
-  if (is_event && ja_rtp_event_parse (data + hdr.payload_offset,
-                                      hdr.payload_len, &ev))
-    receive_telephone_event (self, hdr.timestamp, &ev);
-  if (!self->config.receive) {
-    g_free (p);
-  } else if (self->jb_started) {
-    if (self->inbound->len < JB_MAX_INBOUND)
-      g_ptr_array_add (self->inbound, p);
-    else
-      g_free (p);
-  } else if (k != CODEC_NONE && !is_event) {
-    start_playout (self, p);
-  } else {
-    g_free (p);
-  }
-  g_mutex_unlock (&self->lock);
 }
 
 /* --- public API ----------------------------------------------------------------- */
@@ -1295,7 +748,7 @@ ja_audio_native_free (JaAudioNative *self)
   g_clear_pointer (&self->enc, opus_encoder_destroy);
   g_clear_pointer (&self->dec, opus_decoder_destroy);
   g_clear_pointer (&self->file_pcm, g_free);
-  jb_clear (self);
+  ja_audio_native_jb_clear (self);
   g_clear_pointer (&self->inbound, g_ptr_array_unref);
   if (self->dtmf_pending != NULL)
     g_string_free (self->dtmf_pending, TRUE);
