@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define FIFO_CAP (OPUS_MAX_FRAME + 2 * MIX_FRAME)
 #define MAX_PAYLOAD 1500
 #define JB_MAX_PACKETS 5             /* beyond this, skip ahead */
+#define JB_RESTART_BEHIND 50         /* packets: a restarted sequence */
 #define JB_MAX_INBOUND 256           /* per tick; more is dropped */
 #define PLC_MAX_FRAMES 5             /* then silence */
 #define TEST_AMPLITUDE 0.8           /* audiotestsrc's default volume */

@@ -129,7 +129,13 @@ jb_insert (JaAudioNative *self, JbPacket *p)
     self->play_seq = p->seq;
   }
   d = (gint16)(p->seq - self->play_seq);
-  if (d < 0) {
+  if (d < -JB_RESTART_BEHIND) {
+    /* Far behind: not a late packet but a sender that restarted its
+     * sequence (RFC 3550 A.3's "large jump"): follow it. */
+    ja_audio_native_jb_clear (self);
+    self->play_seq = p->seq;
+    d = 0;
+  } else if (d < 0) {
     g_free (p);
     return;
   }

@@ -41,6 +41,7 @@ struct _Peer {
   guint source_eos;
   guint free_after; /* free self from send_rtp after N packets */
   gboolean with_hdrext; /* negotiate MID (id 1) and audio level (id 2) */
+  guint restart_after;  /* RTP sequence moved 5000 back after N packets */
   guint hdrext_seen;    /* RTP packets that carried both */
   guint8 last_level;
   gboolean freed_in_callback;
@@ -109,8 +110,17 @@ send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
       g_array_index (p->sent_durations, guint, p->sent_durations->len - 1) = ms;
     p->sent_event_ts = ts;
   }
-  if (p->remote->audio != NULL)
+  if (!rtcp && p->restart_after != 0 && p->rtp_seen > p->restart_after) {
+    g_autofree guint8 *copy = g_memdup2 (data, len);
+    guint16 seq = (guint16)((copy[2] << 8 | copy[3]) - 5000);
+
+    copy[2] = seq >> 8;
+    copy[3] = seq & 0xff;
+    if (p->remote->audio != NULL)
+      ja_media_audio_receive (p->remote->audio, copy, len);
+  } else if (p->remote->audio != NULL) {
     ja_media_audio_receive (p->remote->audio, data, len);
+  }
   if (p->free_after != 0 && p->rtp_seen >= p->free_after && !rtcp) {
     ja_media_audio_free (p->audio);
     p->audio = NULL;
@@ -379,6 +389,15 @@ test_hdrext (Fixture *f, gconstpointer data)
   check_one_way (f, "opus", 111, 48000, "test:440", 440);
   g_assert_cmpuint (f->a.hdrext_seen, ==, f->a.rtp_seen);
   g_assert_cmpuint (f->a.last_level, ==, 0x80 | 5);
+}
+
+/* A sender whose sequence jumps far back (a restart, RFC 3550 A.3) is
+ * followed, not dropped as "late" from then on. */
+static void
+test_sequence_restart (Fixture *f, gconstpointer data)
+{
+  f->a.restart_after = 30;
+  check_one_way (f, "PCMU", 0, 8000, "test:880", 880);
 }
 
 static void
@@ -751,6 +770,8 @@ main (int argc, char **argv)
   ADD_E ("/media/audio/native/free-mid-stream", test_free_mid_stream,
          native_native);
   ADD_E ("/media/audio/native/hdrext", test_hdrext, native_native);
+  ADD_E ("/media/audio/native/sequence-restart", test_sequence_restart,
+         native_native);
   ADD_E ("/media/audio/native-to-gst/opus-440", test_opus_440, native_gst);
   ADD_E ("/media/audio/native-to-gst/hdrext", test_hdrext, native_gst);
   ADD_E ("/media/audio/native-to-gst/pcmu-880", test_pcmu_880, native_gst);
