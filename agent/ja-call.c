@@ -769,6 +769,13 @@ ja_call_get_codec (JaCall *self)
   return self->rtp != NULL ? ja_rtp_stream_get_codec (self->rtp) : NULL;
 }
 
+const char *
+ja_call_get_audio_engine (JaCall *self)
+{
+  return self->rtp != NULL ? ja_rtp_stream_get_audio_engine (self->rtp)
+      : NULL;
+}
+
 static guint
 ms_between (gint64 a, gint64 b)
 {

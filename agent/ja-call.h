@@ -135,6 +135,9 @@ gboolean ja_call_used_jmi (JaCall *self);
 JaJingleSession *ja_call_get_session (JaCall *self);
 /* "opus/48000/2 (pt 111)" once connected (transfer none), nullable. */
 const char *ja_call_get_codec (JaCall *self);
+/* The audio engine carrying the call: "native" or "gstreamer" once
+ * connected (transfer none), nullable. */
+const char *ja_call_get_audio_engine (JaCall *self);
 
 /* The phases of the set-up, in milliseconds (0: not reached). */
 typedef struct {

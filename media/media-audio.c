@@ -9,6 +9,7 @@
  * one event queue drained by a GSource on the creator's thread-default
  * context. Owns the pipeline; the caller owns the JaMediaAudio. */
 #include "media/media-audio.h"
+#include "media/audio-native.h"
 #include "media/media-gst.h"
 
 #include <stdio.h>
@@ -78,6 +79,8 @@ struct _JaMediaAudio {
   gboolean in_dispatch;
   gboolean freed; /* free() ran inside a callback */
 
+  JaAudioNative *native; /* the native engine carries the call: nothing
+                          * below is used */
   GstElement *pipeline;
   GstElement *rtpbin;
   GstElement *volume;
@@ -876,6 +879,39 @@ free_memory (JaMediaAudio *self)
   g_free (self);
 }
 
+/* AUTO: native when it can carry the call, GStreamer otherwise. */
+static gboolean
+want_native (const JaMediaAudioConfig *config, GError **error)
+{
+  g_autoptr (GError) why = NULL;
+
+  switch (config->engine) {
+  case JA_MEDIA_AUDIO_ENGINE_GSTREAMER:
+    return FALSE;
+  case JA_MEDIA_AUDIO_ENGINE_NATIVE:
+    return TRUE; /* ja_audio_native_new says what it cannot do */
+  default:
+    if (ja_audio_native_supports (config, &why))
+      return TRUE;
+    g_debug ("audio: GStreamer engine (%s)", why->message);
+    return FALSE;
+  }
+}
+
+static JaMediaAudio *
+new_native (const JaMediaAudioConfig *config, const JaMediaAudioCallbacks *cb,
+            gpointer user_data, GError **error)
+{
+  JaMediaAudio *self = g_new0 (JaMediaAudio, 1);
+
+  self->native = ja_audio_native_new (config, cb, user_data, self, error);
+  if (self->native == NULL) {
+    g_free (self);
+    return NULL;
+  }
+  return self;
+}
+
 JaMediaAudio *
 ja_media_audio_new (const JaMediaAudioConfig *config,
                     const JaMediaAudioCallbacks *cb, gpointer user_data,
@@ -885,6 +921,8 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
   g_autoptr (GstBus) bus = NULL;
 
   g_return_val_if_fail (config != NULL, NULL);
+  if (want_native (config, error))
+    return new_native (config, cb, user_data, error);
   if (!ja_media_gst_init (error))
     return NULL;
 
@@ -932,6 +970,8 @@ ja_media_audio_start (JaMediaAudio *audio, GError **error)
 {
   g_return_val_if_fail (audio != NULL, FALSE);
 
+  if (audio->native != NULL)
+    return ja_audio_native_start (audio->native, error);
   if (gst_element_set_state (audio->pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE) {
     g_set_error (
@@ -993,6 +1033,10 @@ ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len)
   JaRtpEvent ev;
 
   g_return_if_fail (audio != NULL);
+  if (audio->native != NULL) {
+    ja_audio_native_receive (audio->native, data, len);
+    return;
+  }
   if (ja_rtp_is_rtcp (data, len)) {
     if (len >= 8)
       gst_app_src_push_buffer (GST_APP_SRC (audio->rtcp_in),
@@ -1074,6 +1118,8 @@ ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
 {
   g_return_val_if_fail (audio != NULL && digits != NULL, FALSE);
 
+  if (audio->native != NULL)
+    return ja_audio_native_send_dtmf (audio->native, digits, error);
   if (audio->dtmf_src == NULL) {
     g_set_error (
         error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC,
@@ -1099,6 +1145,10 @@ ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted)
 {
   g_return_if_fail (audio != NULL);
 
+  if (audio->native != NULL) {
+    ja_audio_native_set_muted (audio->native, muted);
+    return;
+  }
   /* Muted, we keep sending (silence) so RTCP and the peer's jitter buffer
    * stay happy. */
   if (audio->volume != NULL)
@@ -1111,6 +1161,10 @@ ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats)
   gint64 now = g_get_monotonic_time ();
 
   g_return_if_fail (audio != NULL && stats != NULL);
+  if (audio->native != NULL) {
+    ja_audio_native_get_stats (audio->native, stats);
+    return;
+  }
   memset (stats, 0, sizeof *stats);
   g_mutex_lock (&audio->lock);
   stats->packets_sent = audio->packets_sent;
@@ -1148,6 +1202,14 @@ ja_media_audio_peek_pipeline (JaMediaAudio *audio)
   return audio->pipeline;
 }
 
+gboolean
+ja_media_audio_is_native (JaMediaAudio *audio)
+{
+  g_return_val_if_fail (audio != NULL, FALSE);
+
+  return audio->native != NULL;
+}
+
 /* wavenc writes the RIFF sizes on EOS: push EOS into the recording branch only and wait
  * until the file sink has seen it (nothing to do before any data). */
 static void
@@ -1167,6 +1229,13 @@ ja_media_audio_free (JaMediaAudio *audio)
 {
   if (audio == NULL)
     return;
+  if (audio->native != NULL) {
+    /* A native free inside its own callback defers its memory; the
+     * wrapper is not touched again. */
+    ja_audio_native_free (audio->native);
+    g_free (audio);
+    return;
+  }
   if (audio->dtmf_timer != NULL) {
     g_source_destroy (audio->dtmf_timer);
     g_clear_pointer (&audio->dtmf_timer, g_source_unref);

@@ -1,5 +1,7 @@
-/* media-audio.h — the GStreamer side of an audio call (one per RTP audio
- * content). Send: source → encoder → payloader → app sink → send_rtp
+/* media-audio.h — the media side of an audio call (one per RTP audio
+ * content), carried by one of two engines (config.engine): the native one
+ * (media/audio-native.c: libopus/G.711, our own RTP, one shared media
+ * thread) or GStreamer, described here. Send: source → encoder → payloader → app sink → send_rtp
  * callback (plaintext RTP; the transport protects it). Receive:
  * ja_media_audio_receive() → app source → rtpbin (jitter buffer, RTCP
  * SR/RR, rtcp-mux) → depayloader → decoder → sink / WAV recorder. DTMF as
@@ -80,16 +82,22 @@ typedef struct {
   guint64 packets_sent, bytes_sent;
   guint64 packets_received, bytes_received;
   gint64 packets_lost;          /* from the jitter buffer / RTCP */
+  gint64 peer_packets_lost;     /* our packets the peer's last RTCP report
+                                 * says it lost (native engine; 0 with
+                                 * GStreamer) */
   guint64 dtmf_sent, dtmf_received;
   double send_kbps, recv_kbps;  /* over the last stats interval: since the
                                  * previous get_stats call (≥ 100 ms ago) */
 } JaMediaAudioStats;
 
-/* (transfer full); the config is copied. */
+/* (transfer full); the config is copied. With JA_MEDIA_AUDIO_ENGINE_NATIVE
+ * a source or sink only GStreamer has fails (JA_MEDIA_ERROR_PIPELINE). */
 JaMediaAudio *ja_media_audio_new (const JaMediaAudioConfig *config,
     const JaMediaAudioCallbacks *cb, gpointer user_data, GError **error);
 /* Go to PLAYING. */
 gboolean ja_media_audio_start (JaMediaAudio *audio, GError **error);
+/* TRUE when the native engine carries this call. */
+gboolean ja_media_audio_is_native (JaMediaAudio *audio);
 /* One received RTP/RTCP packet (plaintext). Any thread. */
 void ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len);
 /* Queue RFC 4733 events for digits (0-9 * # A-D; ',' = 500 ms pause).
@@ -100,7 +108,8 @@ gboolean ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
 void ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted);
 void ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats);
 /* (transfer none) The GstPipeline, for diagnostics and tests (a gpointer so
- * that this header needs no GStreamer include). Valid until free. */
+ * that this header needs no GStreamer include); NULL with the native
+ * engine. Valid until free. */
 gpointer ja_media_audio_peek_pipeline (JaMediaAudio *audio);
 /* Stop, finish the WAV file (header sizes written), free. */
 void ja_media_audio_free (JaMediaAudio *audio);

@@ -45,6 +45,10 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "codec", 0, 0, G_OPTION_ARG_STRING_ARRAY, &m->codecs,
       "Offer/accept only this codec: opus, PCMU, PCMA (repeatable, in order "
       "of preference; default all)", "NAME" },
+    { "media-engine", 0, 0, G_OPTION_ARG_STRING, &m->media_engine,
+      "Audio engine: auto (default: native for test/silence/WAV sources "
+      "and sink none, GStreamer otherwise), native (libopus and G.711 on "
+      "one shared media thread), gstreamer", "ENGINE" },
     { "sink", 0, 0, G_OPTION_ARG_STRING, &m->sink,
       "Where the peer's audio goes: none (default), device[:NAME], "
       "pipeline:DESC", "SINK" },
@@ -133,6 +137,13 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
           "'%s'\n", cmd, m->codecs[i]);
       return FALSE;
     }
+  if (m->media_engine != NULL && g_strcmp0 (m->media_engine, "auto") != 0
+      && g_strcmp0 (m->media_engine, "gstreamer") != 0
+      && g_strcmp0 (m->media_engine, "native") != 0) {
+    fprintf (stderr, "jingle-agent %s: --media-engine is auto, gstreamer or "
+        "native, not '%s'\n", cmd, m->media_engine);
+    return FALSE;
+  }
   if (m->hold_after < 0 || m->mute_after < 0 || m->hold_for < 0
       || m->mute_for < 0 || m->add_video_after < 0
       || m->remove_video_after < 0) {
@@ -190,6 +201,7 @@ ja_cli_media_clear (JaCliMedia *m)
   g_free (m->record_video);
   g_free (m->snapshot);
   g_free (m->video_size);
+  g_free (m->media_engine);
 }
 
 static JaIceTurnTransport
@@ -246,6 +258,10 @@ ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
 
   if (m->video_size != NULL)
     sscanf (m->video_size, "%ux%u", &mo.video_width, &mo.video_height);
+  if (g_strcmp0 (m->media_engine, "gstreamer") == 0)
+    mo.audio_engine = JA_MEDIA_AUDIO_ENGINE_GSTREAMER;
+  else if (g_strcmp0 (m->media_engine, "native") == 0)
+    mo.audio_engine = JA_MEDIA_AUDIO_ENGINE_NATIVE;
   JaIceConfig cfg = { 0 };
   g_autoptr (GPtrArray) turns = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ja_ice_turn_server_free);
@@ -486,6 +502,8 @@ connected_cb (JaCall *call, gpointer user_data)
     ja_json_event_add_string (ev, "srtp_profile", info.srtp_profile);
     ja_json_event_add_string (ev, "dtls_role", info.dtls_role);
     ja_json_event_add_string (ev, "codec", ja_call_get_codec (call));
+    ja_json_event_add_string (ev, "audio_engine",
+        ja_call_get_audio_engine (call));
     ja_json_event_add_int (ev, "bundle_size", info.bundle_size);
     ja_json_event_emit (ev);
   } else {
@@ -496,9 +514,12 @@ connected_cb (JaCall *call, gpointer user_data)
     say_line (w->cli, "call: pair %s <-> %s", info.local_candidate
         ? info.local_candidate : "?", info.remote_candidate
         ? info.remote_candidate : "?");
-    say_line (w->cli, "call: %s (DTLS %s), codec %s", info.srtp_profile
+    say_line (w->cli, "call: %s (DTLS %s), codec %s%s%s", info.srtp_profile
         ? info.srtp_profile : "?", info.dtls_role ? info.dtls_role : "?",
-        ja_call_get_codec (call) ? ja_call_get_codec (call) : "?");
+        ja_call_get_codec (call) ? ja_call_get_codec (call) : "?",
+        ja_call_get_audio_engine (call) ? ", audio engine " : "",
+        ja_call_get_audio_engine (call) ? ja_call_get_audio_engine (call)
+        : "");
   }
   ja_ice_udp_info_clear (&info);
   if (w->m->stats_interval > 0)

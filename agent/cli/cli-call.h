@@ -28,6 +28,7 @@ typedef struct {
   char *record_video;
   char *snapshot;
   char *video_size;            /* WxH */
+  char *media_engine;          /* auto, gstreamer, native */
   int video_fps;
   int video_kbps;
   gboolean relay_only;

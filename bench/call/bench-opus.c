@@ -1,18 +1,22 @@
 /* bench-opus.c — the Opus ceiling of concurrent calls: libopus called
  * directly encodes and decodes 20 ms frames of a 440 Hz sine (48 kHz mono
- * S16, 64 kbit/s VBR, complexity 10, OPUS_APPLICATION_AUDIO: what GStreamer's
- * opusenc does with the defaults media/media-audio.c keeps) as fast as it
- * can, on one thread. Each side of a call encodes what it sends and decodes
+ * S16, 64 kbit/s constrained VBR, complexity 10, fullband,
+ * OPUS_APPLICATION_VOIP: what both audio engines use — GStreamer's opusenc
+ * with audio-type=voice as media/media-audio.c sets it, and
+ * media/audio-native.c) as fast as it can, on one thread. MODE "audio"
+ * measures OPUS_APPLICATION_AUDIO with plain VBR instead (the baseline
+ * before the native engine). Each side of a call encodes what it sends and decodes
  * what it receives, so one encode + one decode per 20 ms is one call's codec
  * work. Prints seconds of audio per CPU second (= calls one core could
  * carry if it did nothing else) and that times the online cores. Run on
  * demand only:
  *
- *   build/bench/bench-opus [SECONDS_OF_AUDIO]     (default 600)
+ *   build/bench/bench-opus [SECONDS_OF_AUDIO [MODE]]  (default 600 voice)
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +50,7 @@ main (int argc, char **argv)
   long seconds = argc > 1 ? atol (argv[1]) : 600;
   long frames = seconds * 50;
   long cores = sysconf (_SC_NPROCESSORS_ONLN);
+  int voice = argc <= 2 || strcmp (argv[2], "audio") != 0;
   /* One second of sine, looped: 440 Hz fits it exactly. */
   static opus_int16 sine[RATE];
   static opus_int16 out[FRAME];
@@ -61,7 +66,8 @@ main (int argc, char **argv)
   }
   for (int i = 0; i < RATE; i++)
     sine[i] = (opus_int16) (0.5 * 32767 * sin (2 * M_PI * 440.0 * i / RATE));
-  enc = opus_encoder_create (RATE, 1, OPUS_APPLICATION_AUDIO, &err);
+  enc = opus_encoder_create (RATE, 1,
+      voice ? OPUS_APPLICATION_VOIP : OPUS_APPLICATION_AUDIO, &err);
   if (enc == NULL) {
     fprintf (stderr, "opus_encoder_create: %s\n", opus_strerror (err));
     return 1;
@@ -74,6 +80,10 @@ main (int argc, char **argv)
   opus_encoder_ctl (enc, OPUS_SET_BITRATE (64000));
   opus_encoder_ctl (enc, OPUS_SET_COMPLEXITY (10));
   opus_encoder_ctl (enc, OPUS_SET_VBR (1));
+  if (voice) {
+    opus_encoder_ctl (enc, OPUS_SET_VBR_CONSTRAINT (1));
+    opus_encoder_ctl (enc, OPUS_SET_BANDWIDTH (OPUS_BANDWIDTH_FULLBAND));
+  }
 
   cpu0 = cpu_now ();
   wall0 = wall_now ();
@@ -101,9 +111,10 @@ main (int argc, char **argv)
     double cpu = cpu1 - cpu0;
     double per_cpu_s = seconds / cpu;
 
-    printf ("opus: %ld s of 20 ms frames (48 kHz mono, %.1f kbit/s) encoded "
+    printf ("opus (%s): %ld s of 20 ms frames (48 kHz mono, %.1f kbit/s) encoded "
         "+ decoded in %.2f s CPU (%.2f s wall): %.0f s of audio per CPU s, "
-        "%.1f us per frame pair, %.3f%% of a core per call\n", seconds,
+        "%.1f us per frame pair, %.3f%% of a core per call\n",
+        voice ? "voip, cvbr" : "audio, vbr", seconds,
         enc_bytes * 8 / seconds / 1000, cpu, wall1 - wall0, per_cpu_s,
         cpu / frames * 1e6, 100.0 / per_cpu_s);
     printf ("opus-ceiling: %ld cores x %.0f = %.0f concurrent calls "

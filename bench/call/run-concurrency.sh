@@ -22,6 +22,8 @@
 #
 #   bench/call/run-concurrency.sh [BUILD_DIR] [K...]   (build 5 10 20 40)
 #   WINDOW=5 (seconds sampled)
+#   MEDIA_ENGINE=auto|native|gstreamer (--media-engine of every agent;
+#   default auto, which is native for these test sources)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,6 +33,7 @@ shift || true
 ks=("$@")
 [ ${#ks[@]} -gt 0 ] || ks=(5 10 20 40)
 window="${WINDOW:-5}"
+engine="${MEDIA_ENGINE:-auto}"
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 agent="$build/agent/jingle-agent"
 
@@ -64,13 +67,15 @@ count() { grep -c "\"event\":\"$1\"" "$2" 2>/dev/null || true; }
 "$build/bench/bench-opus" 300 >"$tmp/opus.txt"
 # Between the two: GStreamer media alone (JaMediaAudio pairs, no ICE, no
 # SRTP, no XMPP), one encode + one decode per pair like one call's side.
-"$build/bench/bench-audio-calls" 10 5 >"$tmp/media.txt"
+"$build/bench/bench-audio-calls" 10 5 gstreamer >"$tmp/media.txt"
+"$build/bench/bench-audio-calls" 10 5 native >"$tmp/media-native.txt"
 
 for k in "${ks[@]}"; do
   d="$tmp/k$k"; mkdir -p "$d"
   # shellcheck disable=SC2046
   "$agent" answer $(acct grace) --resource bench --json --no-server-services \
     --from frank@localhost --count "$k" --stats-interval 0 --audio test:880 \
+    --media-engine "$engine" \
     >"$d/answer.json" 2>"$d/answer.err" &
   apid=$!; pids+=("$apid")
   for _ in $(seq 300); do
@@ -86,7 +91,8 @@ for k in "${ks[@]}"; do
     # shellcheck disable=SC2046
     "$agent" call $(acct frank) --resource "c$i" --json --no-server-services \
       --to grace@localhost/bench --duration "$duration" --stats-interval 0 \
-      --audio test:440 >"$d/call$i.json" 2>"$d/call$i.err" &
+      --audio test:440 --media-engine "$engine" \
+      >"$d/call$i.json" 2>"$d/call$i.err" &
     cpids+=($!); pids+=($!)
   done
   ok=0
@@ -118,9 +124,9 @@ for k in "${ks[@]}"; do
   echo "$k $((a1 - a0)) $((c1 - c0)) $t0 $t1 $early $rss $load $failed" >"$d/sample"
 done
 
-python3 - "$tmp" "$hz" "${ks[@]}" <<'PY'
+python3 - "$tmp" "$hz" "$engine" "${ks[@]}" <<'PY'
 import json, re, sys
-tmp, hz, ks = sys.argv[1], int(sys.argv[2]), [int(k) for k in sys.argv[3:]]
+tmp, hz, engine, ks = sys.argv[1], int(sys.argv[2]), sys.argv[3], [int(k) for k in sys.argv[4:]]
 opus = open(tmp + "/opus.txt").read()
 per_cpu = float(re.search(r"([0-9.]+) s of audio per CPU s", opus).group(1))
 cores = int(re.search(r"opus-ceiling: ([0-9]+) cores", opus).group(1))
@@ -131,6 +137,15 @@ print("Opus alone (libopus encode+decode, 20 ms 48 kHz mono): %.0f s of audio "
 m = re.search(r"calls=([0-9]+) .*cpu_per_call=([0-9.]+)%", open(tmp + "/media.txt").read())
 print("GStreamer media alone (bench-audio-calls %s pairs, no ICE/SRTP/XMPP): %s%% "
       "of a core per pair" % (m.group(1), m.group(2)))
+m = re.search(r"calls=([0-9]+) .*cpu_per_call=([0-9.]+)%", open(tmp + "/media-native.txt").read())
+print("Native media alone (bench-audio-calls %s pairs native, no ICE/SRTP/XMPP): %s%% "
+      "of a core per pair" % (m.group(1), m.group(2)))
+engines = set()
+for k in ks:
+    for line in open("%s/k%d/answer.json" % (tmp, k)):
+        e = json.loads(line)
+        if e["event"] == "connected": engines.add(e.get("audio_engine"))
+print("--media-engine %s: the answerer ran %s" % (engine, ", ".join(sorted(map(str, engines)))))
 print("%4s %8s %9s %9s %7s %10s %10s %6s %8s %6s %7s %s" % (
     "K", "conn", "cpu/call", "answerer", "callers", "recv/s", "sent/s",
     "lost", "loss%", "RSS", "load1", "projection"))

@@ -17,6 +17,8 @@
 # SRTP-ready ≤ 30 ms). Reports, never asserts. Run on demand only:
 #
 #   bench/call/run.sh [BUILD_DIR] [CALLS] [FLOOR_RUNS]   (build 10 20)
+#   MEDIA_ENGINE=auto|native|gstreamer (--media-engine of both agents;
+#   default auto, which is native for these test sources)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +26,7 @@ root="$(cd "$here/../.." && pwd)"
 build="${1:-build}"
 calls="${2:-10}"
 floor_runs="${3:-20}"
+engine="${MEDIA_ENGINE:-auto}"
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 agent="$build/agent/jingle-agent"
 floor="$build/bench/bench-ice-floor"
@@ -78,7 +81,8 @@ echo "floor: $floor $floor_runs" >&2
 stamp "$tmp/answer.json"
 "$agent" answer $(acct grace) --resource bench --json --no-server-services \
   --from frank@localhost --count $((calls + 1)) --stats-interval 0 \
-  --audio test:880 >"$tmp/answer.json.fifo" 2>"$tmp/answer.err" &
+  --audio test:880 --media-engine "$engine" \
+  >"$tmp/answer.json.fifo" 2>"$tmp/answer.err" &
 apid=$!
 for _ in $(seq 200); do
   grep -q '"event":"ready"' "$tmp/answer.json" 2>/dev/null && break
@@ -92,7 +96,8 @@ for i in $(seq 0 "$calls"); do
   stamp "$tmp/call$i.json"
   "$agent" call $(acct frank) --resource "c$i" --json --no-server-services \
     --to grace@localhost/bench --duration 1 --stats-interval 0 \
-    --audio test:440 >"$tmp/call$i.json.fifo" 2>"$tmp/call$i.err" ||
+    --audio test:440 --media-engine "$engine" \
+    >"$tmp/call$i.json.fifo" 2>"$tmp/call$i.err" ||
     { echo "call $i failed:" >&2; tail -5 "$tmp/call$i.err" >&2; exit 1; }
   wait "$spid"
 done

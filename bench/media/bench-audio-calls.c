@@ -2,7 +2,9 @@
  * N in-process A→B pairs (A: test:440 → opusenc → RTP; B: RTP → jitter
  * buffer → opusdec → fakesink, no recording) run in real time for S
  * seconds; prints the process CPU time (getrusage) per call as a
- * percentage of one core. Usage: bench-audio-calls [N [SECONDS]]. */
+ * percentage of one core. ENGINE: gstreamer (default) or native.
+ * Usage: bench-audio-calls [N [SECONDS [ENGINE]]]. */
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -45,6 +47,9 @@ main (int argc, char **argv)
 {
   guint n = argc > 1 ? (guint)atoi (argv[1]) : 10;
   guint seconds = argc > 2 ? (guint)atoi (argv[2]) : 10;
+  int engine = argc > 3 && strcmp (argv[3], "native") == 0
+                   ? JA_MEDIA_AUDIO_ENGINE_NATIVE
+                   : JA_MEDIA_AUDIO_ENGINE_GSTREAMER;
   g_autofree Pair *pairs = g_new0 (Pair, n);
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   JaMediaAudioCallbacks cb_a = { .send_rtp = forward_cb };
@@ -66,6 +71,7 @@ main (int argc, char **argv)
     b.recv_codecs[111] = "opus";
     b.recv_clock_rates[111] = 48000;
     b.receive = TRUE;
+    a.engine = b.engine = engine;
     pairs[i].b = ja_media_audio_new (&b, &cb_b, NULL, &error);
     pairs[i].a
         = pairs[i].b ? ja_media_audio_new (&a, &cb_a, &pairs[i], &error) : NULL;
@@ -98,9 +104,10 @@ main (int argc, char **argv)
   {
     double wall = (t1 - t0) / 1e6, cpu = cpu1 - cpu0;
 
-    printf ("calls=%u wall=%.2fs cpu=%.2fs cpu_per_call=%.2f%% "
+    printf ("engine=%s calls=%u wall=%.2fs cpu=%.2fs cpu_per_call=%.2f%% "
             "packets=%" G_GUINT64_FORMAT " received=%" G_GUINT64_FORMAT
             " lost=%" G_GUINT64_FORMAT "\n",
+            engine == JA_MEDIA_AUDIO_ENGINE_NATIVE ? "native" : "gstreamer",
             n, wall, cpu, 100.0 * cpu / wall / n, packets, received, lost);
   }
   return 0;

@@ -31,6 +31,7 @@ typedef struct {
   char *record_video_path;
   guint video_width, video_height, video_fps, video_kbps;
   guint counter;               /* for %n in record_path */
+  int audio_engine;            /* JaMediaAudioEngine */
 } Options;
 
 struct _JaRtpStream {
@@ -105,6 +106,7 @@ ja_rtp_app_set_media_options (JaXmppStream *stream,
   o->video_height = options->video_height;
   o->video_fps = options->video_fps;
   o->video_kbps = options->video_kbps;
+  o->audio_engine = options->audio_engine;
   g_object_set_data_full (G_OBJECT (stream), OPTIONS_KEY, o, options_free);
 }
 
@@ -193,6 +195,14 @@ const char *
 ja_rtp_stream_get_codec (JaRtpStream *self)
 {
   return self->codec;
+}
+
+const char *
+ja_rtp_stream_get_audio_engine (JaRtpStream *self)
+{
+  if (self->audio == NULL)
+    return NULL;
+  return ja_media_audio_is_native (self->audio) ? "native" : "gstreamer";
 }
 
 gboolean
@@ -926,6 +936,7 @@ prepare_media (RtpApp *self)
   cfg.source = o != NULL ? o->source : NULL;
   cfg.sink = o != NULL ? o->sink : NULL;
   cfg.record_path = record;
+  cfg.engine = o != NULL ? o->audio_engine : JA_MEDIA_AUDIO_ENGINE_AUTO;
   st->audio = ja_media_audio_new (&cfg, &audio_callbacks, st, &error);
   if (st->audio == NULL || !ja_media_audio_start (st->audio, &error)) {
     g_autoptr (JaRtpStream) keep = g_object_ref (st);

@@ -36,6 +36,9 @@ typedef struct {
   const char *record_video_path;
   guint video_width, video_height, video_fps;   /* 0: 640x480@30 */
   guint video_kbps;                              /* 0: 1000 */
+  /* Which engine carries audio contents: JaMediaAudioEngine (0 = AUTO:
+   * native when the source and sink allow it). */
+  int audio_engine;
 } JaRtpMediaOptions;
 
 void ja_rtp_app_set_media_options (JaXmppStream *stream,
@@ -59,6 +62,9 @@ JaRtpStream *ja_rtp_app_get_stream (JaJingleApp *app);
 
 /* The codec we send, e.g. "opus/48000/2 (pt 111)", NULL before start. */
 const char *ja_rtp_stream_get_codec (JaRtpStream *self);
+/* "native" or "gstreamer" once the audio engine runs, NULL otherwise
+ * (video contents, before start). */
+const char *ja_rtp_stream_get_audio_engine (JaRtpStream *self);
 gboolean ja_rtp_stream_get_audio_stats (JaRtpStream *self,
     JaMediaAudioStats *stats);
 gboolean ja_rtp_stream_send_dtmf (JaRtpStream *self, const char *digits,

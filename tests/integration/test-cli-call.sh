@@ -21,7 +21,11 @@
 # dropped on both send paths (JINGLE_AGENT_TEST_DROP_EVERY) video keeps
 # decoding, repaired by NACK + RTX (negotiated rtx, FID groups) and PLI;
 # video added to an audio call by content-add and removed by content-remove; --codec PCMU makes a G.711 call (440 Hz heard), and no codec in common
-# fails with exit 7. Accounts frank, grace, heidi: no other test uses them. TAP
+# fails with exit 7. The audio runs on the native engine (the default, AUTO,
+# for test sources without a sink); one call both ways with
+# --media-engine gstreamer on both sides keeps the GStreamer engine tested
+# end to end (440/880 Hz heard, DTMF). Accounts frank, grace, heidi: no
+# other test uses them. TAP
 # output; every wait is bounded.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -122,6 +126,10 @@ check "the caller exits 0 after a call that connected (rc=$crc)" test "$crc" -eq
 check "the callee exits 0 (rc=$grc)" test "$grc" -eq 0
 check "the caller reports connected with SRTP, host candidates and opus" \
   json_has "$tmp/c1.json" 'len(of("connected")) == 1 and of("connected")[0]["srtp_profile"].startswith("SRTP_AES128_CM_HMAC_SHA1") and of("connected")[0]["candidate_type"] == "host" and of("connected")[0]["codec"].startswith("opus/48000") and of("connected")[0]["ice_ms"] > 0'
+check "both sides ran the native audio engine (the default for test sources)" \
+  json_has "$tmp/c1.json" 'of("connected")[0]["audio_engine"] == "native"'
+check "the callee too" \
+  json_has "$tmp/g1.json" 'of("connected")[0]["audio_engine"] == "native"'
 check "the caller hung up: ended success, not by the peer" \
   json_has "$tmp/c1.json" 'of("ended")[0]["reason"] == "success" and not of("ended")[0]["by_peer"] and of("ended")[0]["packets_received"] > 50'
 check "the callee saw the caller hang up" \
@@ -147,6 +155,24 @@ print("# %d RTP packets sent, %d datagrams on the wire, %d payloads found in cle
       % (len(rtp), len(wire), len(leaks)))
 assert not leaks
 PY
+
+# ---- the same call on the GStreamer engine (--media-engine gstreamer) ----
+start_answer grace "$RES" g16 --from frank@localhost --count 1 \
+  --audio test:880 --record "$tmp/g16.wav" --media-engine gstreamer || exit 1
+gpid=$apid
+call c16 --to "grace@localhost/$RES" --audio test:440 --record "$tmp/c16.wav" \
+  --duration 3 --dtmf 72 --media-engine gstreamer
+wait_rc "$gpid" 30; grc=$?
+check "a GStreamer-engine call connects and ends normally (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "both sides ran the GStreamer engine" \
+  json_has "$tmp/c16.json" 'of("connected")[0]["audio_engine"] == "gstreamer" and of("ended")[0]["packets_received"] > 50'
+check "the callee too" \
+  json_has "$tmp/g16.json" 'of("connected")[0]["audio_engine"] == "gstreamer"'
+check "GStreamer engine: the callee's recording peaks at 440 Hz" peak "$tmp/g16.wav" 440
+check "GStreamer engine: the caller's recording peaks at 880 Hz" peak "$tmp/c16.wav" 880
+check "GStreamer engine: the callee reports the DTMF digits 7 2 in order" \
+  json_has "$tmp/g16.json" '"".join(e["digit"] for e in of("dtmf")) == "72"'
 
 # ---- a fingerprint that does not match ----------------------------------
 start_answer grace "$RES" g2 --from frank@localhost --count 1 || exit 1
@@ -343,6 +369,8 @@ check "call --dtmf with a bad digit is a usage error (rc=$rc)" test "$rc" -eq 2
 check "call --video-size without a height is a usage error (rc=$rc)" test "$rc" -eq 2
 "$JINGLE_AGENT" call --to a@b --codec speex >/dev/null 2>&1; rc=$?
 check "call --codec speex is a usage error (rc=$rc)" test "$rc" -eq 2
+"$JINGLE_AGENT" answer --media-engine fast >/dev/null 2>&1; rc=$?
+check "answer --media-engine fast is a usage error (rc=$rc)" test "$rc" -eq 2
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

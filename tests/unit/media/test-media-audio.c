@@ -1,6 +1,9 @@
 /* test-media-audio.c — two JaMediaAudio engines in one process, wired back
  * to back: A's send_rtp feeds B's receive (plaintext RTP + muxed RTCP, no
- * network). What arrives is recorded to WAV and checked with the tone
+ * network). Every test runs with GStreamer on both sides (/media/audio/),
+ * most with the native engine on both (/media/audio/native/), and the
+ * wire-compatibility ones with one of each (/media/audio/native-to-gst/,
+ * /media/audio/gst-to-native/: A sends, B receives). What arrives is recorded to WAV and checked with the tone
  * analyser of tests/support: the frequency a user would hear, DTMF digits in
  * order, loss statistics, and a clean teardown mid-stream. */
 #include <math.h>
@@ -11,6 +14,7 @@
 
 #include "media/media-audio.h"
 #include "media/media-error.h"
+#include "media/rtp-packet.h"
 #include "tests/support/ja-test-tone.h"
 
 #define CALL_MS 2000
@@ -19,6 +23,7 @@ typedef struct _Peer Peer;
 
 struct _Peer {
   const char *name;
+  int engine; /* JaMediaAudioEngine */
   JaMediaAudio *audio;
   Peer *remote;
   char *record_path;
@@ -35,6 +40,10 @@ struct _Peer {
   guint errors;
   guint source_eos;
   guint free_after; /* free self from send_rtp after N packets */
+  gboolean with_hdrext; /* negotiate MID (id 1) and audio level (id 2) */
+  guint restart_after;  /* RTP sequence moved 5000 back after N packets */
+  guint hdrext_seen;    /* RTP packets that carried both */
+  guint8 last_level;
   gboolean freed_in_callback;
 };
 
@@ -45,6 +54,20 @@ typedef struct {
   char *dir;
   Peer a, b;
 } Fixture;
+
+/* The engines of A and B (the test data). */
+typedef struct {
+  int a, b;
+} Engines;
+
+static const Engines gst_gst = { JA_MEDIA_AUDIO_ENGINE_GSTREAMER,
+                                 JA_MEDIA_AUDIO_ENGINE_GSTREAMER };
+static const Engines native_native = { JA_MEDIA_AUDIO_ENGINE_NATIVE,
+                                       JA_MEDIA_AUDIO_ENGINE_NATIVE };
+static const Engines native_gst = { JA_MEDIA_AUDIO_ENGINE_NATIVE,
+                                    JA_MEDIA_AUDIO_ENGINE_GSTREAMER };
+static const Engines gst_native = { JA_MEDIA_AUDIO_ENGINE_GSTREAMER,
+                                    JA_MEDIA_AUDIO_ENGINE_NATIVE };
 
 static void
 send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
@@ -59,7 +82,16 @@ send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
       p->first_rtcp_pt = data[1];
     p->rtcp_seen++;
   } else {
+    const guint8 *mid, *level;
+    gsize mid_len, level_len;
+
     p->rtp_seen++;
+    if (ja_rtp_hdrext_find (data, len, 1, &mid, &mid_len)
+        && ja_rtp_hdrext_find (data, len, 2, &level, &level_len)
+        && mid_len == 5 && memcmp (mid, "audio", 5) == 0 && level_len == 1) {
+      p->hdrext_seen++;
+      p->last_level = level[0];
+    }
     if (p->drop_every != 0 && p->rtp_seen % p->drop_every == 0) {
       p->dropped++;
       return;
@@ -78,8 +110,17 @@ send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
       g_array_index (p->sent_durations, guint, p->sent_durations->len - 1) = ms;
     p->sent_event_ts = ts;
   }
-  if (p->remote->audio != NULL)
+  if (!rtcp && p->restart_after != 0 && p->rtp_seen > p->restart_after) {
+    g_autofree guint8 *copy = g_memdup2 (data, len);
+    guint16 seq = (guint16)((copy[2] << 8 | copy[3]) - 5000);
+
+    copy[2] = seq >> 8;
+    copy[3] = seq & 0xff;
+    if (p->remote->audio != NULL)
+      ja_media_audio_receive (p->remote->audio, copy, len);
+  } else if (p->remote->audio != NULL) {
     ja_media_audio_receive (p->remote->audio, data, len);
+  }
   if (p->free_after != 0 && p->rtp_seen >= p->free_after && !rtcp) {
     ja_media_audio_free (p->audio);
     p->audio = NULL;
@@ -137,8 +178,12 @@ static const JaMediaAudioCallbacks callbacks = {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
+  const Engines *e = data;
+
   f->dir = g_dir_make_tmp ("ja-media-audio-XXXXXX", NULL);
   g_assert_nonnull (f->dir);
+  f->a.engine = e->a;
+  f->b.engine = e->b;
   f->a.name = "A";
   f->b.name = "B";
   f->a.remote = &f->b;
@@ -209,9 +254,17 @@ peer_create (Peer *p, const PeerSetup *s)
   p->dtmf_rate = s->rate;
   cfg.send = s->send;
   cfg.receive = s->receive;
+  cfg.engine = p->engine;
+  if (p->with_hdrext) {
+    cfg.hdrext_mid_id = 1;
+    cfg.mid = "audio";
+    cfg.hdrext_audio_level_id = 2;
+  }
   p->audio = ja_media_audio_new (&cfg, &callbacks, p, &error);
   g_assert_no_error (error);
   g_assert_nonnull (p->audio);
+  g_assert_cmpint (ja_media_audio_is_native (p->audio), ==,
+                   p->engine == JA_MEDIA_AUDIO_ENGINE_NATIVE);
 }
 
 static void
@@ -315,6 +368,39 @@ test_opus_440 (Fixture *f, gconstpointer data)
 }
 
 static void
+test_opus_880 (Fixture *f, gconstpointer data)
+{
+  check_one_way (f, "opus", 111, 48000, "test:880", 880);
+}
+
+static void
+test_pcmu_880 (Fixture *f, gconstpointer data)
+{
+  check_one_way (f, "PCMU", 0, 8000, "test:880", 880);
+}
+
+/* XEP-0294 / RFC 8285: every packet carries the MID and the RFC 6464
+ * level of its frame (a 0.8 sine: -5 dBov, voice), and the receiver —
+ * either engine — plays them as usual. */
+static void
+test_hdrext (Fixture *f, gconstpointer data)
+{
+  f->a.with_hdrext = TRUE;
+  check_one_way (f, "opus", 111, 48000, "test:440", 440);
+  g_assert_cmpuint (f->a.hdrext_seen, ==, f->a.rtp_seen);
+  g_assert_cmpuint (f->a.last_level, ==, 0x80 | 5);
+}
+
+/* A sender whose sequence jumps far back (a restart, RFC 3550 A.3) is
+ * followed, not dropped as "late" from then on. */
+static void
+test_sequence_restart (Fixture *f, gconstpointer data)
+{
+  f->a.restart_after = 30;
+  check_one_way (f, "PCMU", 0, 8000, "test:880", 880);
+}
+
+static void
 test_pcmu_1000 (Fixture *f, gconstpointer data)
 {
   check_one_way (f, "PCMU", 0, 8000, "test:1000", 1000);
@@ -363,7 +449,8 @@ test_dtmf (Fixture *f, gconstpointer data)
   run_until_digits (&f->b, 4, 3000);
   g_assert_cmpstr (f->b.digits->str, ==, "159#");
   /* B reports the durations A put on the wire. We ask for 100 ms tones;
-   * rtpdtmfsrc stretches every event to at least 250 ms. */
+   * rtpdtmfsrc stretches every event to at least 250 ms (the native engine
+   * sends 100 ms). */
   g_assert_cmpuint (f->a.sent_durations->len, ==, 4);
   for (guint i = 0; i < f->b.durations->len; i++) {
     guint ms = g_array_index (f->b.durations, guint, i);
@@ -466,10 +553,16 @@ test_free_mid_stream (Fixture *f, gconstpointer data)
   peer_create (&f->b, &sb);
   pipeline_a = ja_media_audio_peek_pipeline (f->a.audio);
   pipeline_b = ja_media_audio_peek_pipeline (f->b.audio);
-  g_assert_true (GST_IS_PIPELINE (pipeline_a));
-  g_assert_true (GST_IS_PIPELINE (pipeline_b));
-  g_object_add_weak_pointer (pipeline_a, &pipeline_a);
-  g_object_add_weak_pointer (pipeline_b, &pipeline_b);
+  if (f->a.engine == JA_MEDIA_AUDIO_ENGINE_NATIVE) {
+    /* No pipeline: the weak-pointer checks below hold trivially. */
+    g_assert_null (pipeline_a);
+    g_assert_null (pipeline_b);
+  } else {
+    g_assert_true (GST_IS_PIPELINE (pipeline_a));
+    g_assert_true (GST_IS_PIPELINE (pipeline_b));
+    g_object_add_weak_pointer (pipeline_a, &pipeline_a);
+    g_object_add_weak_pointer (pipeline_b, &pipeline_b);
+  }
   start_both (f);
   g_assert_true (ja_media_audio_send_dtmf (f->a.audio, "123456789", &error));
   run_for (1500);
@@ -477,7 +570,8 @@ test_free_mid_stream (Fixture *f, gconstpointer data)
   g_assert_null (f->a.audio);
   /* The pipeline (and with it every element) is gone, not just stopped. */
   g_assert_null (pipeline_a);
-  g_assert_nonnull (pipeline_b);
+  g_assert_true (pipeline_b != NULL
+                 || f->b.engine == JA_MEDIA_AUDIO_ENGINE_NATIVE);
   ja_media_audio_get_stats (f->b.audio, &st);
   g_assert_cmpuint (st.packets_received, ==, f->a.rtp_seen);
   g_assert_cmpuint (f->a.rtp_seen, ==, 20);
@@ -573,6 +667,7 @@ test_bad_config (void)
   g_autoptr (GError) error = NULL;
 
   cfg.send = TRUE;
+  cfg.engine = JA_MEDIA_AUDIO_ENGINE_GSTREAMER;
   cfg.send_codec = "G729";
   g_assert_null (ja_media_audio_new (&cfg, &callbacks, NULL, &error));
   g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC);
@@ -588,13 +683,68 @@ test_bad_config (void)
   g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE);
 }
 
+static void
+test_native_bad_config (void)
+{
+  JaMediaAudioConfig cfg = { 0 };
+  g_autoptr (GError) error = NULL;
+  const char *gst_only_sources[] = { "device", "device:x", "pipeline:fakesrc",
+                                     "test:loud", "file:/nonexistent.wav" };
+
+  cfg.send = TRUE;
+  cfg.receive = TRUE;
+  cfg.engine = JA_MEDIA_AUDIO_ENGINE_NATIVE;
+  cfg.send_codec = "G729";
+  g_assert_null (ja_media_audio_new (&cfg, &callbacks, NULL, &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC);
+  g_clear_error (&error);
+  cfg.send_codec = "opus";
+  cfg.send_pt = 111;
+  for (guint i = 0; i < G_N_ELEMENTS (gst_only_sources); i++) {
+    cfg.source = gst_only_sources[i];
+    g_assert_null (ja_media_audio_new (&cfg, &callbacks, NULL, &error));
+    g_test_message ("%s: %s", cfg.source, error->message);
+    g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE);
+    g_clear_error (&error);
+  }
+  cfg.source = "test";
+  cfg.sink = "device";
+  g_assert_null (ja_media_audio_new (&cfg, &callbacks, NULL, &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE);
+  g_clear_error (&error);
+}
+
+/* AUTO: native for what it can carry, GStreamer for the rest. */
+static void
+test_auto_engine (void)
+{
+  JaMediaAudioConfig cfg = { 0 };
+  g_autoptr (GError) error = NULL;
+  JaMediaAudio *audio;
+
+  cfg.send = TRUE;
+  cfg.send_codec = "PCMU";
+  cfg.source = "test:880";
+  audio = ja_media_audio_new (&cfg, &callbacks, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ja_media_audio_is_native (audio));
+  ja_media_audio_free (audio);
+  cfg.source = "pipeline:audiotestsrc is-live=true";
+  audio = ja_media_audio_new (&cfg, &callbacks, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (ja_media_audio_is_native (audio));
+  g_assert_nonnull (ja_media_audio_peek_pipeline (audio));
+  ja_media_audio_free (audio);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   main_thread = g_thread_self ();
-#define ADD(path, fn)                                                          \
-  g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+#define ADD_E(path, fn, engines)                                               \
+  g_test_add (path, Fixture, &engines, fixture_set_up, fn, fixture_tear_down)
+#define ADD(path, fn) ADD_E (path, fn, gst_gst)
   ADD ("/media/audio/opus-440", test_opus_440);
   ADD ("/media/audio/pcmu-1000", test_pcmu_1000);
   ADD ("/media/audio/pcma-default-source", test_pcma_default_source);
@@ -605,7 +755,38 @@ main (int argc, char **argv)
   ADD ("/media/audio/file-source", test_file_source);
   ADD ("/media/audio/rtcp", test_rtcp);
   ADD ("/media/audio/free-mid-stream", test_free_mid_stream);
+  ADD_E ("/media/audio/native/opus-440", test_opus_440, native_native);
+  ADD_E ("/media/audio/native/opus-880", test_opus_880, native_native);
+  ADD_E ("/media/audio/native/pcmu-880", test_pcmu_880, native_native);
+  ADD_E ("/media/audio/native/pcma-default-source", test_pcma_default_source,
+         native_native);
+  ADD_E ("/media/audio/native/both-directions", test_both_directions,
+         native_native);
+  ADD_E ("/media/audio/native/dtmf", test_dtmf, native_native);
+  ADD_E ("/media/audio/native/loss", test_loss, native_native);
+  ADD_E ("/media/audio/native/mute", test_mute, native_native);
+  ADD_E ("/media/audio/native/file-source", test_file_source, native_native);
+  ADD_E ("/media/audio/native/rtcp", test_rtcp, native_native);
+  ADD_E ("/media/audio/native/free-mid-stream", test_free_mid_stream,
+         native_native);
+  ADD_E ("/media/audio/native/hdrext", test_hdrext, native_native);
+  ADD_E ("/media/audio/native/sequence-restart", test_sequence_restart,
+         native_native);
+  ADD_E ("/media/audio/native-to-gst/opus-440", test_opus_440, native_gst);
+  ADD_E ("/media/audio/native-to-gst/hdrext", test_hdrext, native_gst);
+  ADD_E ("/media/audio/native-to-gst/pcmu-880", test_pcmu_880, native_gst);
+  ADD_E ("/media/audio/native-to-gst/dtmf", test_dtmf, native_gst);
+  ADD_E ("/media/audio/native-to-gst/loss", test_loss, native_gst);
+  ADD_E ("/media/audio/native-to-gst/both-directions", test_both_directions,
+         native_gst);
+  ADD_E ("/media/audio/gst-to-native/opus-880", test_opus_880, gst_native);
+  ADD_E ("/media/audio/gst-to-native/pcmu-880", test_pcmu_880, gst_native);
+  ADD_E ("/media/audio/gst-to-native/dtmf", test_dtmf, gst_native);
+  ADD_E ("/media/audio/gst-to-native/loss", test_loss, gst_native);
 #undef ADD
+#undef ADD_E
   g_test_add_func ("/media/audio/bad-config", test_bad_config);
+  g_test_add_func ("/media/audio/native/bad-config", test_native_bad_config);
+  g_test_add_func ("/media/audio/auto-engine", test_auto_engine);
   return g_test_run ();
 }
