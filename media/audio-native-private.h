@@ -8,6 +8,8 @@
 #include <opus.h>
 
 #include "media/audio-native.h"
+#include "media/media-audio-private.h"
+#include "media/media-events.h"
 #include "media/rtp-event.h"
 #include "media/rtp-packet.h"
 #include "media/wav-file.h"
@@ -46,27 +48,6 @@ typedef enum { CODEC_NONE, CODEC_OPUS, CODEC_PCMU, CODEC_PCMA } CodecKind;
 typedef enum { SRC_TEST, SRC_SILENCE, SRC_FILE } SourceKind;
 typedef enum { DTMF_IDLE, DTMF_TONE, DTMF_GAP, DTMF_PAUSE } DtmfState;
 
-typedef enum {
-  EV_RTP,
-  EV_FIRST_MEDIA,
-  EV_DTMF,
-  EV_SOURCE_EOS,
-  EV_ERROR,
-} EventType;
-
-typedef struct {
-  EventType type;
-  GBytes *bytes; /* EV_RTP */
-  char digit;    /* EV_DTMF */
-  guint duration_ms;
-  GError *error; /* EV_ERROR */
-} Event;
-
-typedef struct {
-  GSource source;
-  JaAudioNative *audio;
-} EventSource;
-
 typedef struct {
   guint16 seq;
   guint32 ssrc;
@@ -95,11 +76,7 @@ struct _JaAudioNative {
   gpointer user_data;
   JaMediaAudio *owner;
 
-  GMainContext *context;
-  GSource *event_source;
-  GAsyncQueue *events;
-  gboolean in_dispatch;
-  gboolean freed;
+  JaMediaEvents *events; /* to the creator's context */
   gboolean wake_pending; /* media thread: events queued this tick */
 
   /* Fixed after new(). */

@@ -87,7 +87,7 @@ media_thread_run (gpointer data)
 
       if (call->wake_pending) {
         call->wake_pending = FALSE;
-        g_source_set_ready_time (call->event_source, 0);
+        ja_media_events_wake (call->events);
       }
     }
     next += TICK_US;
@@ -119,14 +119,6 @@ media_thread_remove (JaAudioNative *self)
 
 /* --- events: media thread → creator's context ----------------------------- */
 
-static void
-event_free (Event *ev)
-{
-  g_clear_pointer (&ev->bytes, g_bytes_unref);
-  g_clear_error (&ev->error);
-  g_free (ev);
-}
-
 static gboolean in_media_thread (void);
 
 /* From the media thread the creator's context is woken once per tick for
@@ -134,79 +126,27 @@ static gboolean in_media_thread (void);
 void
 ja_audio_native_push_event (JaAudioNative *self, Event *ev)
 {
-  g_async_queue_push (self->events, ev);
-  if (in_media_thread ())
+  if (in_media_thread ()) {
+    ja_media_events_push_quiet (self->events, ev);
     self->wake_pending = TRUE;
-  else
-    g_source_set_ready_time (self->event_source, 0);
+  } else {
+    ja_media_events_push (self->events, ev);
+  }
 }
 
 void
 ja_audio_native_push_simple_event (JaAudioNative *self, EventType type)
 {
-  Event *ev = g_new0 (Event, 1);
-
-  ev->type = type;
-  ja_audio_native_push_event (self, ev);
+  ja_audio_native_push_event (self, ja_media_audio_event_new (type));
 }
 
 static void
-deliver_event (JaAudioNative *self, Event *ev)
+deliver_event (gpointer owner, gpointer ev)
 {
-  JaMediaAudio *a = self->owner;
+  JaAudioNative *self = owner;
 
-  switch (ev->type) {
-  case EV_RTP:
-    if (self->cb.send_rtp != NULL) {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (ev->bytes, &len);
-
-      self->cb.send_rtp (a, data, len, self->user_data);
-    }
-    break;
-  case EV_FIRST_MEDIA:
-    if (self->cb.first_media != NULL)
-      self->cb.first_media (a, self->user_data);
-    break;
-  case EV_DTMF:
-    if (self->cb.dtmf != NULL)
-      self->cb.dtmf (a, ev->digit, ev->duration_ms, self->user_data);
-    break;
-  case EV_SOURCE_EOS:
-    if (self->cb.source_eos != NULL)
-      self->cb.source_eos (a, self->user_data);
-    break;
-  case EV_ERROR:
-    if (self->cb.error != NULL)
-      self->cb.error (a, ev->error, self->user_data);
-    break;
-  }
+  ja_media_audio_event_deliver (self->owner, &self->cb, self->user_data, ev);
 }
-
-static void free_memory (JaAudioNative *self);
-
-static gboolean
-event_source_dispatch (GSource *source, GSourceFunc callback,
-                       gpointer user_data)
-{
-  JaAudioNative *self = ((EventSource *)source)->audio;
-  Event *ev;
-
-  g_source_set_ready_time (source, -1);
-  self->in_dispatch = TRUE;
-  while (!self->freed && (ev = g_async_queue_try_pop (self->events)) != NULL) {
-    deliver_event (self, ev);
-    event_free (ev);
-  }
-  self->in_dispatch = FALSE;
-  if (self->freed)
-    free_memory (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static GSourceFuncs event_source_funcs = {
-  .dispatch = event_source_dispatch,
-};
 
 /* --- configuration ---------------------------------------------------------- */
 
@@ -279,19 +219,6 @@ ja_audio_native_supports (const JaMediaAudioConfig *c, GError **error)
     return FALSE;
   }
   return !c->send || parse_source (c->source, &kind, &freq, error);
-}
-
-static void
-copy_config (JaMediaAudioConfig *dst, const JaMediaAudioConfig *src)
-{
-  *dst = *src;
-  dst->source = g_strdup (src->source);
-  dst->sink = g_strdup (src->sink);
-  dst->record_path = g_strdup (src->record_path);
-  dst->send_codec = g_strdup (src->send_codec);
-  dst->mid = g_strdup (src->mid);
-  for (guint i = 0; i < 128; i++)
-    dst->recv_codecs[i] = g_strdup (src->recv_codecs[i]);
 }
 
 static gboolean
@@ -596,15 +523,11 @@ tick_call (JaAudioNative *self, gint64 now)
 /* --- public API ----------------------------------------------------------------- */
 
 static void
-free_memory (JaAudioNative *self)
+free_memory (gpointer p)
 {
-  g_free ((char *)self->config.source);
-  g_free ((char *)self->config.sink);
-  g_free ((char *)self->config.record_path);
-  g_free ((char *)self->config.send_codec);
-  g_free ((char *)self->config.mid);
-  for (guint i = 0; i < 128; i++)
-    g_free ((char *)self->config.recv_codecs[i]);
+  JaAudioNative *self = p;
+
+  ja_media_audio_config_clear (&self->config);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -619,7 +542,7 @@ ja_audio_native_new (const JaMediaAudioConfig *config,
   if (!ja_audio_native_supports (config, error))
     return NULL;
   self = g_new0 (JaAudioNative, 1);
-  copy_config (&self->config, config);
+  ja_media_audio_config_copy (&self->config, config);
   if (cb != NULL)
     self->cb = *cb;
   self->user_data = user_data;
@@ -635,12 +558,8 @@ ja_audio_native_new (const JaMediaAudioConfig *config,
     self->recv_kind[pt] = codec_kind (config->recv_codecs[pt]);
   if (config->dtmf_pt != 0)
     self->recv_kind[config->dtmf_pt & 127] = CODEC_NONE;
-  self->context = g_main_context_ref_thread_default ();
-  self->events = g_async_queue_new_full ((GDestroyNotify)event_free);
-  self->event_source = g_source_new (&event_source_funcs, sizeof (EventSource));
-  ((EventSource *)self->event_source)->audio = self;
-  g_source_set_name (self->event_source, "ja-audio-native");
-  g_source_attach (self->event_source, self->context);
+  self->events = ja_media_events_new ("ja-audio-native", deliver_event,
+                                     ja_media_audio_event_free, self);
   self->dtmf_pending = g_string_new (NULL);
   self->inbound = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->jb);
@@ -753,14 +672,7 @@ ja_audio_native_free (JaAudioNative *self)
   if (self->dtmf_pending != NULL)
     g_string_free (self->dtmf_pending, TRUE);
   self->dtmf_pending = NULL;
-  g_source_destroy (self->event_source);
-  g_source_unref (self->event_source);
-  g_async_queue_unref (self->events);
-  g_main_context_unref (self->context);
-  if (self->in_dispatch)
-    self->freed = TRUE; /* the dispatch frees the memory on return */
-  else
-    free_memory (self);
+  ja_media_events_free (self->events, free_memory);
 }
 
 void

@@ -10,6 +10,8 @@
  * context. Owns the pipeline; the caller owns the JaMediaAudio. */
 #include "media/media-audio.h"
 #include "media/audio-native.h"
+#include "media/media-audio-private.h"
+#include "media/media-events.h"
 #include "media/media-gst.h"
 
 #include <stdio.h>
@@ -47,37 +49,13 @@ static const CodecElements codec_table[] = {
   { "PCMA", "PCMA", "alawenc", "rtppcmapay", "rtppcmadepay", "alawdec", 8000 },
 };
 
-typedef enum {
-  EV_RTP,
-  EV_FIRST_MEDIA,
-  EV_DTMF,
-  EV_SOURCE_EOS,
-  EV_ERROR,
-} EventType;
-
-typedef struct {
-  EventType type;
-  GBytes *bytes; /* EV_RTP */
-  char digit;    /* EV_DTMF */
-  guint duration_ms;
-  GError *error; /* EV_ERROR */
-} Event;
-
-typedef struct {
-  GSource source;
-  JaMediaAudio *audio;
-} EventSource;
-
 struct _JaMediaAudio {
   JaMediaAudioConfig config; /* strings owned (duplicated) */
   JaMediaAudioCallbacks cb;
   gpointer user_data;
 
-  GMainContext *context; /* the creator's thread-default context */
-  GSource *event_source;
-  GAsyncQueue *events; /* Event*, pushed by any thread */
-  gboolean in_dispatch;
-  gboolean freed; /* free() ran inside a callback */
+  GMainContext *context;  /* the creator's thread-default context */
+  JaMediaEvents *events;  /* to it */
 
   JaAudioNative *native; /* the native engine carries the call: nothing
                           * below is used */
@@ -119,9 +97,20 @@ struct _JaMediaAudio {
 
 /* --- events: streaming threads → creator's context --------------------- */
 
-static void
-event_free (Event *ev)
+Event *
+ja_media_audio_event_new (EventType type)
 {
+  Event *ev = g_new0 (Event, 1);
+
+  ev->type = type;
+  return ev;
+}
+
+void
+ja_media_audio_event_free (gpointer p)
+{
+  Event *ev = p;
+
   g_clear_pointer (&ev->bytes, g_bytes_unref);
   g_clear_error (&ev->error);
   g_free (ev);
@@ -130,76 +119,54 @@ event_free (Event *ev)
 static void
 push_event (JaMediaAudio *self, Event *ev)
 {
-  g_async_queue_push (self->events, ev);
-  g_source_set_ready_time (self->event_source, 0);
+  ja_media_events_push (self->events, ev);
 }
 
 static void
 push_simple_event (JaMediaAudio *self, EventType type)
 {
-  Event *ev = g_new0 (Event, 1);
-
-  ev->type = type;
-  push_event (self, ev);
+  push_event (self, ja_media_audio_event_new (type));
 }
 
-static void
-deliver_event (JaMediaAudio *self, Event *ev)
+void
+ja_media_audio_event_deliver (JaMediaAudio *a, const JaMediaAudioCallbacks *cb,
+                              gpointer user_data, const Event *ev)
 {
   switch (ev->type) {
   case EV_RTP:
-    if (self->cb.send_rtp != NULL) {
+    if (cb->send_rtp != NULL) {
       gsize len;
       const guint8 *data = g_bytes_get_data (ev->bytes, &len);
 
-      self->cb.send_rtp (self, data, len, self->user_data);
+      cb->send_rtp (a, data, len, user_data);
     }
     break;
   case EV_FIRST_MEDIA:
-    if (self->cb.first_media != NULL)
-      self->cb.first_media (self, self->user_data);
+    if (cb->first_media != NULL)
+      cb->first_media (a, user_data);
     break;
   case EV_DTMF:
-    if (self->cb.dtmf != NULL)
-      self->cb.dtmf (self, ev->digit, ev->duration_ms, self->user_data);
+    if (cb->dtmf != NULL)
+      cb->dtmf (a, ev->digit, ev->duration_ms, user_data);
     break;
   case EV_SOURCE_EOS:
-    if (self->cb.source_eos != NULL)
-      self->cb.source_eos (self, self->user_data);
+    if (cb->source_eos != NULL)
+      cb->source_eos (a, user_data);
     break;
   case EV_ERROR:
-    if (self->cb.error != NULL)
-      self->cb.error (self, ev->error, self->user_data);
+    if (cb->error != NULL)
+      cb->error (a, ev->error, user_data);
     break;
   }
 }
 
-static void free_memory (JaMediaAudio *self);
-
-static gboolean
-event_source_dispatch (GSource *source, GSourceFunc callback,
-                       gpointer user_data)
+static void
+deliver_event (gpointer owner, gpointer ev)
 {
-  JaMediaAudio *self = ((EventSource *)source)->audio;
-  Event *ev;
+  JaMediaAudio *self = owner;
 
-  g_source_set_ready_time (source, -1);
-  self->in_dispatch = TRUE;
-  /* One wake-up drains a whole batch: one context iteration per burst of
-   * RTP packets, not one per packet. */
-  while (!self->freed && (ev = g_async_queue_try_pop (self->events)) != NULL) {
-    deliver_event (self, ev);
-    event_free (ev);
-  }
-  self->in_dispatch = FALSE;
-  if (self->freed)
-    free_memory (self);
-  return G_SOURCE_CONTINUE;
+  ja_media_audio_event_deliver (self, &self->cb, self->user_data, ev);
 }
-
-static GSourceFuncs event_source_funcs = {
-  .dispatch = event_source_dispatch,
-};
 
 /* --- helpers ------------------------------------------------------------ */
 
@@ -850,8 +817,9 @@ build_receive (JaMediaAudio *self, GError **error)
 
 /* --- public API --------------------------------------------------------- */
 
-static void
-copy_config (JaMediaAudioConfig *dst, const JaMediaAudioConfig *src)
+void
+ja_media_audio_config_copy (JaMediaAudioConfig *dst,
+                            const JaMediaAudioConfig *src)
 {
   *dst = *src;
   dst->source = g_strdup (src->source);
@@ -863,16 +831,25 @@ copy_config (JaMediaAudioConfig *dst, const JaMediaAudioConfig *src)
     dst->recv_codecs[i] = g_strdup (src->recv_codecs[i]);
 }
 
-static void
-free_memory (JaMediaAudio *self)
+void
+ja_media_audio_config_clear (JaMediaAudioConfig *c)
 {
-  g_free ((char *)self->config.source);
-  g_free ((char *)self->config.sink);
-  g_free ((char *)self->config.record_path);
-  g_free ((char *)self->config.send_codec);
-  g_free ((char *)self->config.mid);
+  g_free ((char *)c->source);
+  g_free ((char *)c->sink);
+  g_free ((char *)c->record_path);
+  g_free ((char *)c->send_codec);
+  g_free ((char *)c->mid);
   for (guint i = 0; i < 128; i++)
-    g_free ((char *)self->config.recv_codecs[i]);
+    g_free ((char *)c->recv_codecs[i]);
+  memset (c, 0, sizeof *c);
+}
+
+static void
+free_memory (gpointer p)
+{
+  JaMediaAudio *self = p;
+
+  ja_media_audio_config_clear (&self->config);
   g_ptr_array_unref (self->jitterbuffers);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->record_cond);
@@ -927,7 +904,7 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
     return NULL;
 
   self = g_new0 (JaMediaAudio, 1);
-  copy_config (&self->config, config);
+  ja_media_audio_config_copy (&self->config, config);
   if (cb != NULL)
     self->cb = *cb;
   self->user_data = user_data;
@@ -935,11 +912,8 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
   g_cond_init (&self->record_cond);
   self->ssrc = config->local_ssrc ? config->local_ssrc : g_random_int ();
   self->context = g_main_context_ref_thread_default ();
-  self->events = g_async_queue_new_full ((GDestroyNotify)event_free);
-  self->event_source = g_source_new (&event_source_funcs, sizeof (EventSource));
-  ((EventSource *)self->event_source)->audio = self;
-  g_source_set_name (self->event_source, "ja-media-audio");
-  g_source_attach (self->event_source, self->context);
+  self->events = ja_media_events_new ("ja-media-audio", deliver_event,
+                                     ja_media_audio_event_free, self);
   self->dtmf_pending = g_string_new (NULL);
   self->jitterbuffers = g_ptr_array_new_with_free_func (gst_object_unref);
 
@@ -1252,12 +1226,6 @@ ja_media_audio_free (JaMediaAudio *audio)
     g_clear_object (&audio->pipeline);
   }
   /* The streaming threads are gone: nothing pushes events any more. */
-  g_source_destroy (audio->event_source);
-  g_source_unref (audio->event_source);
-  g_async_queue_unref (audio->events);
   g_main_context_unref (audio->context);
-  if (audio->in_dispatch)
-    audio->freed = TRUE; /* the dispatch frees the memory on return */
-  else
-    free_memory (audio);
+  ja_media_events_free (audio->events, free_memory);
 }
