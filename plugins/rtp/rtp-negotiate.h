@@ -30,4 +30,10 @@ const JaRtpPayloadType *ja_rtp_negotiate_send_codec (const JaRtpDescription *d);
 const JaRtpPayloadType *ja_rtp_negotiate_dtmf (const JaRtpDescription *d,
     guint clock_rate);
 
+/* Whether an H264 payload type is one we run (RFC 6184 §8.1, §8.2.2):
+ * packetization-mode 1 (non-interleaved) and a constrained baseline
+ * compatible profile-level-id (profile_idc 0x42, or 0x4d / 0x58 with
+ * constraint_set1); the level does not matter (level-asymmetry). */
+gboolean ja_rtp_negotiate_h264_compatible (const JaRtpPayloadType *pt);
+
 G_END_DECLS
