@@ -422,10 +422,16 @@ appsink_sample_cb (GstAppSink *sink, gpointer user_data, gboolean rtcp)
     if (rtx)
       self->rtx_sent++;
     else {
-      if (map.size >= 12)
-        self->wire_ssrc = ((guint32)map.data[8] << 24)
-                          | ((guint32)map.data[9] << 16)
-                          | ((guint32)map.data[10] << 8) | map.data[11];
+      if (map.size >= 12) {
+        guint32 wire = ((guint32)map.data[8] << 24)
+                       | ((guint32)map.data[9] << 16)
+                       | ((guint32)map.data[10] << 8) | map.data[11];
+
+        if (wire != self->wire_ssrc && wire != self->ssrc)
+          g_debug ("video %08x: our RTP leaves with SSRC %08x", self->ssrc,
+                   wire);
+        self->wire_ssrc = wire;
+      }
       if (note_keyframe (self->codec, map.data, map.size,
                          &self->have_key_ts_sent, &self->key_ts_sent))
         self->keyframes_sent++;
@@ -1161,6 +1167,15 @@ connect_feedback (JaMediaVideo *self, GError **error)
                  "rtpbin has no session 0");
     return FALSE;
   }
+  /* rtpsession proposes its own SSRC in the caps it offers the payloader,
+   * which then takes it instead of ours when it renegotiates (rtph264pay
+   * does when the parameter sets arrive): make them one, the SSRC our
+   * description signals (XEP-0339). */
+  if (self->config.send
+      && g_object_class_find_property (G_OBJECT_GET_CLASS (session),
+                                       "internal-ssrc")
+             != NULL)
+    g_object_set (session, "internal-ssrc", self->ssrc, NULL);
   g_signal_connect (session, "on-feedback-rtcp",
                     G_CALLBACK (on_feedback_rtcp_cb), self);
   g_object_unref (session);
