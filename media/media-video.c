@@ -43,6 +43,7 @@
 #define RTCP_FRACTION 0.2 /* of the session bandwidth, see connect_feedback */
 #define RTCP_REPORT_INTERVAL GST_SECOND
 #define NACK_LOSS_INTERVAL_US G_TIME_SPAN_SECOND
+#define H264_MIN_KEY_INTERVAL (GST_SECOND / 2)
 
 typedef enum {
   EV_RTP,
@@ -549,6 +550,11 @@ configure_h264 (JaMediaVideo *self, GstElement *enc, guint fps)
   const JaMediaVideoConfig *c = &self->config;
 
   set_h264_bitrate (enc, configured_kbps (c));
+  /* An IDR is many packets: under heavy loss each PLI's IDR loses some
+   * and asks for the next (measured: 44 PLIs, 34 IDRs, 38 frames in 8 s at
+   * 17 % loss under ASan). At most two forced IDRs a second. */
+  g_object_set (enc, "min-force-key-unit-interval",
+                (guint64)H264_MIN_KEY_INTERVAL, NULL);
   g_object_set (enc, "gop-size", (guint)keyframe_distance (c, fps),
                 "multi-thread",
                 (guint)1, "enable-frame-skip", FALSE, NULL);
