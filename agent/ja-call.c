@@ -683,6 +683,12 @@ ja_call_get_video_stats (JaCall *self, JaMediaVideoStats *stats)
   return ja_rtp_stream_get_video_stats (self->video, stats);
 }
 
+const char *
+ja_call_get_video_codec (JaCall *self)
+{
+  return self->video != NULL ? ja_rtp_stream_get_codec (self->video) : NULL;
+}
+
 gboolean
 ja_call_save_frame_png (JaCall *self, const char *path, GError **error)
 {

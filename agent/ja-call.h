@@ -97,6 +97,15 @@ gboolean ja_call_video_is_bundled (JaCall *self);
 /* The call has a video content (once the session exists). */
 gboolean ja_call_has_video (JaCall *self);
 gboolean ja_call_get_video_stats (JaCall *self, JaMediaVideoStats *stats);
+/**
+ * ja_call_get_video_codec:
+ *
+ * The video codec we send, e.g. "H264/90000 (pt 102)".
+ *
+ * Returns: (transfer none) (nullable): NULL without video or before it
+ *   starts. Since: 0.1
+ */
+const char *ja_call_get_video_codec (JaCall *self);
 /* The last decoded video frame as PNG. */
 gboolean ja_call_save_frame_png (JaCall *self, const char *path,
     GError **error);

@@ -9,8 +9,16 @@
 static const char *const opus_params[] = { "minptime=10", "useinbandfec=1",
   NULL };
 static const char *const dtmf_params[] = { "events=0-15", NULL };
-static const char *const vp8_fb[] = { "nack", "nack pli", "ccm fir", NULL };
+/* goog-remb: we honour a receiver's REMB as a cap on our rate
+ * (media/bitrate-ctl.c); we send none. */
+static const char *const video_fb[] = { "nack", "nack pli", "ccm fir",
+  "goog-remb", NULL };
 static const char *const rtx_params[] = { "apt=96", NULL };
+/* RFC 6184 §8.1: constrained baseline (42e0) level 3.1 (1f), non-interleaved
+ * mode (FU-A, STAP-A); we decode a higher level than the peer sends. */
+static const char *const h264_params[] = { "profile-level-id=42e01f",
+  "packetization-mode=1", "level-asymmetry-allowed=1", NULL };
+static const char *const h264_rtx_params[] = { "apt=102", NULL };
 
 static const char *const opus_elements[] = { "opusenc", "opusdec",
   "rtpopuspay", "rtpopusdepay", NULL };
@@ -22,6 +30,8 @@ static const char *const dtmf_elements[] = { "rtpdtmfsrc", "rtpdtmfdepay",
   NULL };
 static const char *const vp8_elements[] = { "vp8enc", "vp8dec", "rtpvp8pay",
   "rtpvp8depay", NULL };
+static const char *const h264_elements[] = { "openh264enc", "openh264dec",
+  "h264parse", "rtph264pay", "rtph264depay", NULL };
 static const char *const rtx_elements[] = { "rtprtxsend", "rtprtxreceive",
   NULL };
 
@@ -40,11 +50,15 @@ static const struct {
     dtmf_elements, "PCM" },
   { { JA_MEDIA_AUDIO, "telephone-event", 126, 48000, 1, dtmf_params, NULL },
     dtmf_elements, "opus" },
-  { { JA_MEDIA_VIDEO, "VP8", 96, 90000, 0, NULL, vp8_fb }, vp8_elements,
+  { { JA_MEDIA_VIDEO, "VP8", 96, 90000, 0, NULL, video_fb }, vp8_elements,
     NULL },
   /* RFC 4588 retransmissions of VP8 (apt = its payload type). */
   { { JA_MEDIA_VIDEO, "rtx", 97, 90000, 0, rtx_params, NULL }, rtx_elements,
     "VP8" },
+  { { JA_MEDIA_VIDEO, "H264", 102, 90000, 0, h264_params, video_fb },
+    h264_elements, NULL },
+  { { JA_MEDIA_VIDEO, "rtx", 103, 90000, 0, h264_rtx_params, NULL },
+    rtx_elements, "H264" },
 };
 
 static const JaCodecInfo *available[2][G_N_ELEMENTS (table) + 1];

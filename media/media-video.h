@@ -1,9 +1,10 @@
 /* media-video.h — the GStreamer side of a video call (one per RTP video
- * content, VP8 per RFC 7741). Send: source → scale/rate → vp8enc (realtime)
- * → rtpvp8pay → rtpbin (RTX per RFC 4588) → app sink → send_rtp callback
+ * content, VP8 per RFC 7741 or H.264 per RFC 6184). Send: source →
+ * scale/rate → encoder (realtime) → payloader → rtpbin (RTX per RFC 4588) → app sink → send_rtp callback
  * (plaintext RTP; the transport protects it). Receive:
  * ja_media_video_receive() → app source → rtpbin (jitter buffer, NACK, PLI,
- * rtcp-mux) → rtpvp8depay → vp8dec → sink, WebM recorder, snapshot. RTCP
+ * rtcp-mux) → depayloader → decoder → sink, WebM/Matroska recorder,
+ * snapshot. RTCP
  * feedback (RFC 4585): NACKs ask for retransmissions, PLI/FIR force a
  * keyframe. GStreamer streaming threads stay inside; every callback runs on
  * the thread-default main context of the creator (as media-audio.h). */
@@ -28,13 +29,16 @@ typedef struct {
   const char *source;
   /* "none" (default: fakesink), "device" (autovideosink), "pipeline:DESC". */
   const char *sink;
-  const char *record_path; /* nullable: write what we receive to WebM
-                            * (the VP8 as received, not re-encoded) */
+  const char *record_path; /* nullable: write what we receive, as received
+                            * (not re-encoded): "*.mkv" Matroska, any
+                            * codec; other names WebM, VP8 only (H.264
+                            * fails new() with JA_MEDIA_ERROR_CODEC) */
 
-  /* The negotiated send codec (only "VP8" for now) and its payload type;
+  /* The negotiated send codec ("VP8" or "H264"; also the one we decode:
+   * both ends send the answer's first) and its payload type;
    * send_rtx_pt != 0 keeps sent packets for RFC 4588 retransmission in that
    * payload type, on local_rtx_ssrc (the FID partner of local_ssrc). */
-  const char *send_codec; /* NULL = "VP8" */
+  const char *send_codec; /* NULL = "VP8"; another name: JA_MEDIA_ERROR_CODEC */
   guint8 send_pt;
   guint8 send_rtx_pt;
   /* Payload types we may receive: encoding names by pt (NULL: unused);
@@ -91,6 +95,9 @@ typedef struct {
   double decode_fps;                  /* over the last stats interval */
   double send_kbps, recv_kbps;        /* over the last stats interval: since the
                                        * previous get_stats call (≥ 100 ms ago) */
+  guint target_kbps; /* the encoder's target now: the configured rate, moved
+                      * by the peer's RTCP (loss, REMB; bitrate-ctl.h);
+                      * 0 when not sending */
 } JaMediaVideoStats;
 
 /* (transfer full); the config is copied. */

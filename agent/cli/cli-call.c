@@ -25,7 +25,7 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
       "What we send: test[:FREQ] (a sine, 440 Hz by default), file:PATH, "
       "device[:NAME], pipeline:DESC, silence", "SRC" },
     { "video", 0, 0, G_OPTION_ARG_STRING, &m->video,
-      "Video (VP8) from SRC: test (colour bars), device[:/dev/videoN], "
+      "Video (VP8 or H.264) from SRC: test (colour bars), device[:/dev/videoN], "
       "file:PATH, pipeline:DESC (call: adds a video content; answer: what "
       "a video content gets, default test)", "SRC" },
     { "video-sink", 0, 0, G_OPTION_ARG_STRING, &m->video_sink,
@@ -36,9 +36,15 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "video-fps", 0, 0, G_OPTION_ARG_INT, &m->video_fps,
       "Send video at N frames per second (default 30)", "N" },
     { "video-kbps", 0, 0, G_OPTION_ARG_INT, &m->video_kbps,
-      "VP8 target bitrate in kbit/s (default 1000)", "N" },
+      "Video bitrate in kbit/s (default 1000): the encoder target at most, "
+      "lowered while "
+      "the peer reports loss or sends a lower REMB", "N" },
     { "record-video", 0, 0, G_OPTION_ARG_FILENAME, &m->record_video,
-      "Record the peer's video into FILE.webm", "FILE" },
+      "Record the peer's video into FILE: .mkv (Matroska, VP8 or H.264), "
+      "otherwise WebM (VP8 only)", "FILE" },
+    { "video-codec", 0, 0, G_OPTION_ARG_STRING_ARRAY, &m->video_codecs,
+      "Offer/accept only this video codec: vp8, h264 (repeatable, in order "
+      "of preference; default vp8 then h264)", "NAME" },
     { "snapshot", 0, 0, G_OPTION_ARG_FILENAME, &m->snapshot,
       "Save the peer's latest video frame as FILE.png at every stats "
       "interval", "FILE" },
@@ -144,6 +150,14 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
         "native, not '%s'\n", cmd, m->media_engine);
     return FALSE;
   }
+  for (guint i = 0; m->video_codecs != NULL && m->video_codecs[i] != NULL;
+      i++)
+    if (g_ascii_strcasecmp (m->video_codecs[i], "vp8") != 0
+        && g_ascii_strcasecmp (m->video_codecs[i], "h264") != 0) {
+      fprintf (stderr, "jingle-agent %s: --video-codec is vp8 or h264, not "
+          "'%s'\n", cmd, m->video_codecs[i]);
+      return FALSE;
+    }
   if (m->hold_after < 0 || m->mute_after < 0 || m->hold_for < 0
       || m->mute_for < 0 || m->add_video_after < 0
       || m->remove_video_after < 0) {
@@ -196,6 +210,7 @@ ja_cli_media_clear (JaCliMedia *m)
   g_free (m->dtls_cert);
   g_strfreev (m->ice_addresses);
   g_strfreev (m->codecs);
+  g_strfreev (m->video_codecs);
   g_free (m->video);
   g_free (m->video_sink);
   g_free (m->record_video);
@@ -254,7 +269,8 @@ ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
 {
   JaRtpMediaOptions mo = { m->audio, m->sink, m->record,
     (const char *const *) m->codecs, m->video, m->video_sink,
-    m->record_video, 0, 0, (guint) m->video_fps, (guint) m->video_kbps };
+    m->record_video, 0, 0, (guint) m->video_fps, (guint) m->video_kbps,
+    JA_MEDIA_AUDIO_ENGINE_AUTO, (const char *const *) m->video_codecs };
 
   if (m->video_size != NULL)
     sscanf (m->video_size, "%ux%u", &mo.video_width, &mo.video_height);
@@ -439,6 +455,10 @@ stats_cb (gpointer user_data)
     ja_call_get_video_stats (w->call, &vs);
     if (w->cli->json) {
       JaJsonEvent *ev = ja_json_event_new ("video-stats");
+      const char *codec = ja_call_get_video_codec (w->call);
+
+      if (codec != NULL)
+        ja_json_event_add_string (ev, "codec", codec);
 
       ja_json_event_add_int (ev, "frames_decoded", (gint64) vs.frames_decoded);
       ja_json_event_add_double (ev, "fps", vs.decode_fps);
@@ -451,12 +471,15 @@ stats_cb (gpointer user_data)
       ja_json_event_add_int (ev, "rtx_received", (gint64) vs.rtx_received);
       ja_json_event_add_int (ev, "packets_lost", vs.packets_lost);
       ja_json_event_add_double (ev, "recv_kbps", vs.recv_kbps);
+      ja_json_event_add_double (ev, "send_kbps", vs.send_kbps);
+      ja_json_event_add_int (ev, "target_kbps", vs.target_kbps);
       ja_json_event_emit (ev);
     } else {
-      say_line (w->cli, "video: %ux%u at %.1f fps, %" G_GUINT64_FORMAT
+      say_line (w->cli, "video (%s): %ux%u at %.1f fps, %" G_GUINT64_FORMAT
           " frames, %.0f kbit/s, %" G_GUINT64_FORMAT " keyframes, %"
           G_GUINT64_FORMAT " NACKs, %" G_GUINT64_FORMAT " PLIs, %"
-          G_GUINT64_FORMAT " retransmissions", vs.width, vs.height,
+          G_GUINT64_FORMAT " retransmissions",
+          ja_call_get_video_codec (w->call) ?: "?", vs.width, vs.height,
           vs.decode_fps, vs.frames_decoded, vs.recv_kbps,
           vs.keyframes_received, vs.nacks_sent, vs.plis_sent,
           vs.rtx_received);

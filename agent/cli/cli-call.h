@@ -23,6 +23,7 @@ typedef struct {
   char *dtls_cert;
   char **ice_addresses;
   char **codecs;
+  char **video_codecs;
   char *video;                 /* call: offer video from this source */
   char *video_sink;
   char *record_video;

@@ -1,13 +1,15 @@
-/* bench-video.c — CPU cost of one live VP8 call through JaMediaVideo beside
- * the bare codec work: (1) an in-process A→B pair (A: videotestsrc →
- * vp8enc → RTP → B: jitter buffer → vp8dec → fakesink, with RTCP both
- * ways) and (2) the gst-launch equivalent, videotestsrc ! vp8enc (same
- * settings) ! vp8dec ! fakesink, each run in real time for S seconds after
- * a 2 s warm-up. Prints the process CPU time (getrusage) of each as a
- * percentage of one core and their ratio (goal: ≤ 1.2).
- * Usage: bench-video [SECONDS [SPEED]] — SPEED > 0 scrolls the colour bars
- * SPEED pixels a frame (videotestsrc horizontal-speed), so that every
- * frame differs; 0 (default) is the still test picture of a call. */
+/* bench-video.c — CPU cost of one live VP8 or H.264 call through
+ * JaMediaVideo beside the bare codec work: (1) an in-process A→B pair (A:
+ * videotestsrc → encoder → RTP → B: jitter buffer → decoder → fakesink,
+ * with RTCP both ways) and (2) the gst-launch equivalent, videotestsrc !
+ * encoder (same settings) ! [parser !] decoder ! fakesink, each run in real
+ * time for S seconds after a 2 s warm-up. Prints the process CPU time
+ * (getrusage) of each as a percentage of one core and their ratio (goal:
+ * ≤ 1.2).
+ * Usage: bench-video [SECONDS [SPEED [CODEC]]] — SPEED > 0 scrolls the
+ * colour bars SPEED pixels a frame (videotestsrc horizontal-speed), so that
+ * every frame differs; 0 (default) is the still test picture of a call.
+ * CODEC: vp8 (default) or h264. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -77,6 +79,8 @@ measure (GMainLoop *loop, guint seconds)
          / ((g_get_monotonic_time () - t0) / 1e6);
 }
 
+static gboolean h264;
+
 static double
 bench_engine (GMainLoop *loop, guint seconds, guint speed, guint64 *frames_out)
 {
@@ -94,7 +98,7 @@ bench_engine (GMainLoop *loop, guint seconds, guint speed, guint64 *frames_out)
                                          "pattern=smpte horizontal-speed=%u",
                                          speed);
   a.source = source;
-  a.send_codec = "VP8";
+  a.send_codec = h264 ? "H264" : "VP8";
   a.send_pt = 96;
   a.width = WIDTH;
   a.height = HEIGHT;
@@ -103,7 +107,8 @@ bench_engine (GMainLoop *loop, guint seconds, guint speed, guint64 *frames_out)
   a.cpu_used = CPU_USED;
   a.send = TRUE;
   b.sink = "none";
-  b.recv_codecs[96] = "VP8";
+  b.send_codec = a.send_codec;
+  b.recv_codecs[96] = a.send_codec;
   b.receive = TRUE;
   pair.b = ja_media_video_new (&b, &cb_b, &pair, &error);
   pair.a = pair.b ? ja_media_video_new (&a, &cb_a, &pair, &error) : NULL;
@@ -133,14 +138,24 @@ static double
 bench_baseline (GMainLoop *loop, guint seconds, guint speed,
                 guint64 *frames_out)
 {
-  /* The encoder settings of media-video.c's configure_encoder(). */
+  /* The encoder settings of media-video.c's configure_vp8() and
+   * configure_h264(). */
+  g_autofree char *codec
+      = h264 ? g_strdup_printf (
+                   "openh264enc bitrate=%d rate-control=bitrate gop-size=%d "
+                   "multi-thread=1 enable-frame-skip=false complexity=low "
+                   "usage-type=camera ! h264parse ! openh264dec",
+                   KBPS * 1000, FPS * 10)
+             : g_strdup_printf (
+                   "vp8enc deadline=1 cpu-used=%d lag-in-frames=0 "
+                   "target-bitrate=%d end-usage=cbr error-resilient=default "
+                   "keyframe-max-dist=%d ! vp8dec",
+                   CPU_USED, KBPS * 1000, FPS * 10);
   g_autofree char *desc = g_strdup_printf (
       "videotestsrc is-live=true pattern=smpte horizontal-speed=%u ! "
       "video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! "
-      "vp8enc deadline=1 cpu-used=%d lag-in-frames=0 target-bitrate=%d "
-      "end-usage=cbr error-resilient=default keyframe-max-dist=%d ! "
-      "vp8dec ! fakesink name=sink sync=true",
-      speed, WIDTH, HEIGHT, FPS, CPU_USED, KBPS * 1000, FPS * 10);
+      "%s ! fakesink name=sink sync=true",
+      speed, WIDTH, HEIGHT, FPS, codec);
   GError *error = NULL;
   GstElement *pipeline = gst_parse_launch (desc, &error);
   g_autoptr (GstElement) sink = NULL;
@@ -174,17 +189,19 @@ main (int argc, char **argv)
   guint64 engine_frames, base_frames;
   double engine, base;
 
+  h264 = argc > 3 && g_ascii_strcasecmp (argv[3], "h264") == 0;
   gst_init (&argc, &argv);
   loop = g_main_loop_new (NULL, FALSE);
   engine = bench_engine (loop, seconds, speed, &engine_frames);
   base = bench_baseline (loop, seconds, speed, &base_frames);
-  printf ("video %dx%d@%d vp8 %d kbit/s cpu-used=%d speed=%u over %us:\n"
+  printf ("video %dx%d@%d %s %d kbit/s cpu-used=%d speed=%u over %us:\n"
           "  engine (A→B pair, RTP, rtpbin, RTCP): cpu=%.1f%% "
           "frames=%" G_GUINT64_FORMAT "\n"
-          "  baseline (videotestsrc ! vp8enc ! vp8dec ! fakesink): cpu=%.1f%% "
-          "frames=%" G_GUINT64_FORMAT "\n"
+          "  baseline (videotestsrc ! encoder ! decoder ! fakesink): "
+          "cpu=%.1f%% frames=%" G_GUINT64_FORMAT "\n"
           "  ratio=%.2f\n",
-          WIDTH, HEIGHT, FPS, KBPS, CPU_USED, speed, seconds, engine,
+          WIDTH, HEIGHT, FPS, h264 ? "h264" : "vp8", KBPS, CPU_USED, speed,
+          seconds, engine,
           engine_frames, base, base_frames, base > 0 ? engine / base : 0);
   return 0;
 }

@@ -30,6 +30,7 @@ typedef struct {
   char *video_sink;
   char *record_video_path;
   guint video_width, video_height, video_fps, video_kbps;
+  char **video_codecs;         /* nullable: only these, in this order */
   guint counter;               /* for %n in record_path */
   int audio_engine;            /* JaMediaAudioEngine */
 } Options;
@@ -86,6 +87,7 @@ options_free (gpointer data)
   g_free (o->video_source);
   g_free (o->video_sink);
   g_free (o->record_video_path);
+  g_strfreev (o->video_codecs);
   g_free (o);
 }
 
@@ -107,6 +109,7 @@ ja_rtp_app_set_media_options (JaXmppStream *stream,
   o->video_fps = options->video_fps;
   o->video_kbps = options->video_kbps;
   o->audio_engine = options->audio_engine;
+  o->video_codecs = g_strdupv ((char **) options->video_codecs);
   g_object_set_data_full (G_OBJECT (stream), OPTIONS_KEY, o, options_free);
 }
 
@@ -536,25 +539,49 @@ rtx_ssrc_of (const JaRtpDescription *d)
 
 static void rtp_free (JaJingleApp *app);
 
-/* Keeps only the payload types the user allows (--codec), telephone-event
- * too while a codec is left; reorders by the user's preference when
- * reorder. FALSE when no codec is left. */
+/* Whether pt rides on a kept codec: telephone-event (audio) while some
+ * codec is kept, rtx whose apt is a kept payload type (RFC 4588). */
+static gboolean
+rides_on_kept (const JaRtpPayloadType *pt, GPtrArray *kept, guint n_codecs)
+{
+  const char *name = ja_rtp_payload_type_get_name (pt) ?: "";
+  guint64 apt;
+
+  if (g_ascii_strcasecmp (name, "telephone-event") == 0)
+    return n_codecs > 0;
+  if (g_ascii_strcasecmp (name, "rtx") != 0
+      || !ja_xml_parse_decimal (ja_rtp_payload_type_get_param (pt, "apt"), 0,
+          127, &apt))
+    return FALSE;
+  for (guint i = 0; i < n_codecs; i++)
+    if (((const JaRtpPayloadType *) g_ptr_array_index (kept, i))->id == apt)
+      return TRUE;
+  return FALSE;
+}
+
+/* Keeps only the payload types the user allows (--codec for audio,
+ * --video-codec for video), with the telephone-event and rtx that ride on
+ * them; reorders by the user's preference when reorder. FALSE when no
+ * codec is left. */
 static gboolean
 restrict_codecs (JaRtpDescription *d, Options *o, gboolean reorder)
 {
   g_autoptr (GPtrArray) kept = NULL;
+  char **names;
   guint n_codecs = 0;
 
-  /* --codec names audio codecs; a video content keeps its list. */
-  if (o == NULL || o->codecs == NULL || g_strcmp0 (d->media, "audio") != 0)
+  if (o == NULL)
+    return TRUE;
+  names = g_strcmp0 (d->media, "audio") == 0 ? o->codecs : o->video_codecs;
+  if (names == NULL)
     return TRUE;
   kept = g_ptr_array_new ();
-  for (guint k = 0; o->codecs[k] != NULL; k++)
+  for (guint k = 0; names[k] != NULL; k++)
     for (guint i = 0; i < d->payload_types->len; i++) {
       JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
       const char *name = ja_rtp_payload_type_get_name (pt);
 
-      if (name != NULL && g_ascii_strcasecmp (name, o->codecs[k]) == 0
+      if (name != NULL && g_ascii_strcasecmp (name, names[k]) == 0
           && !g_ptr_array_find (kept, pt, NULL))
         g_ptr_array_add (kept, pt);
     }
@@ -562,8 +589,7 @@ restrict_codecs (JaRtpDescription *d, Options *o, gboolean reorder)
   for (guint i = 0; i < d->payload_types->len; i++) {
     JaRtpPayloadType *pt = g_ptr_array_index (d->payload_types, i);
 
-    if (g_ascii_strcasecmp (ja_rtp_payload_type_get_name (pt) ?: "",
-            "telephone-event") == 0)
+    if (rides_on_kept (pt, kept, n_codecs))
       g_ptr_array_add (kept, pt);
   }
   if (n_codecs == 0)
@@ -620,7 +646,9 @@ rtp_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
   self->local = ja_rtp_negotiate_offer (media);
   if (!restrict_codecs (self->local, content_options (c), TRUE)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "none of the codecs asked for is available (have: opus, PCMU, PCMA)");
+        self->stream->is_video
+        ? "none of the video codecs asked for is available (have: VP8, H264)"
+        : "none of the codecs asked for is available (have: opus, PCMU, PCMA)");
     rtp_free (&self->parent);
     return NULL;
   }

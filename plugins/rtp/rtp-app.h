@@ -29,8 +29,9 @@ typedef struct {
    * (by encoding name, in this order of preference); telephone-event is
    * kept; video contents are not affected. */
   const char *const *codecs;
-  /* Video contents (VP8): source ("test", "device[:NAME]", "file:PATH",
-   * "pipeline:DESC"; NULL = test), sink ("none", "device"), WebM path. */
+  /* Video contents (VP8 or H.264): source ("test", "device[:NAME]", "file:PATH",
+   * "pipeline:DESC"; NULL = test), sink ("none", "device"), recording path
+   * (.mkv: Matroska, any codec; otherwise WebM, VP8 only). */
   const char *video_source;
   const char *video_sink;
   const char *record_video_path;
@@ -39,6 +40,9 @@ typedef struct {
   /* Which engine carries audio contents: JaMediaAudioEngine (0 = AUTO:
    * native when the source and sink allow it). */
   int audio_engine;
+  /* nullable, NULL-terminated: offer and accept only these video codecs
+   * ("VP8", "H264", in this order of preference); their rtx is kept. */
+  const char *const *video_codecs;
 } JaRtpMediaOptions;
 
 void ja_rtp_app_set_media_options (JaXmppStream *stream,

@@ -58,6 +58,54 @@ add_our_params (JaRtpPayloadType *pt, const JaCodecInfo *c)
   }
 }
 
+/* RFC 6184 §8.1: profile-level-id is profile_idc, profile-iop (the
+ * constraint_set flags, set0 = 0x80 … set5 = 0x04) and level_idc, six hex
+ * digits; absent, it is 42000a (baseline, level 1). Constrained baseline
+ * (what openh264 sends and decodes) is profile_idc 0x42 with set1 (the
+ * Baseline profile's stream constrained), or 0x4d / 0x58 with set1
+ * (streams every Baseline, Main (and Extended) decoder reads), RFC 6184
+ * Table 5. Plain Baseline (0x42 without set1) may use FMO and ASO, which
+ * the openh264 decoder lacks, but every encoder we meet in practice sends
+ * constrained streams under 42xxxx: we accept any 0x42. Main (0x4d
+ * without set1) and High are other profiles. */
+static gboolean
+parse_profile_level_id (const char *s, guint *profile_idc, guint *iop)
+{
+  guint64 v;
+  char *end;
+
+  if (s == NULL) {
+    *profile_idc = 0x42;
+    *iop = 0;
+    return TRUE;
+  }
+  if (strlen (s) != 6 || !g_ascii_isxdigit (s[0]))
+    return FALSE;
+  v = g_ascii_strtoull (s, &end, 16);
+  if (*end != '\0')
+    return FALSE;
+  *profile_idc = (guint) (v >> 16);
+  *iop = (guint) ((v >> 8) & 0xff);
+  return TRUE;
+}
+
+gboolean
+ja_rtp_negotiate_h264_compatible (const JaRtpPayloadType *pt)
+{
+  const char *mode = ja_rtp_payload_type_get_param (pt, "packetization-mode");
+  guint profile_idc, iop;
+
+  /* Absent means 0, single NAL unit mode (RFC 6184 §8.1); we run 1 only. */
+  if (g_strcmp0 (mode != NULL ? mode : "0", "1") != 0)
+    return FALSE;
+  if (!parse_profile_level_id (ja_rtp_payload_type_get_param (pt,
+              "profile-level-id"), &profile_idc, &iop))
+    return FALSE;
+  if (profile_idc == 0x42)
+    return TRUE;
+  return (profile_idc == 0x4d || profile_idc == 0x58) && (iop & 0x40) != 0;
+}
+
 JaRtpDescription *
 ja_rtp_negotiate_offer (const char *media)
 {
@@ -91,9 +139,15 @@ ja_rtp_negotiate_offer (const char *media)
 static const JaCodecInfo *
 match (JaMediaKind kind, const JaRtpPayloadType *pt)
 {
-  return ja_codecs_find (kind, ja_rtp_payload_type_get_name (pt),
+  const JaCodecInfo *c = ja_codecs_find (kind,
+      ja_rtp_payload_type_get_name (pt),
       ja_rtp_payload_type_get_clockrate (pt),
       kind == JA_MEDIA_AUDIO ? pt->channels : 0);
+
+  if (c != NULL && g_ascii_strcasecmp (c->name, "H264") == 0
+      && !ja_rtp_negotiate_h264_compatible (pt))
+    return NULL;
+  return c;
 }
 
 static gboolean

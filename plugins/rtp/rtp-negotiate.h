@@ -52,4 +52,10 @@ void ja_rtp_negotiate_answer_hdrexts (const JaRtpDescription *offer,
 guint8 ja_rtp_negotiate_hdrext_id (const JaRtpDescription *neg,
     const char *uri, gboolean initiator);
 
+/* Whether an H264 payload type is one we run (RFC 6184 §8.1, §8.2.2):
+ * packetization-mode 1 (non-interleaved) and a constrained baseline
+ * compatible profile-level-id (profile_idc 0x42, or 0x4d / 0x58 with
+ * constraint_set1); the level does not matter (level-asymmetry). */
+gboolean ja_rtp_negotiate_h264_compatible (const JaRtpPayloadType *pt);
+
 G_END_DECLS

@@ -81,6 +81,7 @@ if not ok:
     print("# events: %s" % [e["event"] for e in ev])
     for e in ev:
         if e["event"] in ("connected", "ended", "error", "ice-restart", "pair"): print("# %s" % e)
+    if of("video-stats"): print("# last video-stats: %s" % of("video-stats")[-1])
 sys.exit(0 if ok else 1)
 PY
 }
@@ -100,4 +101,39 @@ share = float(re.search(r"share=([0-9.]+)", out).group(1))
 secs = float(re.search(r"duration=([0-9.]+)", out).group(1))
 sys.exit(0 if abs(hz - want) <= 5 and share >= 0.5 and secs >= 1.0 else 1)
 PY
+}
+
+# bars_in_rgb FILE W H [FRAME]: frame FRAME (default 0) of packed RGB
+# frames W x H shows the SMPTE test pattern's seven bars (white, yellow,
+# cyan, green, magenta, red, blue) across the top, each sampled at its
+# centre, within a tolerance (the codecs are lossy).
+bars_in_rgb() {
+  python3 - "$1" "$2" "$3" "${4:-0}" <<'PY'
+import sys
+w, h, k = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+d = open(sys.argv[1], "rb").read()
+size = w * h * 3
+if len(d) < (k + 1) * size:
+    print("# %d bytes: no frame %d of %dx%d" % (len(d), k, w, h)); sys.exit(1)
+d = d[k * size:(k + 1) * size]
+want = [(255,255,255), (255,255,0), (0,255,255), (0,255,0), (255,0,255), (255,0,0), (0,0,255)]
+y = h // 3
+bad = []
+for i, c in enumerate(want):
+    x = int((i + 0.5) * w / 7)
+    o = (y * w + x) * 3
+    px = tuple(d[o:o+3])
+    if any(abs(a - b) > 48 for a, b in zip(px, c)):
+        bad.append((i, px, c))
+print("# bars at y=%d: %s" % (y, "ok" if not bad else bad))
+sys.exit(1 if bad else 0)
+PY
+}
+
+# colour_bars PNG: a 640x480 frame of the SMPTE test pattern (bars_in_rgb).
+colour_bars() {
+  gst-launch-1.0 -q filesrc location="$1" ! pngdec ! videoconvert \
+    ! video/x-raw,format=RGB ! filesink location="$1.rgb" >/dev/null 2>&1 \
+    || { echo "# cannot decode $1"; return 1; }
+  bars_in_rgb "$1.rgb" 640 480
 }

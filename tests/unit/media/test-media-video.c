@@ -149,6 +149,7 @@ typedef struct {
   guint32 ssrc;
   const char *source; /* NULL: test */
   guint width, height, fps;
+  const char *codec; /* NULL: VP8 */
 } PeerSetup;
 
 static void
@@ -163,9 +164,9 @@ peer_create (Peer *p, const PeerSetup *s)
   cfg.fps = s->fps;
   cfg.sink = "none";
   cfg.record_path = s->record ? p->record_path : NULL;
-  cfg.send_codec = "VP8";
+  cfg.send_codec = s->codec ? s->codec : "VP8";
   cfg.send_pt = VP8_PT;
-  cfg.recv_codecs[VP8_PT] = "VP8";
+  cfg.recv_codecs[VP8_PT] = cfg.send_codec;
   if (s->rtx) {
     cfg.send_rtx_pt = RTX_PT;
     cfg.recv_rtx_apt[RTX_PT] = VP8_PT;
@@ -316,6 +317,7 @@ assert_smpte_bars (const Decoded *d)
 
 /* --- tests -------------------------------------------------------------- */
 
+/* data: the codec (NULL: VP8). */
 static void
 test_decode (Fixture *f, gconstpointer data)
 {
@@ -324,6 +326,7 @@ test_decode (Fixture *f, gconstpointer data)
   JaMediaVideoStats st_a, st_b;
   guint64 keyframes;
 
+  sa.codec = sb.codec = data;
   peer_create (&f->a, &sa);
   peer_create (&f->b, &sb);
   start_both (f);
@@ -414,6 +417,7 @@ test_snapshot (Fixture *f, gconstpointer data)
   g_unlink (png);
 }
 
+/* data: the codec (NULL: VP8 into WebM; H264 goes into Matroska). */
 static void
 test_record (Fixture *f, gconstpointer data)
 {
@@ -422,6 +426,11 @@ test_record (Fixture *f, gconstpointer data)
   JaMediaVideoStats st;
   Decoded d;
 
+  sa.codec = sb.codec = data;
+  if (data != NULL) {
+    g_free (f->b.record_path);
+    f->b.record_path = g_build_filename (f->dir, "b.mkv", NULL);
+  }
   peer_create (&f->a, &sa);
   peer_create (&f->b, &sb);
   start_both (f);
@@ -665,8 +674,24 @@ test_bad_config (void)
   g_autoptr (GError) error = NULL;
 
   cfg.send = TRUE;
-  cfg.send_codec = "H264";
+  cfg.send_codec = "H263";
   cfg.send_pt = VP8_PT;
+  g_assert_null (ja_media_video_new (&cfg, &callbacks, NULL, &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC);
+  g_clear_error (&error);
+  /* H.264 does not go into WebM: a clear error, before anything runs. */
+  cfg.send_codec = "H264";
+  cfg.recv_codecs[VP8_PT] = "H264";
+  cfg.receive = TRUE;
+  cfg.record_path = "out.webm";
+  g_assert_null (ja_media_video_new (&cfg, &callbacks, NULL, &error));
+  g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC);
+  g_assert_nonnull (strstr (error->message, ".mkv"));
+  g_clear_error (&error);
+  cfg.record_path = NULL;
+  cfg.receive = FALSE;
+  cfg.recv_codecs[VP8_PT] = NULL;
+  cfg.send_codec = "H263";
   g_assert_null (ja_media_video_new (&cfg, &callbacks, NULL, &error));
   g_assert_error (error, JA_MEDIA_ERROR, JA_MEDIA_ERROR_CODEC);
   g_clear_error (&error);
@@ -707,6 +732,10 @@ main (int argc, char **argv)
   ADD ("/media/video/free-mid-stream", test_free_mid_stream);
   ADD ("/media/video/file-source", test_file_source);
   ADD ("/media/video/size-and-rate", test_size_and_rate);
+  g_test_add ("/media/video/h264/decode", Fixture, "H264", fixture_set_up,
+              test_decode, fixture_tear_down);
+  g_test_add ("/media/video/h264/record", Fixture, "H264", fixture_set_up,
+              test_record, fixture_tear_down);
 #undef ADD
   g_test_add_func ("/media/video/bad-config", test_bad_config);
   return g_test_run ();

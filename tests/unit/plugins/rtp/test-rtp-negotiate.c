@@ -67,11 +67,20 @@ test_codec_table (void)
   g_assert_nonnull (ja_codecs_find (JA_MEDIA_AUDIO, "telephone-event", 48000,
           1));
   list = ja_codecs_list (JA_MEDIA_VIDEO, &n);
-  g_assert_cmpuint (n, ==, 2);
+  /* Our preference: VP8, then H.264 (RFC 6184, constrained baseline,
+   * packetization-mode 1), each with its rtx. */
+  g_assert_cmpuint (n, ==, 4);
   g_assert_cmpstr (list[0]->name, ==, "VP8");
   g_assert_cmpuint (list[0]->clock_rate, ==, 90000);
   g_assert_cmpstr (list[1]->name, ==, "rtx");
   g_assert_cmpstr (list[1]->params[0], ==, "apt=96");
+  g_assert_cmpstr (list[2]->name, ==, "H264");
+  g_assert_cmpuint (list[2]->default_pt, ==, 102);
+  g_assert_cmpstr (list[2]->params[0], ==, "profile-level-id=42e01f");
+  g_assert_cmpstr (list[2]->params[1], ==, "packetization-mode=1");
+  g_assert_cmpstr (list[2]->params[2], ==, "level-asymmetry-allowed=1");
+  g_assert_cmpstr (list[3]->name, ==, "rtx");
+  g_assert_cmpstr (list[3]->params[0], ==, "apt=102");
 }
 
 /* RFC 4588 in XEP-0167 terms: the answer keeps the rtx whose apt is a
@@ -143,10 +152,17 @@ test_offer (void)
           "payload-type", JA_NS_JINGLE_RTP), "channels"), ==, "2");
   g_assert_nonnull (ja_xml_node_find (node, "rtcp-mux", JA_NS_JINGLE_RTP));
 
-  g_assert_cmpuint (video->payload_types->len, ==, 2);
+  g_assert_cmpuint (video->payload_types->len, ==, 4);
+  pt = g_ptr_array_index (video->payload_types, 2);
+  g_assert_cmpuint (pt->id, ==, 102);               /* H264 */
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "packetization-mode"),
+      ==, "1");
+  g_assert_cmpuint (pt->feedback->len, ==, 4);
+  pt = g_ptr_array_index (video->payload_types, 3);
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "apt"), ==, "102");
   pt = g_ptr_array_index (video->payload_types, 0);
   g_assert_cmpuint (pt->id, ==, 96);
-  g_assert_cmpuint (pt->feedback->len, ==, 3);     /* nack, nack pli, ccm fir */
+  g_assert_cmpuint (pt->feedback->len, ==, 4);  /* nack, nack pli, ccm fir, goog-remb */
   pt = g_ptr_array_index (video->payload_types, 1);
   g_assert_cmpuint (pt->id, ==, 97);               /* rtx, apt=96 */
   g_assert_cmpstr (ja_rtp_payload_type_get_param (pt, "apt"), ==, "96");
@@ -225,12 +241,19 @@ test_answer_browser (void)
   g_assert_no_error (error);
   video_answer = ja_rtp_negotiate_answer (video_offer, &error);
   g_assert_no_error (error);
-  /* VP8, and the rtx whose apt is VP8's id (97 apt=96; 99 is H.264's). */
-  g_assert_cmpuint (video_answer->payload_types->len, ==, 2);
+  /* VP8, H.264 (42001f, mode 1: constrained baseline enough), and the rtx
+   * whose apt is VP8's id (97 apt=96; 99 is VP9's). */
+  g_assert_cmpuint (video_answer->payload_types->len, ==, 3);
   vp8 = g_ptr_array_index (video_answer->payload_types, 0);
   g_assert_cmpuint (vp8->id, ==, 96);
-  g_assert_cmpuint (vp8->feedback->len, ==, 3);
+  /* nack, nack pli, ccm fir, goog-remb (we honour REMB as a cap) */
+  g_assert_cmpuint (vp8->feedback->len, ==, 4);
   vp8 = g_ptr_array_index (video_answer->payload_types, 1);
+  g_assert_cmpuint (vp8->id, ==, 102);
+  g_assert_cmpstr (vp8->name, ==, "H264");
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (vp8, "packetization-mode"),
+      ==, "1");
+  vp8 = g_ptr_array_index (video_answer->payload_types, 2);
   g_assert_cmpuint (vp8->id, ==, 97);
   g_assert_cmpstr (ja_rtp_payload_type_get_param (vp8, "apt"), ==, "96");
 
@@ -324,8 +347,54 @@ static const struct {
     A "<payload-type id='9' name='G722' clockrate='8000'/>"
     "<payload-type id='97' name='speex' clockrate='8000'/>" E, NULL },
   { "empty offer", A E, NULL },
-  { "video without VP8",
+  { "H.264 in single NAL unit mode (packetization-mode absent = 0)",
     V "<payload-type id='102' name='H264' clockrate='90000'/>" E, NULL },
+  { "H.264 packetization-mode 0 said",
+    V "<payload-type id='102' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='0'/>"
+    "<parameter name='profile-level-id' value='42e01f'/></payload-type>" E,
+    NULL },
+  { "H.264 packetization-mode 2 (interleaved)",
+    V "<payload-type id='102' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='2'/></payload-type>" E,
+    NULL },
+  { "H.264 mode 1 without profile-level-id (baseline by default)",
+    V "<payload-type id='100' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='1'/></payload-type>" E,
+    "100 H264/90000/1" },
+  { "H.264 main profile (4d001f) is not ours, constrained baseline is",
+    V "<payload-type id='100' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='1'/>"
+    "<parameter name='profile-level-id' value='4d001f'/></payload-type>"
+    "<payload-type id='101' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='1'/>"
+    "<parameter name='profile-level-id' value='42e01f'/></payload-type>" E,
+    "101 H264/90000/1" },
+  { "H.264 main profile with constraint_set1 (4d401f) is constrained "
+    "baseline",
+    V "<payload-type id='100' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='1'/>"
+    "<parameter name='profile-level-id' value='4d401f'/></payload-type>" E,
+    "100 H264/90000/1" },
+  { "H.264 high profile (640c1f) and a broken profile-level-id",
+    V "<payload-type id='100' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='1'/>"
+    "<parameter name='profile-level-id' value='640c1f'/></payload-type>"
+    "<payload-type id='101' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='1'/>"
+    "<parameter name='profile-level-id' value='42zz1f'/></payload-type>" E,
+    NULL },
+  { "H.264 first, VP8 second: the offer's order (H.264 sent)",
+    V "<payload-type id='102' name='H264' clockrate='90000'>"
+    "<parameter name='packetization-mode' value='1'/>"
+    "<parameter name='profile-level-id' value='42e01f'/></payload-type>"
+    "<payload-type id='96' name='VP8' clockrate='90000'/>" E,
+    "102 H264/90000/1, 96 VP8/90000/1" },
+  { "H.264 mode 0 first, VP8 second: VP8 only",
+    V "<payload-type id='102' name='H264' clockrate='90000'>"
+    "<parameter name='profile-level-id' value='42e01f'/></payload-type>"
+    "<payload-type id='96' name='VP8' clockrate='90000'/>" E,
+    "96 VP8/90000/1" },
   { "VP8 on another id",
     V "<payload-type id='100' name='VP8' clockrate='90000'/>" E,
     "100 VP8/90000/1" },
@@ -377,6 +446,63 @@ test_send_codec (void)
   g_assert_null (ja_rtp_negotiate_send_codec (none));
   g_assert_null (ja_rtp_negotiate_dtmf (none, 8000));
   g_assert_cmpuint (ja_rtp_negotiate_dtmf (answer, 48000)->id, ==, 126);
+}
+
+/* Our video offer answered by ourselves: VP8 first (our preference), then
+ * H.264 with our fmtp, each rtx with its apt; the initiator sends VP8. */
+static void
+test_video_offer_answers_itself (void)
+{
+  g_autoptr (JaRtpDescription) offer = ja_rtp_negotiate_offer ("video");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaRtpDescription) answer = ja_rtp_negotiate_answer (offer,
+      &error);
+  g_autofree char *said = NULL;
+  const JaRtpPayloadType *h264;
+
+  g_assert_no_error (error);
+  said = describe (answer);
+  g_assert_cmpstr (said, ==, "96 VP8/90000/1, 102 H264/90000/1, "
+      "97 rtx/90000/1, 103 rtx/90000/1");
+  h264 = g_ptr_array_index (answer->payload_types, 1);
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (h264, "profile-level-id"),
+      ==, "42e01f");
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (h264,
+          "level-asymmetry-allowed"), ==, "1");
+  g_assert_cmpuint (h264->feedback->len, ==, 4);
+  g_assert_cmpstr (ja_rtp_payload_type_get_param (g_ptr_array_index (
+              answer->payload_types, 3), "apt"), ==, "102");
+  g_assert_cmpuint (ja_rtp_negotiate_send_codec (answer)->id, ==, 96);
+}
+
+/* RFC 6184 §8.1 profile-level-id checks on their own. */
+static void
+test_h264_compatible (void)
+{
+  static const struct {
+    const char *mode, *profile;
+    gboolean ok;
+  } cases[] = {
+    { "1", "42e01f", TRUE }, { "1", "42001f", TRUE }, { "1", "42C02A", TRUE },
+    { "1", "4d401f", TRUE }, { "1", "58c01f", TRUE }, { "1", NULL, TRUE },
+    { "1", "4d001f", FALSE }, { "1", "640c1f", FALSE },
+    { "1", "f4001f", FALSE }, { "1", "42e0", FALSE }, { "1", "42e01f0", FALSE },
+    { "1", "", FALSE }, { "1", "-42e01", FALSE }, { "0", "42e01f", FALSE },
+    { NULL, "42e01f", FALSE }, { "2", "42e01f", FALSE }, { "01", "42e01f", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (JaRtpPayloadType) pt = ja_rtp_payload_type_new (102, "H264",
+        90000, 0);
+
+    if (cases[i].mode != NULL)
+      ja_rtp_payload_type_add_param (pt, "packetization-mode", cases[i].mode);
+    if (cases[i].profile != NULL)
+      ja_rtp_payload_type_add_param (pt, "profile-level-id",
+          cases[i].profile);
+    g_test_message ("mode %s profile %s", cases[i].mode, cases[i].profile);
+    g_assert_cmpint (ja_rtp_negotiate_h264_compatible (pt), ==, cases[i].ok);
+  }
 }
 
 /* Our offer answered by ourselves: everything matches, ids kept. */
@@ -525,6 +651,9 @@ main (int argc, char **argv)
   g_test_add_func ("/rtp/negotiate/answer-xep-0167", test_answer_xep_0167);
   g_test_add_func ("/rtp/negotiate/answer-table", test_answer_table);
   g_test_add_func ("/rtp/negotiate/send-codec", test_send_codec);
+  g_test_add_func ("/rtp/negotiate/video-offer-answers-itself",
+      test_video_offer_answers_itself);
+  g_test_add_func ("/rtp/negotiate/h264-compatible", test_h264_compatible);
   g_test_add_func ("/rtp/negotiate/offer-answers-itself",
       test_offer_answers_itself);
   g_test_add_func ("/rtp/negotiate/hdrext-answer", test_hdrext_answer);
