@@ -9,7 +9,9 @@
 #     at 880 Hz; we send test:440 and webrtc-peer's recording peaks at 440.
 #  2. our `call` (leo) calls webrtc-peer (kate): webrtcbin answers our
 #     Jingle offer (as SDP); the same checks.
-#  3. audio+video (VP8) our `call --video test` → webrtc-peer --video:
+#  3. audio+video (VP8, NACK + RTX on webrtcbin's side too: an rtx
+#     payload type and an FID ssrc-group in its answer) our
+#     `call --video test` → webrtc-peer --video:
 #     frames decoded on both sides, the audio still peaks at 440 Hz.
 #  4. audio+video, webrtcbin offers: its max-bundle offer (the video m-line
 #     bundle-only with port 0, one ICE/DTLS transport) → session-initiate

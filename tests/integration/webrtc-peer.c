@@ -683,6 +683,9 @@ add_source (Peer *p, const char *desc, const char *caps_text)
   g_object_get (sink, "transceiver", &tr, NULL);
   g_object_set (tr, "codec-preferences", caps,
       "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, NULL);
+  /* Video: NACK + RTX (RFC 4588), an rtx payload type and an FID group. */
+  if (strstr (caps_text, "media=video") != NULL)
+    g_object_set (tr, "do-nack", TRUE, NULL);
   g_assert_cmpint (gst_pad_link (src, sink), ==, GST_PAD_LINK_OK);
   gst_object_unref (tr);
   gst_object_unref (src);
