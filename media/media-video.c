@@ -1075,6 +1075,13 @@ new_jitterbuffer_cb (GstElement *rtpbin, GstElement *jitterbuffer,
 {
   JaMediaVideo *self = user_data;
 
+  /* NACK a packet when a later one shows the gap, not when the buffer's
+   * arrival estimate says it is late: that estimate (rtx-next-seqnum)
+   * assumes evenly spaced packets, and a sender that sends each frame as a
+   * burst of 2 packets at 15 fps (GStreamer's webrtcbin) made us NACK
+   * every frame's first packet on a loss-free loopback (about 12 NACKs/s,
+   * each answered by a needless retransmission; integration/webrtc-interop). */
+  g_object_set (jitterbuffer, "rtx-next-seqnum", FALSE, NULL);
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->jitterbuffers, gst_object_ref (jitterbuffer));
   g_mutex_unlock (&self->lock);
