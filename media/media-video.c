@@ -27,6 +27,7 @@
 
 #include "media/bitrate-ctl.h"
 #include "media/media-error.h"
+#include "media/media-events.h"
 #include "media/media-gst.h"
 #include "media/rtp-event.h"
 #include "media/video-keyframe.h"
@@ -59,21 +60,12 @@ typedef struct {
   GError *error;       /* EV_ERROR */
 } Event;
 
-typedef struct {
-  GSource source;
-  JaMediaVideo *video;
-} EventSource;
-
 struct _JaMediaVideo {
   JaMediaVideoConfig config; /* strings owned (duplicated) */
   JaMediaVideoCallbacks cb;
   gpointer user_data;
 
-  GMainContext *context; /* the creator's thread-default context */
-  GSource *event_source;
-  GAsyncQueue *events; /* Event*, pushed by any thread */
-  gboolean in_dispatch;
-  gboolean freed; /* free() ran inside a callback */
+  JaMediaEvents *events; /* to the creator's context */
 
   GstElement *pipeline;
   GstElement *rtpbin;
@@ -126,8 +118,10 @@ struct _JaMediaVideo {
 /* --- events: streaming threads → creator's context --------------------- */
 
 static void
-event_free (Event *ev)
+event_free (gpointer p)
 {
+  Event *ev = p;
+
   g_clear_pointer (&ev->bytes, g_bytes_unref);
   g_clear_error (&ev->error);
   g_free (ev);
@@ -136,13 +130,15 @@ event_free (Event *ev)
 static void
 push_event (JaMediaVideo *self, Event *ev)
 {
-  g_async_queue_push (self->events, ev);
-  g_source_set_ready_time (self->event_source, 0);
+  ja_media_events_push (self->events, ev);
 }
 
 static void
-deliver_event (JaMediaVideo *self, Event *ev)
+deliver_event (gpointer owner, gpointer p)
 {
+  JaMediaVideo *self = owner;
+  const Event *ev = p;
+
   switch (ev->type) {
   case EV_RTP:
     if (self->cb.send_rtp != NULL) {
@@ -166,33 +162,6 @@ deliver_event (JaMediaVideo *self, Event *ev)
     break;
   }
 }
-
-static void free_memory (JaMediaVideo *self);
-
-static gboolean
-event_source_dispatch (GSource *source, GSourceFunc callback,
-                       gpointer user_data)
-{
-  JaMediaVideo *self = ((EventSource *)source)->video;
-  Event *ev;
-
-  g_source_set_ready_time (source, -1);
-  self->in_dispatch = TRUE;
-  /* One wake-up drains a whole batch (a video frame is a burst of
-   * packets): one context iteration per burst, not one per packet. */
-  while (!self->freed && (ev = g_async_queue_try_pop (self->events)) != NULL) {
-    deliver_event (self, ev);
-    event_free (ev);
-  }
-  self->in_dispatch = FALSE;
-  if (self->freed)
-    free_memory (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static GSourceFuncs event_source_funcs = {
-  .dispatch = event_source_dispatch,
-};
 
 /* --- helpers ------------------------------------------------------------ */
 
@@ -1216,8 +1185,10 @@ copy_config (JaMediaVideoConfig *dst, const JaMediaVideoConfig *src)
 }
 
 static void
-free_memory (JaMediaVideo *self)
+free_memory (gpointer p)
 {
+  JaMediaVideo *self = p;
+
   g_free ((char *)self->config.source);
   g_free ((char *)self->config.sink);
   g_free ((char *)self->config.record_path);
@@ -1294,12 +1265,8 @@ ja_media_video_new (const JaMediaVideoConfig *config,
   for (guint pt = 0; pt < 128; pt++)
     if (config->recv_rtx_apt[pt] != 0)
       self->recv_rtx = TRUE;
-  self->context = g_main_context_ref_thread_default ();
-  self->events = g_async_queue_new_full ((GDestroyNotify)event_free);
-  self->event_source = g_source_new (&event_source_funcs, sizeof (EventSource));
-  ((EventSource *)self->event_source)->video = self;
-  g_source_set_name (self->event_source, "ja-media-video");
-  g_source_attach (self->event_source, self->context);
+  self->events = ja_media_events_new ("ja-media-video", deliver_event,
+                                     event_free, self);
   self->jitterbuffers = g_ptr_array_new_with_free_func (gst_object_unref);
 
   self->pipeline = gst_pipeline_new (NULL);
@@ -1581,12 +1548,5 @@ ja_media_video_free (JaMediaVideo *video)
     g_clear_object (&video->pipeline);
   }
   /* The streaming threads are gone: nothing pushes events any more. */
-  g_source_destroy (video->event_source);
-  g_source_unref (video->event_source);
-  g_async_queue_unref (video->events);
-  g_main_context_unref (video->context);
-  if (video->in_dispatch)
-    video->freed = TRUE; /* the dispatch frees the memory on return */
-  else
-    free_memory (video);
+  ja_media_events_free (video->events, free_memory);
 }
