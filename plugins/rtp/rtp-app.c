@@ -492,17 +492,48 @@ random_ssrc (void)
   return ssrc;
 }
 
-static void
-add_source (JaRtpDescription *d)
+/* A string kept on the session under key, made by random hex the first
+ * time: what all contents of one call share. */
+static const char *
+session_token (JaJingleContent *c, const char *key)
 {
-  g_autofree char *cname = g_strdup_printf ("%08x%08x", g_random_int (),
+  JaJingleSession *session = ja_jingle_content_get_session (c);
+  const char *v;
+
+  if (session == NULL)
+    return NULL;
+  v = g_object_get_data (G_OBJECT (session), key);
+  if (v == NULL) {
+    char *t = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
+
+    g_object_set_data_full (G_OBJECT (session), key, t, g_free);
+    v = t;
+  }
+  return v;
+}
+
+/* Our <source/> elements (XEP-0339): the SSRC with the call's CNAME (one
+ * per call, RFC 7022, so that a peer can synchronise audio and video) and
+ * an msid (RFC 8830: "STREAM TRACK", one stream for the call, one track
+ * per content — how WebRTC peers group the tracks into one MediaStream). */
+static void
+add_source (JaRtpDescription *d, JaJingleContent *c)
+{
+  const char *cname = session_token (c, "ja-rtp-cname");
+  const char *stream = session_token (c, "ja-rtp-msid-stream");
+  g_autofree char *fallback = g_strdup_printf ("%08x%08x", g_random_int (),
       g_random_int ());
+  g_autofree char *msid = g_strdup_printf ("%s %s-%08x",
+      stream != NULL ? stream : fallback, d->media ?: "track", g_random_int ());
   JaRtpSource *src;
 
+  if (cname == NULL)
+    cname = fallback;
   d->ssrc = random_ssrc ();
   d->has_ssrc = TRUE;
   src = ja_rtp_description_add_source (d, d->ssrc);
   ja_rtp_source_add_param (src, "cname", cname);
+  ja_rtp_source_add_param (src, "msid", msid);
   /* Video with RFC 4588 rtx: the retransmissions' own SSRC, paired with
    * the media's in an XEP-0339 FID group. */
   for (guint i = 0; i < d->payload_types->len; i++) {
@@ -513,8 +544,9 @@ add_source (JaRtpDescription *d)
       guint32 rtx = random_ssrc ();
       JaRtpSsrcGroup *fid;
 
-      ja_rtp_source_add_param (ja_rtp_description_add_source (d, rtx),
-          "cname", cname);
+      src = ja_rtp_description_add_source (d, rtx);
+      ja_rtp_source_add_param (src, "cname", cname);
+      ja_rtp_source_add_param (src, "msid", msid);
       fid = ja_rtp_description_add_ssrc_group (d, "FID");
       g_array_append_val (fid->ssrcs, d->ssrc);
       g_array_append_val (fid->ssrcs, rtx);
@@ -653,7 +685,7 @@ rtp_new_local (JaJingleContent *c, const JaJingleAppOptions *opts,
     return NULL;
   }
   ja_rtp_negotiate_offer_hdrexts (self->local, in_bundle (c));
-  add_source (self->local);
+  add_source (self->local, c);
   return &self->parent;
 }
 
@@ -692,7 +724,7 @@ rtp_new_remote (JaJingleContent *c, const JaXmlNode *description,
     return &self->parent;
   }
   ja_rtp_negotiate_answer_hdrexts (offer, answer, in_bundle (c));
-  add_source (answer);
+  add_source (answer, c);
   self = app_new (c);
   self->stream->is_video = g_strcmp0 (offer->media, "video") == 0;
   self->remote = g_steal_pointer (&offer);

@@ -151,6 +151,27 @@ sys.exit(0 if add and bundled(add[0]) and acc and bundled(acc[0]) else 1)
 PY
 }
 
+# same_stream ERR: in wendy's XMPP log the caller's audio (session-initiate)
+# and added video (content-add) sources carry one CNAME and msids of one
+# stream with two different tracks (XEP-0339; RFC 7022, RFC 8830): how a
+# WebRTC peer puts them into one MediaStream and synchronises them.
+same_stream() {
+  python3 - "$1" <<'PY'
+import re, sys
+log = open(sys.argv[1], errors="replace").read()
+def params(action):
+    j = re.findall(r"<jingle[^>]*action=.%s.*?</jingle>" % action, log, re.S)
+    if not j: return {}
+    return dict(re.findall(r"<parameter[^>]*name=.(cname|msid).[^>]*value=.([^'\"]*).", j[0]))
+a, v = params("session-initiate"), params("content-add")
+print("# audio source %s, video source %s" % (a, v))
+ok = (a.get("cname") and a.get("cname") == v.get("cname") and a.get("msid") and v.get("msid")
+      and a["msid"].split()[0] == v["msid"].split()[0] and a["msid"] != v["msid"]
+      and len(a["msid"].split()) == 2)
+sys.exit(0 if ok else 1)
+PY
+}
+
 # ---- bundled (the default) ----------------------------------------------
 answer_wendy w1 || exit 1
 wpid=$apid
@@ -166,6 +187,8 @@ check "the callee took it into the BUNDLE (video-added by the peer, bundled)" \
   json_has "$tmp/w1.json" 'len(of("video-added")) == 1 and of("video-added")[0]["by_peer"] and of("video-added")[0]["bundled"] and len(of("video-removed")) == 1'
 check "the content-add carried the BUNDLE group (audio, video), the content-accept echoed it" \
   content_add_with_group "$tmp/w1.err"
+check "the audio and the added video share the call's CNAME and msid stream, one track each" \
+  same_stream "$tmp/w1.err"
 qn=$(own_transports "$tmp/q1.err"); wn=$(own_transports "$tmp/w1.err")
 qh=$(handshakes "$tmp/q1.err"); wh=$(handshakes "$tmp/w1.err")
 check "one ICE agent per side for the whole call (caller $qn, callee $wn)" \
