@@ -130,15 +130,10 @@ struct _JaAudioNative {
   gint64 packets_lost, peer_packets_lost;
   int peer_level; /* RFC 6464, -1: none */
   RxStats rx;
-  gboolean rx_event_valid, rx_event_reported;
-  guint32 rx_event_ts;
-  guint8 rx_event;
-  guint rx_event_duration;
+  JaRtpEventReceiver rx_dtmf;
 
   /* kbps snapshot (get_stats, creator's thread). */
-  gint64 stats_time;
-  guint64 stats_bytes_sent, stats_bytes_received;
-  double send_kbps, recv_kbps;
+  JaRateWindow rates;
 };
 
 /* audio-native.c: queue an event for the creator's context (any thread;

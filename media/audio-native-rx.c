@@ -234,46 +234,17 @@ ja_audio_native_playout_tick (JaAudioNative *self)
 
 /* --- receive (any thread) ----------------------------------------------------- */
 
-/* Called with the lock held. */
-static void
-report_rx_event (JaAudioNative *self)
-{
-  guint rate
-      = self->config.dtmf_clock_rate ? self->config.dtmf_clock_rate : 8000;
-  char digit = ja_rtp_event_to_digit (self->rx_event);
-  Event *ev;
-
-  self->rx_event_reported = TRUE;
-  if (digit == '\0')
-    return;
-  self->dtmf_received++;
-  ev = g_new0 (Event, 1);
-  ev->type = EV_DTMF;
-  ev->digit = digit;
-  ev->duration_ms = (guint)((guint64)self->rx_event_duration * 1000 / rate);
-  ja_audio_native_push_event (self, ev);
-}
-
-/* RFC 4733 §2.3: all packets of one event carry its start timestamp; the
- * end bit is set (and repeated) in the last ones. The digit is reported
- * once, on the first end packet; an event whose end packets were all lost
- * is reported when the next one starts. Locked. */
+/* A telephone-event packet: the digits it ends go to the creator. Locked. */
 static void
 receive_telephone_event (JaAudioNative *self, guint32 ts, const JaRtpEvent *ev)
 {
-  if (!self->rx_event_valid || ts != self->rx_event_ts) {
-    if (self->rx_event_valid && !self->rx_event_reported)
-      report_rx_event (self);
-    self->rx_event_valid = TRUE;
-    self->rx_event_reported = FALSE;
-    self->rx_event_ts = ts;
-    self->rx_event = ev->event;
-  }
-  if (!self->rx_event_reported) {
-    self->rx_event_duration = ev->duration;
-    if (ev->end)
-      report_rx_event (self);
-  }
+  JaRtpEventReport rep[2];
+  guint n = ja_rtp_event_receiver_feed (&self->rx_dtmf, ts, ev, rep);
+
+  self->dtmf_received += n;
+  for (guint i = 0; i < n; i++)
+    ja_audio_native_push_event (
+        self, ja_media_audio_dtmf_event_new (&self->config, &rep[i]));
 }
 
 /* RFC 3550 A.3 (sequence) and A.8 (jitter). Locked. */

@@ -637,22 +637,7 @@ ja_audio_native_get_stats (JaAudioNative *self, JaMediaAudioStats *stats)
   stats->peer_packets_lost = self->peer_packets_lost;
   g_mutex_unlock (&self->lock);
 
-  /* The interval is the time since the previous call (or start). */
-  if (self->stats_time != 0 && now - self->stats_time > 100000) {
-    double secs = (now - self->stats_time) / 1e6;
-
-    self->send_kbps
-        = (stats->bytes_sent - self->stats_bytes_sent) * 8 / 1000.0 / secs;
-    self->recv_kbps = (stats->bytes_received - self->stats_bytes_received) * 8
-                      / 1000.0 / secs;
-  }
-  if (self->stats_time == 0 || now - self->stats_time > 100000) {
-    self->stats_time = now;
-    self->stats_bytes_sent = stats->bytes_sent;
-    self->stats_bytes_received = stats->bytes_received;
-  }
-  stats->send_kbps = self->send_kbps;
-  stats->recv_kbps = self->recv_kbps;
+  ja_media_audio_set_kbps (&self->rates, now, stats);
 }
 
 void

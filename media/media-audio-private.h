@@ -4,6 +4,8 @@
 #pragma once
 
 #include "media/media-audio.h"
+#include "media/rate-window.h"
+#include "media/rtp-event.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +27,9 @@ typedef struct {
 
 Event *ja_media_audio_event_new (EventType type);
 void ja_media_audio_event_free (gpointer ev);
+/* The EV_DTMF event of a digit received (its duration in ms). */
+Event *ja_media_audio_dtmf_event_new (const JaMediaAudioConfig *config,
+                                      const JaRtpEventReport *rep);
 /* Calls the callback `ev` is for (creator's context). */
 void ja_media_audio_event_deliver (JaMediaAudio *audio,
                                    const JaMediaAudioCallbacks *cb,
@@ -34,5 +39,10 @@ void ja_media_audio_event_deliver (JaMediaAudio *audio,
 void ja_media_audio_config_copy (JaMediaAudioConfig *dst,
                                  const JaMediaAudioConfig *src);
 void ja_media_audio_config_clear (JaMediaAudioConfig *config);
+
+/* stats->send_kbps / recv_kbps from its byte counters, over the time since
+ * the previous call (rate-window.h). */
+void ja_media_audio_set_kbps (JaRateWindow *rates, gint64 now_us,
+                              JaMediaAudioStats *stats);
 
 G_END_DECLS

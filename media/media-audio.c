@@ -12,6 +12,7 @@
 #include "media/audio-native.h"
 #include "media/media-audio-private.h"
 #include "media/media-events.h"
+#include "media/rate-window.h"
 #include "media/media-gst.h"
 
 #include <stdio.h>
@@ -79,10 +80,7 @@ struct _JaMediaAudio {
   gboolean record_eos;
   GCond record_cond;
   /* RFC 4733 receive state: the event being played. */
-  gboolean rx_event_valid, rx_event_reported;
-  guint32 rx_event_ts;
-  guint8 rx_event;
-  guint rx_event_duration;
+  JaRtpEventReceiver rx_dtmf;
 
   /* DTMF send sequencer (main context only). */
   GString *dtmf_pending;
@@ -90,9 +88,7 @@ struct _JaMediaAudio {
   gboolean dtmf_tone_on;
 
   /* kbps snapshot (get_stats). */
-  gint64 stats_time;
-  guint64 stats_bytes_sent, stats_bytes_received;
-  double send_kbps, recv_kbps;
+  JaRateWindow rates;
 };
 
 /* --- events: streaming threads → creator's context --------------------- */
@@ -844,6 +840,31 @@ ja_media_audio_config_clear (JaMediaAudioConfig *c)
   memset (c, 0, sizeof *c);
 }
 
+Event *
+ja_media_audio_dtmf_event_new (const JaMediaAudioConfig *config,
+                               const JaRtpEventReport *rep)
+{
+  guint rate = config->dtmf_clock_rate ? config->dtmf_clock_rate : 8000;
+  Event *ev = ja_media_audio_event_new (EV_DTMF);
+
+  ev->digit = rep->digit;
+  ev->duration_ms = (guint)((guint64)rep->duration * 1000 / rate);
+  return ev;
+}
+
+void
+ja_media_audio_set_kbps (JaRateWindow *rates, gint64 now_us,
+                         JaMediaAudioStats *stats)
+{
+  guint64 counters[JA_RATE_WINDOW_COUNTERS] = { stats->bytes_sent,
+                                                stats->bytes_received, 0 };
+  double r[JA_RATE_WINDOW_COUNTERS];
+
+  ja_rate_window_update (rates, now_us, counters, r);
+  stats->send_kbps = r[0] * 8 / 1000.0;
+  stats->recv_kbps = r[1] * 8 / 1000.0;
+}
+
 static void
 free_memory (gpointer p)
 {
@@ -957,47 +978,19 @@ ja_media_audio_start (JaMediaAudio *audio, GError **error)
   return TRUE;
 }
 
-/* Called with the lock held. */
-static void
-report_rx_event (JaMediaAudio *self)
-{
-  guint rate
-      = self->config.dtmf_clock_rate ? self->config.dtmf_clock_rate : 8000;
-  char digit = ja_rtp_event_to_digit (self->rx_event);
-  Event *ev;
-
-  self->rx_event_reported = TRUE;
-  if (digit == '\0')
-    return;
-  self->dtmf_received++;
-  ev = g_new0 (Event, 1);
-  ev->type = EV_DTMF;
-  ev->digit = digit;
-  ev->duration_ms = (guint)((guint64)self->rx_event_duration * 1000 / rate);
-  push_event (self, ev);
-}
-
-/* RFC 4733 §2.3: all packets of one event carry its start timestamp; the
- * end bit is set (and repeated) in the last ones. An event whose end
- * packets were lost is reported when the next one starts. */
+/* A telephone-event packet: the digits it ends go to the creator. */
 static void
 receive_telephone_event (JaMediaAudio *self, guint32 ts, const JaRtpEvent *ev)
 {
+  JaRtpEventReport rep[2];
+  guint n;
+
   g_mutex_lock (&self->lock);
-  if (!self->rx_event_valid || ts != self->rx_event_ts) {
-    if (self->rx_event_valid && !self->rx_event_reported)
-      report_rx_event (self);
-    self->rx_event_valid = TRUE;
-    self->rx_event_reported = FALSE;
-    self->rx_event_ts = ts;
-    self->rx_event = ev->event;
-  }
-  if (!self->rx_event_reported) {
-    self->rx_event_duration = ev->duration;
-    if (ev->end)
-      report_rx_event (self);
-  }
+  n = ja_rtp_event_receiver_feed (&self->rx_dtmf, ts, ev, rep);
+  self->dtmf_received += n;
   g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < n; i++)
+    push_event (self, ja_media_audio_dtmf_event_new (&self->config, &rep[i]));
 }
 
 void
@@ -1150,22 +1143,7 @@ ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats)
   g_mutex_unlock (&audio->lock);
   stats->packets_lost = jitterbuffer_packets_lost (audio);
 
-  /* The interval is the time since the previous call (or start). */
-  if (audio->stats_time != 0 && now - audio->stats_time > 100000) {
-    double secs = (now - audio->stats_time) / 1e6;
-
-    audio->send_kbps
-        = (stats->bytes_sent - audio->stats_bytes_sent) * 8 / 1000.0 / secs;
-    audio->recv_kbps = (stats->bytes_received - audio->stats_bytes_received) * 8
-                       / 1000.0 / secs;
-  }
-  if (audio->stats_time == 0 || now - audio->stats_time > 100000) {
-    audio->stats_time = now;
-    audio->stats_bytes_sent = stats->bytes_sent;
-    audio->stats_bytes_received = stats->bytes_received;
-  }
-  stats->send_kbps = audio->send_kbps;
-  stats->recv_kbps = audio->recv_kbps;
+  ja_media_audio_set_kbps (&audio->rates, now, stats);
 }
 
 gpointer

@@ -28,6 +28,7 @@
 #include "media/bitrate-ctl.h"
 #include "media/media-error.h"
 #include "media/media-events.h"
+#include "media/rate-window.h"
 #include "media/media-gst.h"
 #include "media/rtp-event.h"
 #include "media/video-keyframe.h"
@@ -110,9 +111,7 @@ struct _JaMediaVideo {
   GCond record_cond;
 
   /* Rate snapshot (get_stats). */
-  gint64 stats_time;
-  guint64 stats_bytes_sent, stats_bytes_received, stats_frames;
-  double send_kbps, recv_kbps, decode_fps;
+  JaRateWindow rates; /* bytes sent, received, frames decoded */
 };
 
 /* --- events: streaming threads → creator's context --------------------- */
@@ -1490,25 +1489,16 @@ ja_media_video_get_stats (JaMediaVideo *video, JaMediaVideoStats *stats)
   g_mutex_unlock (&video->lock);
   stats->packets_lost = jitterbuffer_packets_lost (video);
 
-  /* The interval is the time since the previous call (or start). */
-  if (video->stats_time != 0 && now - video->stats_time > 100000) {
-    double secs = (now - video->stats_time) / 1e6;
+  {
+    guint64 counters[JA_RATE_WINDOW_COUNTERS] = {
+      stats->bytes_sent, stats->bytes_received, stats->frames_decoded };
+    double r[JA_RATE_WINDOW_COUNTERS];
 
-    video->send_kbps
-        = (stats->bytes_sent - video->stats_bytes_sent) * 8 / 1000.0 / secs;
-    video->recv_kbps = (stats->bytes_received - video->stats_bytes_received) * 8
-                       / 1000.0 / secs;
-    video->decode_fps = (stats->frames_decoded - video->stats_frames) / secs;
+    ja_rate_window_update (&video->rates, now, counters, r);
+    stats->send_kbps = r[0] * 8 / 1000.0;
+    stats->recv_kbps = r[1] * 8 / 1000.0;
+    stats->decode_fps = r[2];
   }
-  if (video->stats_time == 0 || now - video->stats_time > 100000) {
-    video->stats_time = now;
-    video->stats_bytes_sent = stats->bytes_sent;
-    video->stats_bytes_received = stats->bytes_received;
-    video->stats_frames = stats->frames_decoded;
-  }
-  stats->send_kbps = video->send_kbps;
-  stats->recv_kbps = video->recv_kbps;
-  stats->decode_fps = video->decode_fps;
 }
 
 gpointer

@@ -78,3 +78,38 @@ ja_rtp_event_from_digit (char digit)
   p = strchr (dtmf_digits, g_ascii_toupper (digit));
   return p != NULL ? (int)(p - dtmf_digits) : -1;
 }
+
+static guint
+receiver_report (JaRtpEventReceiver *r, JaRtpEventReport *out)
+{
+  char digit = ja_rtp_event_to_digit (r->event);
+
+  r->reported = TRUE;
+  if (digit == '\0')
+    return 0;
+  out->digit = digit;
+  out->duration = r->duration;
+  return 1;
+}
+
+guint
+ja_rtp_event_receiver_feed (JaRtpEventReceiver *r, guint32 ts,
+                            const JaRtpEvent *ev, JaRtpEventReport out[2])
+{
+  guint n = 0;
+
+  if (!r->valid || ts != r->ts) {
+    if (r->valid && !r->reported)
+      n += receiver_report (r, &out[n]);
+    r->valid = TRUE;
+    r->reported = FALSE;
+    r->ts = ts;
+    r->event = ev->event;
+  }
+  if (!r->reported) {
+    r->duration = ev->duration;
+    if (ev->end)
+      n += receiver_report (r, &out[n]);
+  }
+  return n;
+}

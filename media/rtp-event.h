@@ -37,4 +37,28 @@ char ja_rtp_event_to_digit (guint8 event);
 /* -1 for characters that are not DTMF digits (0-9 * # A-D, any case). */
 int ja_rtp_event_from_digit (char digit);
 
+/* RFC 4733 §2.3 on the receiving side: all packets of one event carry its
+ * start timestamp, the end bit is set (and repeated) in the last ones. A
+ * digit is reported once, on its first end packet; an event whose end
+ * packets were all lost is reported when the next one starts. Zeroed =
+ * nothing seen yet. */
+typedef struct {
+  gboolean valid, reported;
+  guint32 ts;
+  guint8 event;
+  guint duration; /* clock units */
+} JaRtpEventReceiver;
+
+typedef struct {
+  char digit;
+  guint duration; /* clock units */
+} JaRtpEventReport;
+
+/* Feeds one telephone-event packet; returns how many digits (0-2: the
+ * previous unfinished one, then this one) are to be reported, in `out`.
+ * Events that are not DTMF digits are followed but never reported. */
+guint ja_rtp_event_receiver_feed (JaRtpEventReceiver *r, guint32 ts,
+                                  const JaRtpEvent *ev,
+                                  JaRtpEventReport out[2]);
+
 G_END_DECLS

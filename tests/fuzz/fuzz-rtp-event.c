@@ -65,6 +65,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     g_assert (hdr.payload_len >= 4);
     if (digit != '\0')
       g_assert (ja_rtp_event_from_digit (digit) == ev.event);
+    {
+      /* The receiver's state machine on whatever the packet says: at most
+       * two digits, each a real DTMF digit. */
+      static JaRtpEventReceiver rx;
+      JaRtpEventReport rep[2];
+      guint n = ja_rtp_event_receiver_feed (&rx, hdr.timestamp, &ev, rep);
+
+      g_assert (n <= 2);
+      for (guint i = 0; i < n; i++)
+        g_assert (ja_rtp_event_from_digit (rep[i].digit) >= 0);
+    }
   }
   return 0;
 }

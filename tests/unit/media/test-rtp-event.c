@@ -137,6 +137,48 @@ test_digits (void)
   g_assert_cmpint (ja_rtp_event_to_digit (16), ==, '\0');
 }
 
+/* RFC 4733 §2.3 on the receiving side: one report per digit on its first
+ * end packet (the repeats ignored), an event whose end packets were lost
+ * reported when the next starts, non-digit events never reported. */
+static void
+test_receiver (void)
+{
+  JaRtpEventReceiver r = { 0 };
+  JaRtpEventReport rep[2];
+  JaRtpEvent ev = { 1, FALSE, 10, 400 };
+
+  /* '1' at ts 1000: updates, then the end packet three times. */
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 1000, &ev, rep), ==, 0);
+  ev.duration = 800;
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 1000, &ev, rep), ==, 0);
+  ev.end = TRUE;
+  ev.duration = 960;
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 1000, &ev, rep), ==, 1);
+  g_assert_cmpint (rep[0].digit, ==, '1');
+  g_assert_cmpuint (rep[0].duration, ==, 960);
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 1000, &ev, rep), ==, 0);
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 1000, &ev, rep), ==, 0);
+
+  /* '#' at ts 3000 whose end packets are lost, then a '5' whose first
+   * packet is already its end: both reported by that packet. */
+  ev = (JaRtpEvent){ 11, FALSE, 10, 480 };
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 3000, &ev, rep), ==, 0);
+  ev = (JaRtpEvent){ 5, TRUE, 10, 320 };
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 5000, &ev, rep), ==, 2);
+  g_assert_cmpint (rep[0].digit, ==, '#');
+  g_assert_cmpuint (rep[0].duration, ==, 480);
+  g_assert_cmpint (rep[1].digit, ==, '5');
+  g_assert_cmpuint (rep[1].duration, ==, 320);
+
+  /* Event 32 (not a DTMF digit, RFC 4734 modem tones): followed, not
+   * reported, and it does not swallow the next digit. */
+  ev = (JaRtpEvent){ 32, TRUE, 10, 800 };
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 7000, &ev, rep), ==, 0);
+  ev = (JaRtpEvent){ 0, TRUE, 10, 160 };
+  g_assert_cmpuint (ja_rtp_event_receiver_feed (&r, 9000, &ev, rep), ==, 1);
+  g_assert_cmpint (rep[0].digit, ==, '0');
+}
+
 int
 main (int argc, char **argv)
 {
@@ -147,5 +189,6 @@ main (int argc, char **argv)
                    test_header_csrc_extension_padding);
   g_test_add_func ("/media/rtp-event/event", test_event);
   g_test_add_func ("/media/rtp-event/digits", test_digits);
+  g_test_add_func ("/media/rtp-event/receiver", test_receiver);
   return g_test_run ();
 }
