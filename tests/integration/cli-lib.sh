@@ -32,13 +32,13 @@ acct() { # acct USER: the common options for USER
 }
 T=${JA_TEST_TIMEOUT_SCALE:-1}
 
-# start_agent USER RESOURCE NAME ARGS...: runs `receive --json` as USER in
-# the background, waits until it is ready; sets apid. Output in
-# $tmp/NAME.json and $tmp/NAME.err.
-start_agent() {
-  local user=$1 res=$2 name=$3; shift 3
+# start_cmd COMMAND USER RESOURCE NAME ARGS...: runs `COMMAND --json` (a
+# long-running one: receive, answer) as USER in the background and waits
+# until it is ready; sets apid. Output in $tmp/NAME.json and $tmp/NAME.err.
+start_cmd() {
+  local cmd=$1 user=$2 res=$3 name=$4; shift 4
   # shellcheck disable=SC2046
-  "$JINGLE_AGENT" receive $(acct "$user") --resource "$res" --json "$@" \
+  "$JINGLE_AGENT" "$cmd" $(acct "$user") --resource "$res" --json "$@" \
     >"$tmp/$name.json" 2>"$tmp/$name.err" &
   apid=$!; pids+=("$apid")
   for _ in $(seq 1 $((100 * T))); do
@@ -46,9 +46,12 @@ start_agent() {
     kill -0 "$apid" 2>/dev/null || break
     sleep 0.1
   done
-  nok "agent $name is ready" "$(cat "$tmp/$name.err")"
+  nok "$cmd $name is ready" "$(cat "$tmp/$name.err")"
   return 1
 }
+
+# start_agent USER RESOURCE NAME ARGS...: `receive` in the background.
+start_agent() { start_cmd receive "$@"; }
 
 # wait_rc PID SECONDS: the exit status of PID, or 124 after SECONDS.
 wait_rc() {

@@ -29,20 +29,10 @@ export XDG_DATA_HOME="$tmp/data"
 # recorded, her XMPP Jingle traffic logged); sets apid.
 answer_wendy() {
   local name=$1; shift
-  # shellcheck disable=SC2046
-  "$JINGLE_AGENT" answer $(acct wendy) --resource "$RES" --json --verbose \
-    --log-xmpp=jingle --no-server-services --from quinn@localhost --count 1 \
-    --audio test:880 --video test --record "$tmp/$name.wav" \
-    --snapshot "$tmp/$name.png" --stats-interval 1 "$@" \
-    >"$tmp/$name.json" 2>"$tmp/$name.err" &
-  apid=$!; pids+=("$apid")
-  for _ in $(seq 1 $((100 * T))); do
-    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
-    kill -0 "$apid" 2>/dev/null || break
-    sleep 0.1
-  done
-  nok "answer $name is ready" "$(cat "$tmp/$name.err")"
-  return 1
+  start_cmd answer wendy "$RES" "$name" --verbose --log-xmpp=jingle \
+    --no-server-services --from quinn@localhost --count 1 --audio test:880 \
+    --video test --record "$tmp/$name.wav" --snapshot "$tmp/$name.png" \
+    --stats-interval 1 "$@"
 }
 
 # call_wendy NAME ARGS...: quinn calls wendy in the foreground with audio
@@ -101,33 +91,6 @@ r = [e["event"] for e in ev].index("video-removed")
 st = [e["packets_received"] for e in ev[r:] if e["event"] == "stats"]
 print("# audio packets received after the remove: %s" % st)
 sys.exit(0 if len(st) >= 2 and st[-1] > st[0] else 1)
-PY
-}
-
-# colour_bars PNG: a 640x480 frame of the SMPTE test pattern: the seven
-# bars (white, yellow, cyan, green, magenta, red, blue) across the top,
-# each sampled at its centre, within a tolerance (VP8 is lossy) — the check
-# of test-cli-call.sh's video cases.
-colour_bars() {
-  gst-launch-1.0 -q filesrc location="$1" ! pngdec ! videoconvert \
-    ! video/x-raw,format=RGB ! filesink location="$1.rgb" >/dev/null 2>&1 \
-    || { echo "# cannot decode $1"; return 1; }
-  python3 - "$1.rgb" <<'PY'
-import sys
-w, h = 640, 480
-d = open(sys.argv[1], "rb").read()
-assert len(d) >= w * h * 3, len(d)
-want = [(255,255,255), (255,255,0), (0,255,255), (0,255,0), (255,0,255), (255,0,0), (0,0,255)]
-y = h // 3
-bad = []
-for i, c in enumerate(want):
-    x = int((i + 0.5) * w / 7)
-    o = (y * w + x) * 3
-    px = tuple(d[o:o+3])
-    if any(abs(a - b) > 48 for a, b in zip(px, c)):
-        bad.append((i, px, c))
-print("# bars at y=%d: %s" % (y, "ok" if not bad else bad))
-sys.exit(1 if bad else 0)
 PY
 }
 

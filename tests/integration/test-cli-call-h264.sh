@@ -20,20 +20,10 @@ export XDG_DATA_HOME="$tmp/data"
 
 # start_answer NAME ARGS...: walt runs `answer --json` for one call from uma
 # in the background until ready; sets apid.
-start_answer() {
-  local name=$1; shift
-  # shellcheck disable=SC2046
-  "$JINGLE_AGENT" answer $(acct walt) --resource "$RES" --json \
-    --no-server-services --from uma@localhost --count 1 "$@" \
-    >"$tmp/$name.json" 2>"$tmp/$name.err" &
-  apid=$!; pids+=("$apid")
-  for _ in $(seq 1 $((100 * T))); do
-    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
-    kill -0 "$apid" 2>/dev/null || break
-    sleep 0.1
-  done
-  nok "answer $name is ready" "$(cat "$tmp/$name.err")"
-  return 1
+start_answer() { # start_answer NAME ARGS...: walt answers uma once; sets apid
+  local nm=$1; shift
+  start_cmd answer walt "$RES" "$nm" --no-server-services --from uma@localhost \
+    --count 1 "$@"
 }
 
 # call NAME ARGS...: uma calls walt in the foreground; sets crc.

@@ -24,18 +24,8 @@ export XDG_DATA_HOME="$tmp/data"
 # background, with video; sets apid.
 answer_yuri() {
   local name=$1; shift
-  # shellcheck disable=SC2046
-  "$JINGLE_AGENT" answer $(acct yuri) --resource "$RES" --json \
-    --no-server-services --from xena@localhost --count 1 --video test \
-    --stats-interval 1 "$@" >"$tmp/$name.json" 2>"$tmp/$name.err" &
-  apid=$!; pids+=("$apid")
-  for _ in $(seq 1 $((100 * T))); do
-    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
-    kill -0 "$apid" 2>/dev/null || break
-    sleep 0.1
-  done
-  nok "answer $name is ready" "$(cat "$tmp/$name.err")"
-  return 1
+  start_cmd answer yuri "$RES" "$name" --no-server-services \
+    --from xena@localhost --count 1 --video test --stats-interval 1 "$@"
 }
 
 # call_yuri NAME ARGS...: xena calls yuri in the foreground with audio and
@@ -101,36 +91,6 @@ levels = [ext(p)[2][0] & 0x7f for p in plain
 if levels: print("# audio levels (-dBov): min %d max %d" % (min(levels), max(levels)))
 sys.exit(0 if not bad and kinds["audio"] > 50 and kinds["video"] > 50
          and len(wire) >= len(plain) and kinds["rtx"] >= min_rtx else 1)
-PY
-}
-
-json_has() { # json_has FILE PYTHON-EXPR: holds over the events list `ev`
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-def of(name): return [e for e in ev if e["event"] == name]
-ok = eval(sys.argv[2])
-if not ok:
-    print("# events: %s" % [e["event"] for e in ev])
-    for e in ev:
-        if e["event"] in ("connected", "ended", "error"): print("# %s" % e)
-sys.exit(0 if ok else 1)
-PY
-}
-
-# peak FILE HZ: the recording's dominant frequency is HZ ± 5 with at least
-# half the energy near it.
-peak() {
-  local out
-  out=$("$WAV_PEAK" "$1" 2>&1) || { echo "# wav-peak: $out"; return 1; }
-  echo "# $(basename "$1"): $out"
-  python3 - "$2" "$out" <<'PY'
-import re, sys
-want = float(sys.argv[1]); out = sys.argv[2]
-hz = float(re.search(r"frequency=([0-9.]+)", out).group(1))
-share = float(re.search(r"share=([0-9.]+)", out).group(1))
-secs = float(re.search(r"duration=([0-9.]+)", out).group(1))
-sys.exit(0 if abs(hz - want) <= 5 and share >= 0.5 and secs >= 1.0 else 1)
 PY
 }
 

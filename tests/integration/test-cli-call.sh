@@ -36,19 +36,9 @@ export XDG_DATA_HOME="$tmp/data"
 
 # start_answer USER RESOURCE NAME ARGS...: `answer --json` in the
 # background until ready; sets apid.
-start_answer() {
-  local user=$1 res=$2 name=$3; shift 3
-  # shellcheck disable=SC2046
-  "$JINGLE_AGENT" answer $(acct "$user") --resource "$res" --json \
-    --no-server-services "$@" >"$tmp/$name.json" 2>"$tmp/$name.err" &
-  apid=$!; pids+=("$apid")
-  for _ in $(seq 1 $((100 * T))); do
-    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
-    kill -0 "$apid" 2>/dev/null || break
-    sleep 0.1
-  done
-  nok "answer $name is ready" "$(cat "$tmp/$name.err")"
-  return 1
+start_answer() { # start_answer USER RESOURCE NAME ARGS...: sets apid
+  local u=$1 r=$2 nm=$3; shift 3
+  start_cmd answer "$u" "$r" "$nm" --no-server-services "$@"
 }
 
 # call NAME ARGS...: frank calls in the foreground; sets crc.
@@ -56,63 +46,6 @@ call() {
   local name=$1; shift
   run_agent call frank --json ${CALL_SERVICES---no-server-services} "$@" \
     >"$tmp/$name.json" 2>"$tmp/$name.err"; crc=$?
-}
-
-# json_has FILE PYTHON-EXPR: the expression holds over the events list `ev`.
-json_has() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-def of(name): return [e for e in ev if e["event"] == name]
-ok = eval(sys.argv[2])
-if not ok:
-    print("# events: %s" % [e["event"] for e in ev])
-    for e in ev:
-        if e["event"] in ("connected", "ended", "error"): print("# %s" % e)
-sys.exit(0 if ok else 1)
-PY
-}
-
-# peak FILE HZ: the recording's dominant frequency is HZ ± 5 with at least
-# half the energy near it.
-peak() {
-  local out
-  out=$("$WAV_PEAK" "$1" 2>&1) || { echo "# wav-peak: $out"; return 1; }
-  echo "# $(basename "$1"): $out"
-  python3 - "$2" "$out" <<'PY'
-import re, sys
-want = float(sys.argv[1]); out = sys.argv[2]
-hz = float(re.search(r"frequency=([0-9.]+)", out).group(1))
-share = float(re.search(r"share=([0-9.]+)", out).group(1))
-secs = float(re.search(r"duration=([0-9.]+)", out).group(1))
-sys.exit(0 if abs(hz - want) <= 5 and share >= 0.5 and secs >= 1.0 else 1)
-PY
-}
-
-# colour_bars PNG: a 640x480 frame of the SMPTE test pattern: the seven bars
-# (white, yellow, cyan, green, magenta, red, blue) across the top, each
-# sampled at its centre, within a tolerance (VP8 is lossy).
-colour_bars() {
-  gst-launch-1.0 -q filesrc location="$1" ! pngdec ! videoconvert \
-    ! video/x-raw,format=RGB ! filesink location="$1.rgb" >/dev/null 2>&1 \
-    || { echo "# cannot decode $1"; return 1; }
-  python3 - "$1.rgb" <<'PY'
-import sys
-w, h = 640, 480
-d = open(sys.argv[1], "rb").read()
-assert len(d) >= w * h * 3, len(d)
-want = [(255,255,255), (255,255,0), (0,255,255), (0,255,0), (255,0,255), (255,0,0), (0,0,255)]
-y = h // 3
-bad = []
-for i, c in enumerate(want):
-    x = int((i + 0.5) * w / 7)
-    o = (y * w + x) * 3
-    px = tuple(d[o:o+3])
-    if any(abs(a - b) > 48 for a, b in zip(px, c)):
-        bad.append((i, px, c))
-print("# bars at y=%d: %s" % (y, "ok" if not bad else bad))
-sys.exit(1 if bad else 0)
-PY
 }
 
 # ---- a call both ways, DTMF, SRTP on the wire ---------------------------

@@ -23,31 +23,8 @@ TLS_TURN=(--no-server-services --relay-only
   --turn-user "$turn_user" --turn-password "$turn_pass")
 
 start_answer() { # start_answer USER NAME ARGS...: sets apid
-  local user=$1 name=$2; shift 2
-  # shellcheck disable=SC2046
-  "$JINGLE_AGENT" answer $(acct "$user") --resource "$RES" --json "$@" \
-    >"$tmp/$name.json" 2>"$tmp/$name.err" &
-  apid=$!; pids+=("$apid")
-  for _ in $(seq 1 $((100 * T))); do
-    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
-    kill -0 "$apid" 2>/dev/null || break
-    sleep 0.1
-  done
-  nok "answer $name is ready" "$(cat "$tmp/$name.err")"
-  return 1
-}
-
-json_has() { # json_has FILE PYTHON-EXPR over the events `ev`
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-def of(name): return [e for e in ev if e["event"] == name]
-ok = eval(sys.argv[2])
-if not ok:
-    for e in ev:
-        if e["event"] in ("connected", "ended", "error"): print("# %s" % e)
-sys.exit(0 if ok else 1)
-PY
+  local u=$1 nm=$2; shift 2
+  start_cmd answer "$u" "$RES" "$nm" "$@"
 }
 
 # ---- relay-only through TURN over TLS, test CA ---------------------------

@@ -33,19 +33,9 @@ if ! gst-inspect-1.0 webrtcbin >/dev/null 2>&1; then
 fi
 
 # start_answer USER RESOURCE NAME ARGS...: `answer --json` until ready.
-start_answer() {
-  local user=$1 res=$2 name=$3; shift 3
-  # shellcheck disable=SC2046
-  "$JINGLE_AGENT" answer $(acct "$user") --resource "$res" --json \
-    --no-server-services "$@" >"$tmp/$name.json" 2>"$tmp/$name.err" &
-  apid=$!; pids+=("$apid")
-  for _ in $(seq 1 $((100 * T))); do
-    grep -q '"event":"ready"' "$tmp/$name.json" 2>/dev/null && return 0
-    kill -0 "$apid" 2>/dev/null || break
-    sleep 0.1
-  done
-  nok "answer $name is ready" "$(cat "$tmp/$name.err")"
-  return 1
+start_answer() { # start_answer USER RESOURCE NAME ARGS...: sets apid
+  local u=$1 r=$2 nm=$3; shift 3
+  start_cmd answer "$u" "$r" "$nm" --no-server-services "$@"
 }
 
 # start_peer NAME ARGS...: webrtc-peer as kate/webrtc in the background
