@@ -1355,7 +1355,7 @@ adapt_bitrate (JaMediaVideo *self, const guint8 *data, gsize len)
   } else if (now - self->interval_start >= NACK_LOSS_INTERVAL_US) {
     guint64 sent = self->packets_sent - self->rtx_sent - self->sent_at_interval;
 
-      if (!self->report_in_interval && sent > 0)
+    if (!self->report_in_interval && sent > 0)
       ja_bitrate_ctl_on_report (
           &self->bitrate,
           (guint8)MIN (255, self->nacked_in_interval * 256 / sent));

@@ -199,9 +199,12 @@ main (int argc, char **argv)
           "frames=%" G_GUINT64_FORMAT "\n"
           "  baseline (videotestsrc ! encoder ! decoder ! fakesink): "
           "cpu=%.1f%% frames=%" G_GUINT64_FORMAT "\n"
-          "  ratio=%.2f\n",
+          "  ratio=%.2f (CPU per decoded frame: %.2f)\n",
           WIDTH, HEIGHT, FPS, h264 ? "h264" : "vp8", KBPS, CPU_USED, speed,
           seconds, engine,
-          engine_frames, base, base_frames, base > 0 ? engine / base : 0);
+          engine_frames, base, base_frames, base > 0 ? engine / base : 0,
+          base > 0 && engine_frames > 0 && base_frames > 0
+              ? (engine / engine_frames) / (base / base_frames)
+              : 0);
   return 0;
 }
