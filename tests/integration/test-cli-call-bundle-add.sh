@@ -124,8 +124,19 @@ import re, sys
 log = open(sys.argv[1], errors="replace").read()
 def params(action):
     j = re.findall(r"<jingle[^>]*action=.%s.*?</jingle>" % action, log, re.S)
-    if not j: return {}
-    return dict(re.findall(r"<parameter[^>]*name=.(cname|msid).[^>]*value=.([^'\"]*).", j[0]))
+    if not j:
+        print("# no %s in the log" % action); return {}
+    out = {}
+    for p in re.findall(r"<parameter\b[^>]*>", j[0]):
+        name = re.search(r"\bname=['\"]([^'\"]*)['\"]", p)
+        value = re.search(r"\bvalue=['\"]([^'\"]*)['\"]", p)
+        if name and value and name.group(1) in ("cname", "msid"):
+            out.setdefault(name.group(1), value.group(1))
+    if not out:
+        print("# %s without cname/msid:" % action)
+        for l in re.findall(r"<source\b.*?</source>", j[0], re.S)[:4] or [j[0][:1500]]:
+            print("#   " + l.replace("\n", "\n#   "))
+    return out
 a, v = params("session-initiate"), params("content-add")
 print("# audio source %s, video source %s" % (a, v))
 ok = (a.get("cname") and a.get("cname") == v.get("cname") and a.get("msid") and v.get("msid")
