@@ -133,10 +133,11 @@ sys.exit(1 if bad else 0)
 PY
 }
 
-# colour_bars PNG: a 640x480 frame of the SMPTE test pattern (bars_in_rgb).
+# colour_bars PNG [W H]: a W x H (default 640x480) frame of the SMPTE test
+# pattern (bars_in_rgb).
 colour_bars() {
   gst-launch-1.0 -q filesrc location="$1" ! pngdec ! videoconvert \
     ! video/x-raw,format=RGB ! filesink location="$1.rgb" >/dev/null 2>&1 \
     || { echo "# cannot decode $1"; return 1; }
-  bars_in_rgb "$1.rgb" 640 480
+  bars_in_rgb "$1.rgb" "${2:-640}" "${3:-480}"
 }
