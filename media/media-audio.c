@@ -26,6 +26,9 @@
 #include "media/media-error.h"
 #include "media/rtp-event.h"
 
+/* What an appsrc of received RTP/RTCP holds before it blocks the sender. */
+#define RECV_QUEUE_BYTES ((guint64)1024 * 1024)
+
 #define JITTER_LATENCY_MS 60
 #define RTP_MTU 1200
 #define DTMF_TONE_MS 100
@@ -225,22 +228,6 @@ bus_sync_cb (GstBus *bus, GstMessage *msg, gpointer user_data)
 
 /* --- send side ---------------------------------------------------------- */
 
-static void
-decodebin_pad_added_cb (GstElement *decodebin, GstPad *pad, gpointer data)
-{
-  GstElement *next = data;
-  g_autoptr (GstPad) sink = gst_element_get_static_pad (next, "sink");
-  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
-
-  if (gst_pad_is_linked (sink))
-    return;
-  if (caps != NULL
-      && !g_str_has_prefix (
-          gst_structure_get_name (gst_caps_get_structure (caps, 0)), "audio/"))
-    return;
-  gst_pad_link (pad, sink);
-}
-
 /* The source, ending in raw audio on `convert`'s sink. */
 static gboolean
 build_source (JaMediaAudio *self, GstElement *convert, guint rate,
@@ -282,8 +269,7 @@ build_source (JaMediaAudio *self, GstElement *convert, guint rate,
       return FALSE;
     g_object_set (filesrc, "location", spec + 5, NULL);
     /* A file decodes faster than real time: pace it to the clock. */
-    g_signal_connect (decode, "pad-added", G_CALLBACK (decodebin_pad_added_cb),
-                      sync);
+    ja_media_gst_link_decoded (decode, sync, "audio/");
     return link_pads (filesrc, NULL, decode, NULL, error)
            && link_pads (sync, NULL, convert, NULL, error);
   } else if (g_str_equal (spec, "device")
@@ -349,22 +335,6 @@ rtcp_sample_cb (GstAppSink *sink, gpointer user_data)
   return appsink_sample_cb (sink, user_data, TRUE);
 }
 
-static GstElement *
-make_appsink (JaMediaAudio *self, const char *name, gboolean rtcp,
-              GError **error)
-{
-  GstElement *sink = make (self, "appsink", name, error);
-  GstAppSinkCallbacks cbs = { 0 };
-
-  if (sink == NULL)
-    return NULL;
-  g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 0, "drop",
-                FALSE, NULL);
-  cbs.new_sample = rtcp ? rtcp_sample_cb : rtp_sample_cb;
-  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cbs, self, NULL);
-  return sink;
-}
-
 static GstPadProbeReturn
 source_eos_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
@@ -427,7 +397,8 @@ build_send (JaMediaAudio *self, GError **error)
       || !(filter = make (self, "capsfilter", "send-caps", error))
       || !(enc = make (self, codec->encoder, "encoder", error))
       || !(pay = make (self, codec->payloader, "payloader", error))
-      || !(rtp_out = make_appsink (self, "rtp-out", FALSE, error)))
+      || !(rtp_out = ja_media_gst_make_appsink (GST_BIN (self->pipeline),
+                     "rtp-out", rtp_sample_cb, self, error)))
     return FALSE;
 
   /* Opus's RTP clock is always 48000 (RFC 7587 §4.1); we send mono. */
@@ -506,7 +477,8 @@ build_send (JaMediaAudio *self, GError **error)
 static gboolean
 build_rtcp (JaMediaAudio *self, GError **error)
 {
-  GstElement *rtcp_out = make_appsink (self, "rtcp-out", TRUE, error);
+  GstElement *rtcp_out = ja_media_gst_make_appsink (
+      GST_BIN (self->pipeline), "rtcp-out", rtcp_sample_cb, self, error);
 
   return rtcp_out != NULL
          && link_pads (self->rtpbin, "send_rtcp_src_0", rtcp_out, "sink",
@@ -642,20 +614,6 @@ rtpbin_pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
   }
 }
 
-static GstPadProbeReturn
-record_eos_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  JaMediaAudio *self = user_data;
-
-  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
-    g_mutex_lock (&self->lock);
-    self->record_eos = TRUE;
-    g_cond_broadcast (&self->record_cond);
-    g_mutex_unlock (&self->lock);
-  }
-  return GST_PAD_PROBE_OK;
-}
-
 static GstElement *
 build_sink (JaMediaAudio *self, const char *spec, GError **error)
 {
@@ -717,27 +675,10 @@ build_playback (JaMediaAudio *self, GError **error)
         || !link_pads (tee, "src_%u", self->record_queue, "sink", error))
       return FALSE;
     file_sink = gst_element_get_static_pad (file, "sink");
-    gst_pad_add_probe (file_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                       record_eos_probe_cb, self, NULL);
+    ja_media_gst_watch_branch_end (file_sink, &self->lock, &self->record_cond,
+                                   &self->record_eos);
   }
   return TRUE;
-}
-
-static GstElement *
-make_appsrc (JaMediaAudio *self, const char *name, const char *media_type,
-             GError **error)
-{
-  GstElement *src = make (self, "appsrc", name, error);
-  g_autoptr (GstCaps) caps = NULL;
-
-  if (src == NULL)
-    return NULL;
-  caps = gst_caps_new_empty_simple (media_type);
-  /* Live, stamped on arrival: the jitter buffer needs arrival times. */
-  g_object_set (src, "is-live", TRUE, "do-timestamp", TRUE, "format",
-                GST_FORMAT_TIME, "caps", caps, "max-bytes",
-                (guint64)1024 * 1024, NULL);
-  return src;
 }
 
 /* A new source is accepted with its first packet, not after two in
@@ -766,37 +707,15 @@ new_jitterbuffer_cb (GstElement *rtpbin, GstElement *jitterbuffer,
   g_mutex_unlock (&self->lock);
 }
 
-/* Packets the jitter buffers gave up on (RFC 3550's cumulative count from
- * the session goes negative with duplicates and during probation; this
- * one counts real gaps once the latency has passed). */
-static gint64
-jitterbuffer_packets_lost (JaMediaAudio *self)
-{
-  g_autoptr (GPtrArray) jbs = g_ptr_array_new_with_free_func (gst_object_unref);
-  gint64 lost = 0;
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->jitterbuffers->len; i++)
-    g_ptr_array_add (jbs, gst_object_ref (self->jitterbuffers->pdata[i]));
-  g_mutex_unlock (&self->lock);
-  for (guint i = 0; i < jbs->len; i++) {
-    GstStructure *stats = NULL;
-    guint64 n = 0;
-
-    g_object_get (jbs->pdata[i], "stats", &stats, NULL);
-    if (stats != NULL && gst_structure_get_uint64 (stats, "num-lost", &n))
-      lost += (gint64)n;
-    g_clear_pointer (&stats, gst_structure_free);
-  }
-  return lost;
-}
-
 static gboolean
 build_receive (JaMediaAudio *self, GError **error)
 {
-  if (!(self->rtp_in = make_appsrc (self, "rtp-in", "application/x-rtp", error))
-      || !(self->rtcp_in
-           = make_appsrc (self, "rtcp-in", "application/x-rtcp", error)))
+  GstBin *bin = GST_BIN (self->pipeline);
+
+  if (!(self->rtp_in = ja_media_gst_make_appsrc (bin, "rtp-in",
+            "application/x-rtp", RECV_QUEUE_BYTES, error))
+      || !(self->rtcp_in = ja_media_gst_make_appsrc (bin, "rtcp-in",
+               "application/x-rtcp", RECV_QUEUE_BYTES, error)))
     return FALSE;
   if (self->config.receive && !build_playback (self, error))
     return FALSE;
@@ -1141,7 +1060,8 @@ ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats)
   stats->dtmf_sent = audio->dtmf_sent;
   stats->dtmf_received = audio->dtmf_received;
   g_mutex_unlock (&audio->lock);
-  stats->packets_lost = jitterbuffer_packets_lost (audio);
+  stats->packets_lost = ja_media_gst_jitterbuffers_lost (audio->jitterbuffers,
+                                                          &audio->lock);
 
   ja_media_audio_set_kbps (&audio->rates, now, stats);
 }

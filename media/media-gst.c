@@ -127,6 +127,123 @@ ja_media_gst_error_from_message (GstMessage *msg)
                       gst_error->message);
 }
 
+GstElement *
+ja_media_gst_make_appsrc (GstBin *bin, const char *name,
+                          const char *media_type, guint64 max_bytes,
+                          GError **error)
+{
+  GstElement *src = ja_media_gst_make (bin, "appsrc", name, error);
+  g_autoptr (GstCaps) caps = NULL;
+
+  if (src == NULL)
+    return NULL;
+  caps = gst_caps_new_empty_simple (media_type);
+  g_object_set (src, "is-live", TRUE, "do-timestamp", TRUE, "format",
+                GST_FORMAT_TIME, "caps", caps, "max-bytes", max_bytes, NULL);
+  return src;
+}
+
+GstElement *
+ja_media_gst_make_appsink (GstBin *bin, const char *name,
+                           GstFlowReturn (*new_sample) (GstAppSink *,
+                                                        gpointer),
+                           gpointer user_data, GError **error)
+{
+  GstElement *sink = ja_media_gst_make (bin, "appsink", name, error);
+  GstAppSinkCallbacks cbs = { 0 };
+
+  if (sink == NULL)
+    return NULL;
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 0, "drop",
+                FALSE, NULL);
+  cbs.new_sample = new_sample;
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &cbs, user_data, NULL);
+  return sink;
+}
+
+static void
+decoded_pad_added_cb (GstElement *decodebin, GstPad *pad, gpointer data)
+{
+  GstElement *next = data;
+  const char *prefix = g_object_get_data (G_OBJECT (decodebin),
+                                          "ja-media-prefix");
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (next, "sink");
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+
+  if (gst_pad_is_linked (sink))
+    return;
+  if (caps != NULL
+      && !g_str_has_prefix (
+          gst_structure_get_name (gst_caps_get_structure (caps, 0)), prefix))
+    return;
+  gst_pad_link (pad, sink);
+}
+
+void
+ja_media_gst_link_decoded (GstElement *decodebin, GstElement *next,
+                           const char *media_prefix)
+{
+  g_object_set_data_full (G_OBJECT (decodebin), "ja-media-prefix",
+                          g_strdup (media_prefix), g_free);
+  g_signal_connect (decodebin, "pad-added", G_CALLBACK (decoded_pad_added_cb),
+                    next);
+}
+
+gint64
+ja_media_gst_jitterbuffers_lost (GPtrArray *jitterbuffers, GMutex *lock)
+{
+  g_autoptr (GPtrArray) jbs = g_ptr_array_new_with_free_func (gst_object_unref);
+  gint64 lost = 0;
+
+  g_mutex_lock (lock);
+  for (guint i = 0; i < jitterbuffers->len; i++)
+    g_ptr_array_add (jbs, gst_object_ref (jitterbuffers->pdata[i]));
+  g_mutex_unlock (lock);
+  for (guint i = 0; i < jbs->len; i++) {
+    GstStructure *stats = NULL;
+    guint64 n = 0;
+
+    g_object_get (jbs->pdata[i], "stats", &stats, NULL);
+    if (stats != NULL && gst_structure_get_uint64 (stats, "num-lost", &n))
+      lost += (gint64)n;
+    g_clear_pointer (&stats, gst_structure_free);
+  }
+  return lost;
+}
+
+typedef struct {
+  GMutex *lock;
+  GCond *cond;
+  gboolean *done;
+} BranchEnd;
+
+static GstPadProbeReturn
+branch_end_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  BranchEnd *end = user_data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
+    g_mutex_lock (end->lock);
+    *end->done = TRUE;
+    g_cond_broadcast (end->cond);
+    g_mutex_unlock (end->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+void
+ja_media_gst_watch_branch_end (GstPad *pad, GMutex *lock, GCond *cond,
+                               gboolean *done)
+{
+  BranchEnd *end = g_new (BranchEnd, 1);
+
+  end->lock = lock;
+  end->cond = cond;
+  end->done = done;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                     branch_end_probe_cb, end, g_free);
+}
+
 gboolean
 ja_media_gst_finish_branch (GstElement *head, GMutex *lock, GCond *cond,
                             const gboolean *done, gint64 timeout_us)

@@ -4,6 +4,7 @@
  * GError conversion (STYLE.md §3.3). No state of their own. */
 #pragma once
 
+#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
@@ -29,6 +30,32 @@ gboolean ja_media_gst_link_pads (GstElement *src, const char *src_pad,
  * it to the bin's state. FALSE when `pad` would not link. */
 gboolean ja_media_gst_plug_chain (GstBin *bin, GstPad *pad, GstPad *sink_pad,
                                   GstElement **chain, guint n);
+/* (transfer none) A live appsrc of `media_type` ("application/x-rtp" or
+ * "application/x-rtcp") that stamps buffers on arrival (the jitter buffer
+ * needs arrival times) and holds at most max_bytes. */
+GstElement *ja_media_gst_make_appsrc (GstBin *bin, const char *name,
+                                      const char *media_type,
+                                      guint64 max_bytes, GError **error);
+/* (transfer none) An appsink that hands every sample to new_sample at once
+ * (no clock, no preroll, nothing dropped). */
+GstElement *ja_media_gst_make_appsink (
+    GstBin *bin, const char *name,
+    GstFlowReturn (*new_sample) (GstAppSink *sink, gpointer user_data),
+    gpointer user_data, GError **error);
+/* Links the first pad a decodebin adds whose caps start with media_prefix
+ * ("audio/", "video/") to `next`'s sink pad; later pads are left alone. */
+void ja_media_gst_link_decoded (GstElement *decodebin, GstElement *next,
+                                const char *media_prefix);
+/* Sum of "num-lost" over rtpbin's jitter buffers (GstElement*, read under
+ * `lock`): packets given up on once the latency passed — unlike RFC 3550's
+ * cumulative count, never negative with duplicates or during probation. */
+gint64 ja_media_gst_jitterbuffers_lost (GPtrArray *jitterbuffers,
+                                        GMutex *lock);
+/* The end of a recording branch: when EOS reaches `pad`, *done is set
+ * under `lock` and `cond` broadcast (what ja_media_gst_finish_branch waits
+ * for). */
+void ja_media_gst_watch_branch_end (GstPad *pad, GMutex *lock, GCond *cond,
+                                    gboolean *done);
 /* Ends a recording branch: EOS into `head`'s sink pad (only once data with
  * caps went through it: an EOS before stream-start is a flow error), then
  * waits up to timeout_us until *done, which the branch's end sets under
