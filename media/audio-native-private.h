@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 #define JB_RESTART_BEHIND 50         /* packets: a restarted sequence */
 #define JB_MAX_INBOUND 256           /* per tick; more is dropped */
 #define PLC_MAX_FRAMES 5             /* then silence */
+#define OUTBOX_MAX 4                 /* packets of one call in one tick */
 #define TEST_AMPLITUDE 0.8           /* audiotestsrc's default volume */
 /* Opus settings of the GStreamer engine (opusenc defaults with
  * audio-type=voice): 64 kbit/s constrained VBR, complexity 10, 20 ms,
@@ -87,11 +88,15 @@ struct _JaAudioNative {
   SourceKind source_kind;
   double freq;
   double osc_re, osc_im, rot_re, rot_im; /* the test sine as a phasor */
+  double rot4_re, rot4_im;               /* four samples' turn */
   gint16 *file_pcm;
   gsize file_len;
   CodecKind recv_kind[128];
 
   /* Media thread (and start() before the call joins it). */
+  guint8 outbox[OUTBOX_MAX][JA_RTP_HEADER_LEN + 32 + MAX_PAYLOAD];
+  gsize outbox_len[OUTBOX_MAX]; /* sent in the tick's last phase */
+  guint n_outbox;
   OpusEncoder *enc;
   gsize file_pos;
   gboolean source_done;
@@ -121,6 +126,8 @@ struct _JaAudioNative {
 
   GMutex lock; /* guards the fields below */
   GPtrArray *inbound; /* JbPacket*, arrived since the last tick */
+  JaMediaAudioSendFunc direct_send; /* nullable: see set_direct_send */
+  gpointer direct_data;
   gboolean jb_started;
   gint muted;
   GString *dtmf_pending;

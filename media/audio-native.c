@@ -17,116 +17,20 @@
  * thread-default context, exactly as media-audio.c's GStreamer engine. */
 #include "media/audio-native-private.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include "media/media-error.h"
-
-/* --- the media thread ------------------------------------------------------ */
-
-static struct {
-  GMutex lock; /* held while a tick runs: free() waits for it */
-  GCond cond;
-  GThread *thread;
-  GPtrArray *calls; /* JaAudioNative*, unowned */
-} media;
-
-static void tick_call (JaAudioNative *self, gint64 now);
-
-static GPrivate in_media = G_PRIVATE_INIT (NULL);
-
-static gboolean
-in_media_thread (void)
-{
-  return g_private_get (&in_media) != NULL;
-}
-
-static void
-sleep_until (gint64 deadline_us)
-{
-  struct timespec ts = { deadline_us / G_USEC_PER_SEC,
-                         (deadline_us % G_USEC_PER_SEC) * 1000 };
-
-  /* g_get_monotonic_time () is CLOCK_MONOTONIC. */
-  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-    ;
-}
-
-static gpointer
-media_thread_run (gpointer data)
-{
-  gint64 next = 0;
-
-  g_private_set (&in_media, GINT_TO_POINTER (1));
-  g_mutex_lock (&media.lock);
-  for (;;) {
-    gint64 now;
-
-    if (media.calls->len == 0) {
-      g_cond_wait (&media.cond, &media.lock);
-      next = 0;
-      continue;
-    }
-    now = g_get_monotonic_time ();
-    /* A call's first frame went out at its start(): the next one a tick
-     * later. After a stall (suspend, overload), do not burst to catch up. */
-    if (next == 0 || now - next > 5 * TICK_US)
-      next = now + TICK_US;
-    if (now < next) {
-      g_mutex_unlock (&media.lock);
-      sleep_until (next);
-      g_mutex_lock (&media.lock);
-      continue;
-    }
-    for (guint i = 0; i < media.calls->len; i++)
-      tick_call (media.calls->pdata[i], now);
-    for (guint i = 0; i < media.calls->len; i++) {
-      JaAudioNative *call = media.calls->pdata[i];
-
-      if (call->wake_pending) {
-        call->wake_pending = FALSE;
-        ja_media_events_wake (call->events);
-      }
-    }
-    next += TICK_US;
-  }
-  return NULL;
-}
-
-static void
-media_thread_add (JaAudioNative *self)
-{
-  g_mutex_lock (&media.lock);
-  if (media.calls == NULL)
-    media.calls = g_ptr_array_new ();
-  if (media.thread == NULL) /* process-wide, never joined */
-    media.thread = g_thread_new ("ja-audio", media_thread_run, NULL);
-  g_ptr_array_add (media.calls, self);
-  g_cond_signal (&media.cond);
-  g_mutex_unlock (&media.lock);
-}
-
-static void
-media_thread_remove (JaAudioNative *self)
-{
-  g_mutex_lock (&media.lock);
-  if (media.calls != NULL)
-    g_ptr_array_remove_fast (media.calls, self);
-  g_mutex_unlock (&media.lock);
-}
+#include "media/media-loop.h"
 
 /* --- events: media thread → creator's context ----------------------------- */
-
-static gboolean in_media_thread (void);
 
 /* From the media thread the creator's context is woken once per tick for
  * all calls (after the tick), not once per packet. */
 void
 ja_audio_native_push_event (JaAudioNative *self, Event *ev)
 {
-  if (in_media_thread ()) {
+  if (ja_media_loop_in_thread ()) {
     ja_media_events_push_quiet (self->events, ev);
     self->wake_pending = TRUE;
   } else {
@@ -244,6 +148,8 @@ setup_send (JaAudioNative *self, GError **error)
     return FALSE;
   self->rot_re = cos (2 * G_PI * self->freq / self->send_rate);
   self->rot_im = sin (2 * G_PI * self->freq / self->send_rate);
+  self->rot4_re = cos (8 * G_PI * self->freq / self->send_rate);
+  self->rot4_im = sin (8 * G_PI * self->freq / self->send_rate);
   if (self->source_kind == SRC_FILE) {
     self->file_pcm = ja_wav_read_mono (c->source + 5, self->send_rate,
                                        &self->file_len, error);
@@ -268,24 +174,38 @@ setup_send (JaAudioNative *self, GError **error)
 
 /* --- send ------------------------------------------------------------------- */
 
-static void
-count_sent (JaAudioNative *self, gsize len)
-{
-  g_mutex_lock (&self->lock);
-  self->packets_sent++;
-  self->bytes_sent += len;
-  g_mutex_unlock (&self->lock);
-}
-
+/* Counted, then straight to the direct sender when there is one (on this
+ * thread), else as an event to the creator's context. */
 static void
 emit_packet (JaAudioNative *self, const guint8 *data, gsize len, gboolean rtcp)
 {
-  Event *ev = g_new0 (Event, 1);
+  JaMediaAudioSendFunc direct;
+  gpointer direct_data;
+  Event *ev;
 
+  g_mutex_lock (&self->lock);
+  if (!rtcp) {
+    self->packets_sent++;
+    self->bytes_sent += len;
+  }
+  direct = self->direct_send;
+  direct_data = self->direct_data;
+  g_mutex_unlock (&self->lock);
+  /* On the media thread packets wait for the tick's last phase, where
+   * every call's are protected and sent in a row. */
+  if (direct != NULL && ja_media_loop_in_thread ()
+      && self->n_outbox < OUTBOX_MAX && len <= sizeof self->outbox[0]) {
+    memcpy (self->outbox[self->n_outbox], data, len);
+    self->outbox_len[self->n_outbox++] = len;
+    return;
+  }
+  if (direct != NULL) {
+    direct (data, len, direct_data);
+    return;
+  }
+  ev = g_new0 (Event, 1);
   ev->type = EV_RTP;
   ev->bytes = g_bytes_new (data, len);
-  if (!rtcp)
-    count_sent (self, len);
   ja_audio_native_push_event (self, ev);
 }
 
@@ -314,20 +234,31 @@ read_source (JaAudioNative *self, gint16 *pcm)
 
   switch (self->source_kind) {
   case SRC_TEST: {
-    /* A rotating phasor: one complex multiplication per sample instead of
-     * a sin(); renormalised every frame so rounding cannot make it drift. */
-    double re = self->osc_re, im = self->osc_im, norm;
+    /* Rotating phasors: one complex multiplication per sample instead of a
+     * sin(). Four of them a sample apart, each turned by four samples at a
+     * time, so that the CPU runs four independent chains side by side;
+     * renormalised every frame so rounding cannot make it drift. Frames
+     * are 160 or 960 samples: a multiple of four. */
+    double re[4], im[4], norm;
+    const double amp = TEST_AMPLITUDE * 32767;
 
-    for (guint i = 0; i < n; i++) {
-      double t = re * self->rot_re - im * self->rot_im;
-
-      pcm[i] = (gint16)(TEST_AMPLITUDE * 32767 * im);
-      im = re * self->rot_im + im * self->rot_re;
-      re = t;
+    re[0] = self->osc_re;
+    im[0] = self->osc_im;
+    for (guint k = 1; k < 4; k++) {
+      re[k] = re[k - 1] * self->rot_re - im[k - 1] * self->rot_im;
+      im[k] = re[k - 1] * self->rot_im + im[k - 1] * self->rot_re;
     }
-    norm = sqrt (re * re + im * im);
-    self->osc_re = re / norm;
-    self->osc_im = im / norm;
+    for (guint i = 0; i + 4 <= n; i += 4)
+      for (guint k = 0; k < 4; k++) {
+        double t = re[k] * self->rot4_re - im[k] * self->rot4_im;
+
+        pcm[i + k] = (gint16)(amp * im[k]);
+        im[k] = re[k] * self->rot4_im + im[k] * self->rot4_re;
+        re[k] = t;
+      }
+    norm = sqrt (re[0] * re[0] + im[0] * im[0]);
+    self->osc_re = re[0] / norm;
+    self->osc_im = im[0] / norm;
     return TRUE;
   }
   case SRC_SILENCE:
@@ -510,14 +441,60 @@ send_rtcp (JaAudioNative *self, gint64 now)
       = now + (gint64)(RTCP_INTERVAL_US * g_random_double_range (0.5, 1.5));
 }
 
+/* The tick, in the media loop's phases: every call encodes, then every
+ * call decodes, then every call's packets are protected and sent. */
+static void
+phase_encode (gpointer data, gint64 now)
+{
+  send_tick (data);
+}
+
+static void
+phase_decode (gpointer data, gint64 now)
+{
+  JaAudioNative *self = data;
+
+  if (self->config.receive)
+    ja_audio_native_playout_tick (self);
+}
+
+static void
+phase_send (gpointer data, gint64 now)
+{
+  JaAudioNative *self = data;
+  JaMediaAudioSendFunc direct;
+  gpointer direct_data;
+
+  if (now >= self->next_rtcp_us)
+    send_rtcp (self, now);
+  if (self->n_outbox > 0) {
+    g_mutex_lock (&self->lock);
+    direct = self->direct_send;
+    direct_data = self->direct_data;
+    g_mutex_unlock (&self->lock);
+    for (guint i = 0; i < self->n_outbox; i++)
+      if (direct != NULL)
+        direct (self->outbox[i], self->outbox_len[i], direct_data);
+    self->n_outbox = 0;
+  }
+  /* The creator's context is woken once per tick for the events this call
+   * queued, not once per event. */
+  if (self->wake_pending) {
+    self->wake_pending = FALSE;
+    ja_media_events_wake (self->events);
+  }
+}
+
+static const JaMediaLoopFuncs loop_funcs = {
+  { phase_encode, phase_decode, phase_send }
+};
+
 static void
 tick_call (JaAudioNative *self, gint64 now)
 {
-  send_tick (self);
-  if (self->config.receive)
-    ja_audio_native_playout_tick (self);
-  if (now >= self->next_rtcp_us)
-    send_rtcp (self, now);
+  phase_encode (self, now);
+  phase_decode (self, now);
+  phase_send (self, now);
 }
 
 /* --- public API ----------------------------------------------------------------- */
@@ -588,7 +565,7 @@ ja_audio_native_start (JaAudioNative *self, GError **error)
                                   * g_random_double_range (0.5, 1.5));
   /* The first frame now, not a tick later: it is ready when SRTP is. */
   send_tick (self);
-  media_thread_add (self);
+  ja_media_loop_add (&loop_funcs, self);
   return TRUE;
 }
 
@@ -612,6 +589,16 @@ ja_audio_native_send_dtmf (JaAudioNative *self, const char *digits,
   g_string_append (self->dtmf_pending, digits);
   g_mutex_unlock (&self->lock);
   return TRUE;
+}
+
+void
+ja_audio_native_set_direct_send (JaAudioNative *self,
+                                 JaMediaAudioSendFunc func, gpointer user_data)
+{
+  g_mutex_lock (&self->lock);
+  self->direct_send = func;
+  self->direct_data = user_data;
+  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -647,7 +634,7 @@ ja_audio_native_free (JaAudioNative *self)
     return;
   /* After this the media thread never touches the call again. */
   if (self->started)
-    media_thread_remove (self);
+    ja_media_loop_remove (self);
   g_clear_pointer (&self->recorder, ja_wav_writer_close);
   g_clear_pointer (&self->enc, opus_encoder_destroy);
   g_clear_pointer (&self->dec, opus_decoder_destroy);

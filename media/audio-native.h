@@ -27,6 +27,9 @@ void ja_audio_native_receive (JaAudioNative *self, const guint8 *data,
                               gsize len);
 gboolean ja_audio_native_send_dtmf (JaAudioNative *self, const char *digits,
                                     GError **error);
+void ja_audio_native_set_direct_send (JaAudioNative *self,
+                                      JaMediaAudioSendFunc func,
+                                      gpointer user_data);
 void ja_audio_native_set_muted (JaAudioNative *self, gboolean muted);
 void ja_audio_native_get_stats (JaAudioNative *self, JaMediaAudioStats *stats);
 void ja_audio_native_free (JaAudioNative *self);

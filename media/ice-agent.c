@@ -45,7 +45,27 @@ struct _JaIceAgent {
   guint replay_id;              /* idle source re-announcing candidates */
   gboolean gathering_done;
   guint generation;             /* XEP-0176: local restarts so far */
+
+  /* Receiving on another context (ja_ice_agent_set_receive_context):
+   * libnice then emits what a received STUN message causes on that
+   * thread; those signals are carried over to ctx's. */
+  GThread *owner;               /* the creator's thread */
+  GMainContext *recv_ctx;       /* nullable: ctx */
+  GMutex deferred_lock;
+  GQueue deferred;              /* Deferred*, guarded by deferred_lock */
+  GSource *deferred_source;     /* on ctx; nullable until first needed */
 };
+
+typedef enum {
+  DEFERRED_CANDIDATE, DEFERRED_GATHERING_DONE, DEFERRED_STATE,
+  DEFERRED_PAIR,
+} DeferredKind;
+
+typedef struct {
+  DeferredKind kind;
+  guint stream_id, component, state;
+  NiceCandidate *local, *remote;
+} Deferred;
 
 /* A TURN-over-TLS server: libnice gets it (TURN/TCP to the bridge) only
  * once the bridge has verified the server, because libnice never ends
@@ -238,6 +258,64 @@ resolve_host (const char *host, GError **error)
 
 /* ---- libnice signals --------------------------------------------------- */
 
+/* ---- signals from another thread --------------------------------------- */
+
+static void
+deferred_free (Deferred *d)
+{
+  g_clear_pointer (&d->local, nice_candidate_free);
+  g_clear_pointer (&d->remote, nice_candidate_free);
+  g_free (d);
+}
+
+static gboolean
+on_owner_thread (JaIceAgent *self)
+{
+  return g_thread_self () == self->owner;
+}
+
+static void run_deferred (JaIceAgent *self, Deferred *d);
+
+typedef struct {
+  GSource base;
+  JaIceAgent *agent;
+} DeferredSource;
+
+static gboolean
+deferred_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  JaIceAgent *self = ((DeferredSource *) source)->agent;
+
+  g_source_set_ready_time (source, -1);
+  for (;;) {
+    Deferred *d;
+
+    g_mutex_lock (&self->deferred_lock);
+    d = g_queue_pop_head (&self->deferred);
+    g_mutex_unlock (&self->deferred_lock);
+    if (d == NULL)
+      break;
+    run_deferred (self, d);
+    deferred_free (d);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs deferred_funcs = { NULL, NULL, deferred_dispatch, NULL,
+  NULL, NULL };
+
+/* Queue a signal for the owner's context (takes d). */
+static void
+defer (JaIceAgent *self, Deferred *d)
+{
+  g_debug ("ice %p: signal %d on another thread: carried over", self,
+      d->kind);
+  g_mutex_lock (&self->deferred_lock);
+  g_queue_push_tail (&self->deferred, d);
+  g_source_set_ready_time (self->deferred_source, 0);
+  g_mutex_unlock (&self->deferred_lock);
+}
+
 static gboolean
 is_offered (JaIceAgent *self, const NiceCandidate *nc)
 {
@@ -252,6 +330,14 @@ new_candidate_cb (NiceAgent *nice, NiceCandidate *nc, gpointer user_data)
   JaIceAgent *self = user_data;
   JaIceCandidate *c;
 
+  if (!on_owner_thread (self)) {
+    Deferred *d = g_new0 (Deferred, 1);
+
+    d->kind = DEFERRED_CANDIDATE;
+    d->local = nice_candidate_copy (nc);
+    defer (self, d);
+    return;
+  }
   if (nc->stream_id != self->stream_id || !is_offered (self, nc))
     return;
   c = candidate_from_nice (nc);
@@ -282,6 +368,14 @@ gathering_done_cb (NiceAgent *nice, guint stream_id, gpointer user_data)
 {
   JaIceAgent *self = user_data;
 
+  if (!on_owner_thread (self)) {
+    Deferred *d = g_new0 (Deferred, 1);
+
+    d->kind = DEFERRED_GATHERING_DONE;
+    d->stream_id = stream_id;
+    defer (self, d);
+    return;
+  }
   if (stream_id != self->stream_id)
     return;
   g_debug ("ice %p: gathering done (%u candidates)", self,
@@ -321,6 +415,16 @@ state_changed_cb (NiceAgent *nice, guint stream_id, guint component,
 {
   JaIceAgent *self = user_data;
 
+  if (!on_owner_thread (self)) {
+    Deferred *d = g_new0 (Deferred, 1);
+
+    d->kind = DEFERRED_STATE;
+    d->stream_id = stream_id;
+    d->component = component;
+    d->state = nice_state;
+    defer (self, d);
+    return;
+  }
   if (stream_id != self->stream_id || component < 1
       || component > self->n_components)
     return;
@@ -335,6 +439,17 @@ selected_pair_cb (NiceAgent *nice, guint stream_id, guint component,
   g_autoptr (JaIceCandidate) local = NULL;
   g_autoptr (JaIceCandidate) remote = NULL;
 
+  if (!on_owner_thread (self)) {
+    Deferred *d = g_new0 (Deferred, 1);
+
+    d->kind = DEFERRED_PAIR;
+    d->stream_id = stream_id;
+    d->component = component;
+    d->local = nice_candidate_copy (lc);
+    d->remote = nice_candidate_copy (rc);
+    defer (self, d);
+    return;
+  }
   if (stream_id != self->stream_id)
     return;
   local = candidate_from_nice (lc);
@@ -356,6 +471,26 @@ recv_cb (NiceAgent *nice, guint stream_id, guint component, guint len,
   if (self->cb.receive != NULL)
     self->cb.receive (self, component, (const guint8 *) buf, len,
         self->user_data);
+}
+
+static void
+run_deferred (JaIceAgent *self, Deferred *d)
+{
+  switch (d->kind) {
+  case DEFERRED_CANDIDATE:
+    new_candidate_cb (self->nice, d->local, self);
+    break;
+  case DEFERRED_GATHERING_DONE:
+    gathering_done_cb (self->nice, d->stream_id, self);
+    break;
+  case DEFERRED_STATE:
+    state_changed_cb (self->nice, d->stream_id, d->component, d->state, self);
+    break;
+  case DEFERRED_PAIR:
+    selected_pair_cb (self->nice, d->stream_id, d->component, d->local,
+        d->remote, self);
+    break;
+  }
 }
 
 /* ---- construction ------------------------------------------------------ */
@@ -483,6 +618,14 @@ ja_ice_agent_new (const JaIceConfig *config, const JaIceCallbacks *cb,
 
   self = g_new0 (JaIceAgent, 1);
   self->ctx = g_main_context_ref_thread_default ();
+  self->owner = g_thread_self ();
+  g_mutex_init (&self->deferred_lock);
+  g_queue_init (&self->deferred);
+  self->deferred_source = g_source_new (&deferred_funcs,
+      sizeof (DeferredSource));
+  ((DeferredSource *) self->deferred_source)->agent = self;
+  g_source_set_name (self->deferred_source, "ja-ice-deferred");
+  g_source_attach (self->deferred_source, self->ctx);
   self->n_components = config->n_components;
   if (cb != NULL)
     self->cb = *cb;
@@ -541,13 +684,17 @@ ja_ice_agent_free (JaIceAgent *self)
     g_signal_handlers_disconnect_by_data (self->nice, self);
     if (self->stream_id != 0) {
       for (guint comp = 1; comp <= self->n_components; comp++)
-        nice_agent_attach_recv (self->nice, self->stream_id, comp, self->ctx,
-            NULL, NULL);
+        nice_agent_attach_recv (self->nice, self->stream_id, comp,
+            self->recv_ctx != NULL ? self->recv_ctx : self->ctx, NULL, NULL);
     }
     /* Releases TURN allocations and closes sockets in the background. */
     nice_agent_close_async (self->nice, NULL, NULL);
     g_object_unref (self->nice);
   }
+  g_source_destroy (self->deferred_source);
+  g_source_unref (self->deferred_source);
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) deferred_free);
+  g_mutex_clear (&self->deferred_lock);
   /* After libnice: a TURN-over-TLS allocation ends with its connection
    * (RFC 8656 §3.1), so closing the bridges releases them. */
   g_ptr_array_unref (self->turn_tls);
@@ -871,6 +1018,19 @@ ja_ice_agent_set_remote_credentials (JaIceAgent *self, const char *ufrag,
 }
 
 /* ---- data -------------------------------------------------------------- */
+
+void
+ja_ice_agent_set_receive_context (JaIceAgent *self, GMainContext *context)
+{
+  if (context == self->ctx)
+    context = NULL;
+  if (context == self->recv_ctx)
+    return;
+  self->recv_ctx = context;
+  for (guint comp = 1; comp <= self->n_components; comp++)
+    nice_agent_attach_recv (self->nice, self->stream_id, comp,
+        context != NULL ? context : self->ctx, recv_cb, self);
+}
 
 gboolean
 ja_ice_agent_send (JaIceAgent *self, guint component, const guint8 *data,

@@ -113,6 +113,16 @@ void ja_ice_agent_remote_gathering_done (JaIceAgent *agent);
 gboolean ja_ice_agent_send (JaIceAgent *agent, guint component,
     const guint8 *data, gsize len, GError **error);
 
+/* Receive on another context from now on (NULL: the creator's again):
+ * the receive callback then runs on the thread dispatching `context`, and
+ * so does libnice's handling of received STUN (consent, checks after a
+ * restart); what that handling reports (state, selected pair, peer-
+ * reflexive candidates) still reaches the other callbacks on the creator's
+ * context. While receiving elsewhere, the caller makes sure that thread
+ * does not dispatch `context` during ja_ice_agent_free or this call. */
+void ja_ice_agent_set_receive_context (JaIceAgent *agent,
+    GMainContext *context);
+
 /* ICE restart (RFC 8445 §9): new local ufrag/pwd, the remote credentials
  * and candidates are forgotten, the roles are kept, and the local
  * candidates (kept by libnice, with the next generation) are announced

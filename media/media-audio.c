@@ -1026,6 +1026,18 @@ ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
 
 /* --- mute, stats, free -------------------------------------------------- */
 
+gboolean
+ja_media_audio_set_direct_send (JaMediaAudio *audio,
+    JaMediaAudioSendFunc func, gpointer user_data)
+{
+  g_return_val_if_fail (audio != NULL, FALSE);
+
+  if (audio->native == NULL)
+    return FALSE;
+  ja_audio_native_set_direct_send (audio->native, func, user_data);
+  return TRUE;
+}
+
 void
 ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted)
 {

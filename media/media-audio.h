@@ -105,6 +105,18 @@ void ja_media_audio_receive (JaMediaAudio *audio, const guint8 *data, gsize len)
  * event at least 250 ms on the wire. Needs dtmf_pt and send. */
 gboolean ja_media_audio_send_dtmf (JaMediaAudio *audio, const char *digits,
     GError **error);
+/* Sends without the creator's context: from now on the native engine hands
+ * every packet (plaintext RTP and RTCP) to func on the thread that made it
+ * — its media thread (media/media-loop.h), or the caller of
+ * ja_media_audio_start for the first frame — instead of queueing it for
+ * send_rtp: one main-loop wake-up less per packet. func must be
+ * thread-safe and stay valid until it is replaced, or until
+ * ja_media_audio_free returns. NULL func: back to send_rtp. FALSE (nothing
+ * changes) with the GStreamer engine. */
+typedef void (*JaMediaAudioSendFunc) (const guint8 *data, gsize len,
+    gpointer user_data);
+gboolean ja_media_audio_set_direct_send (JaMediaAudio *audio,
+    JaMediaAudioSendFunc func, gpointer user_data);
 void ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted);
 void ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats);
 /* (transfer none) The GstPipeline, for diagnostics and tests (a gpointer so

@@ -436,6 +436,7 @@ stats_cb (gpointer user_data)
     ja_json_event_add_int (ev, "srtp_auth_failures",
         (gint64) info.srtp.auth_failures);
     ja_json_event_add_int (ev, "srtp_replays", (gint64) info.srtp.replays);
+    ja_json_event_add_bool (ev, "media_thread", info.media_thread);
     ja_json_event_emit (ev);
   } else {
     double loss = st.packets_received + MAX (st.packets_lost, 0) > 0

@@ -27,6 +27,10 @@
 #   WINDOW=5 (seconds sampled)
 #   MEDIA_ENGINE=auto|native|gstreamer (--media-engine of every agent;
 #   default auto, which is native for these test sources)
+#   PIN=1 (with 2+ CPUs: the answerer alone on the last CPU, the callers
+#   and servers on the others, as when the peers are other machines: the
+#   callers then neither take the answerer's CPU nor evict its caches
+#   between ticks; its CPU per call is then its own work)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,6 +41,12 @@ ks=("$@")
 [ ${#ks[@]} -gt 0 ] || ks=(5 10 20 40)
 window="${WINDOW:-5}"
 engine="${MEDIA_ENGINE:-auto}"
+ncpu=$(nproc)
+on_answer_cpu=(); on_caller_cpus=()
+if [ "${PIN:-0}" = 1 ] && [ "$ncpu" -ge 2 ]; then
+  on_answer_cpu=(taskset -c "$((ncpu - 1))")
+  on_caller_cpus=(taskset -c "0-$((ncpu - 2))")
+fi
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 agent="$build/agent/jingle-agent"
 
@@ -56,7 +66,7 @@ export JINGLE_AGENT_ICE_ADDRESSES=127.0.0.1
 export XDG_DATA_HOME="$tmp/data"
 export GST_REGISTRY="$tmp/gst-registry.bin"
 
-bash "$root/tests/integration/servers.sh" start "$tmp/srv" >/dev/null
+"${on_caller_cpus[@]}" bash "$root/tests/integration/servers.sh" start "$tmp/srv" >/dev/null
 # shellcheck disable=SC1091
 . "$tmp/srv/env"
 acct() {
@@ -77,7 +87,7 @@ count() { grep -c "\"event\":\"$1\"" "$2" 2>/dev/null || true; }
 for k in "${ks[@]}"; do
   d="$tmp/k$k"; mkdir -p "$d"
   # shellcheck disable=SC2046
-  "$agent" answer $(acct grace) --resource bench --json --no-server-services \
+  "${on_answer_cpu[@]}" "$agent" answer $(acct grace) --resource bench --json --no-server-services \
     --from frank@localhost --count "$k" --stats-interval 0 --audio test:880 \
     --media-engine "$engine" \
     >"$d/answer.json" 2>"$d/answer.err" &
@@ -93,7 +103,7 @@ for k in "${ks[@]}"; do
   cpids=()
   for i in $(seq 1 "$k"); do
     # shellcheck disable=SC2046
-    "$agent" call $(acct frank) --resource "c$i" --json --no-server-services \
+    "${on_caller_cpus[@]}" "$agent" call $(acct frank) --resource "c$i" --json --no-server-services \
       --to grace@localhost/bench --duration "$duration" --stats-interval 0 \
       --audio test:440 --media-engine "$engine" \
       >"$d/call$i.json" 2>"$d/call$i.err" &
@@ -128,9 +138,9 @@ for k in "${ks[@]}"; do
   echo "$k $((a1 - a0)) $((c1 - c0)) $t0 $t1 $early $rss $load $failed" >"$d/sample"
 done
 
-python3 - "$tmp" "$hz" "$engine" "${ks[@]}" <<'PY'
+python3 - "$tmp" "$hz" "$engine" "${#on_answer_cpu[@]}" "${ks[@]}" <<'PY'
 import json, re, sys
-tmp, hz, engine, ks = sys.argv[1], int(sys.argv[2]), sys.argv[3], [int(k) for k in sys.argv[4:]]
+tmp, hz, engine, pin, ks = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]) > 0, [int(k) for k in sys.argv[5:]]
 opus = open(tmp + "/opus.txt").read()
 per_cpu = float(re.search(r"([0-9.]+) s of audio per CPU s", opus).group(1))
 cores = int(re.search(r"opus-ceiling: ([0-9]+) cores", opus).group(1))
@@ -156,7 +166,8 @@ for k in ks:
     for line in open("%s/k%d/answer.json" % (tmp, k)):
         e = json.loads(line)
         if e["event"] == "connected": engines.add(e.get("audio_engine"))
-print("--media-engine %s: the answerer ran %s" % (engine, ", ".join(sorted(map(str, engines)))))
+print("--media-engine %s: the answerer ran %s%s" % (engine, ", ".join(sorted(map(str, engines))),
+      "; PIN=1: answerer alone on one CPU, callers and servers on the others" if pin else ""))
 print("%4s %8s %9s %9s %7s %10s %10s %6s %8s %6s %7s %s" % (
     "K", "conn", "cpu/call", "answerer", "callers", "recv/s", "sent/s",
     "lost", "loss%", "RSS", "load1", "projection"))

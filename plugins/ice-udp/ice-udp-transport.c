@@ -13,6 +13,7 @@
 
 #include "media/dtls.h"
 #include "media/media-error.h"
+#include "media/media-loop.h"
 #include "media/rtp-event.h"
 #include "media/rtp-hdrext.h"
 #include "plugins/ice-udp/ice-udp-codec.h"
@@ -93,6 +94,14 @@ typedef struct _IceUdpTransport {
   GHashTable *ssrcs;                 /* of GUINT_TO_POINTER (ssrc) */
   gboolean routed_by_mid;            /* logged once */
   guint64 demux_dropped;             /* leader: RTP no content claimed */
+  /* Receiving on the media thread (set_media_thread, a leader alone):
+   * SRTP is used from two threads, so protect, unprotect and its stats
+   * go under srtp_lock (always: sends may come from any thread); DTLS
+   * records that arrive there are handed to the creator's context. */
+  GMutex srtp_lock;
+  gboolean on_media_thread;
+  GSource *dtls_source;              /* on the creator's context */
+  GPtrArray *dtls_queue;             /* GBytes*, under srtp_lock */
 } IceUdpTransport;
 
 /* ---- options ------------------------------------------------------------ */
@@ -224,6 +233,7 @@ channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
 {
   IceUdpTransport *self = impl;
   guint8 buf[MAX_PACKET + JA_SRTP_MAX_TRAILER];
+  gboolean ok;
 
   if (self->followers == NULL && self->leader == NULL && self->ice == NULL) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
@@ -245,17 +255,23 @@ channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
         "RTP packet of %" G_GSIZE_FORMAT " bytes", len);
     return FALSE;
   }
+  g_mutex_lock (&self->srtp_lock);
   /* Test hook: loss on the send path (RTP only, RTCP goes through). */
   if (self->drop_every > 0 && len >= 2 && !((data[1] & 0x7f) >= 64
           && (data[1] & 0x7f) <= 95)
-      && ++self->rtp_sent % self->drop_every == 0)
+      && ++self->rtp_sent % self->drop_every == 0) {
+    g_mutex_unlock (&self->srtp_lock);
     return TRUE;
+  }
   memcpy (buf, data, len);
   tap_write (self->tap_plain, buf, len);
-  if (!ja_srtp_protect (self->srtp, buf, &len, error))
-    return FALSE;
-  tap_write (self->tap_wire, buf, len);
-  return ja_ice_agent_send (self->ice, component, buf, len, error);
+  ok = ja_srtp_protect (self->srtp, buf, &len, error);
+  if (ok) {
+    tap_write (self->tap_wire, buf, len);
+    ok = ja_ice_agent_send (self->ice, component, buf, len, error);
+  }
+  g_mutex_unlock (&self->srtp_lock);
+  return ok;
 }
 
 static void
@@ -281,10 +297,95 @@ channel_set_demux (gpointer impl, const JaJingleDemuxKeys *keys)
   self->have_demux = TRUE;
 }
 
+typedef struct {
+  GSource base;
+  struct _IceUdpTransport *transport;
+} DtlsSource;
+
+/* DTLS records that reached the media thread (the peer's alerts, a
+ * retransmitted flight), on the creator's context. */
+static gboolean
+dtls_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  IceUdpTransport *self = ((DtlsSource *) source)->transport;
+  g_autoptr (GPtrArray) queued = NULL;
+
+  g_source_set_ready_time (source, -1);
+  g_mutex_lock (&self->srtp_lock);
+  queued = g_steal_pointer (&self->dtls_queue);
+  g_mutex_unlock (&self->srtp_lock);
+  for (guint i = 0; queued != NULL && i < queued->len; i++) {
+    gsize n;
+    const guint8 *d = g_bytes_get_data (g_ptr_array_index (queued, i), &n);
+
+    if (self->dtls != NULL)
+      ja_dtls_receive (self->dtls, d, n);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs dtls_source_funcs = { NULL, NULL, dtls_dispatch, NULL,
+  NULL, NULL };
+
+static const JaMediaLoopFuncs media_loop_client = { { NULL } };
+
+/* Back to receiving on the creator's context; synchronous: once this
+ * returns, the media thread runs none of our code. */
+static void
+media_thread_off (IceUdpTransport *self)
+{
+  if (!self->on_media_thread)
+    return;
+  ja_media_loop_lock ();
+  ja_ice_agent_set_receive_context (self->ice, NULL);
+  self->on_media_thread = FALSE;
+  ja_media_loop_unlock ();
+  ja_media_loop_remove (self);
+  /* What is still queued, then the source. */
+  dtls_dispatch (self->dtls_source, NULL, NULL);
+  g_source_destroy (self->dtls_source);
+  g_clear_pointer (&self->dtls_source, g_source_unref);
+  g_info ("ice-udp %s: receiving on the main context again",
+      ja_jingle_content_get_sid (self->parent.content));
+}
+
+static gboolean
+channel_set_media_thread (gpointer impl, gboolean on)
+{
+  IceUdpTransport *self = impl;
+
+  if (!on) {
+    if (self->leader == NULL)
+      media_thread_off (self);
+    return TRUE;
+  }
+  /* Alone on its transport and keyed: then every packet is this
+   * content's and nothing but SRTP, DTLS and libnice is in the way. */
+  if (self->leader != NULL || self->ice == NULL || self->srtp == NULL
+      || (self->followers != NULL && self->followers->len > 0)
+      || self->failed)
+    return FALSE;
+  if (self->on_media_thread)
+    return TRUE;
+  self->dtls_source = g_source_new (&dtls_source_funcs, sizeof (DtlsSource));
+  ((DtlsSource *) self->dtls_source)->transport = self;
+  g_source_set_name (self->dtls_source, "ja-ice-udp-dtls");
+  g_source_attach (self->dtls_source, g_main_context_get_thread_default ());
+  ja_media_loop_add (&media_loop_client, self);
+  ja_media_loop_lock ();
+  self->on_media_thread = TRUE;
+  ja_ice_agent_set_receive_context (self->ice, ja_media_loop_get_context ());
+  ja_media_loop_unlock ();
+  g_info ("ice-udp %s: receiving on the media thread",
+      ja_jingle_content_get_sid (self->parent.content));
+  return TRUE;
+}
+
 static const JaJingleDatagramOps channel_ops = {
   .send = channel_send,
   .close = channel_close,
   .set_demux = channel_set_demux,
+  .set_media_thread = channel_set_media_thread,
 };
 
 static void receive_cb (JaIceAgent *agent, guint component,
@@ -756,7 +857,19 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
 {
   IceUdpTransport *self = user_data;
   guint8 buf[MAX_PACKET + JA_SRTP_MAX_TRAILER];
+  gboolean ok;
 
+  if (ja_dtls_is_dtls_packet (data, len) && ja_media_loop_in_thread ()) {
+    g_mutex_lock (&self->srtp_lock);
+    if (self->dtls_queue == NULL)
+      self->dtls_queue = g_ptr_array_new_with_free_func (
+          (GDestroyNotify) g_bytes_unref);
+    if (self->dtls_queue->len < MAX_EARLY_PACKETS)
+      g_ptr_array_add (self->dtls_queue, g_bytes_new (data, len));
+    g_mutex_unlock (&self->srtp_lock);
+    g_source_set_ready_time (self->dtls_source, 0);
+    return;
+  }
   if (ja_dtls_is_dtls_packet (data, len)) {
     if (self->dtls != NULL) {
       ja_dtls_receive (self->dtls, data, len);
@@ -784,7 +897,10 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
     return;
   }
   memcpy (buf, data, len);
-  if (!ja_srtp_unprotect (self->srtp, buf, &len, NULL))
+  g_mutex_lock (&self->srtp_lock);
+  ok = ja_srtp_unprotect (self->srtp, buf, &len, NULL);
+  g_mutex_unlock (&self->srtp_lock);
+  if (!ok)
     return;   /* counted in the SRTP stats */
   deliver (self, component, buf, len);
 }
@@ -818,6 +934,7 @@ transport_new (JaJingleContent *c, gboolean controlling, GError **error)
   JaIceConfig cfg = { 0 };
   const char *tap = g_getenv ("JINGLE_AGENT_TEST_TAP");
 
+  g_mutex_init (&self->srtp_lock);
   cfg.controlling = controlling;
   cfg.n_components = 1;            /* rtcp-mux */
   cfg.host_candidates = o != NULL ? o->host_candidates : TRUE;
@@ -880,6 +997,10 @@ ice_udp_free (JaJingleTransport *tp)
   g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   g_clear_handle_id (&self->recovery_id, g_source_remove);
   g_clear_handle_id (&self->fake_failure_id, g_source_remove);
+  media_thread_off (self);
+  /* The application may be sending from its media thread (a direct
+   * sender): close and free what that uses while it does not run. */
+  ja_media_loop_lock ();
   if (self->channel != NULL) {
     ja_jingle_channel_close (self->channel);
     ja_jingle_channel_unref (self->channel);
@@ -887,6 +1008,9 @@ ice_udp_free (JaJingleTransport *tp)
   g_clear_pointer (&self->dtls, ja_dtls_free);
   g_clear_pointer (&self->ice, ja_ice_agent_free);
   g_clear_pointer (&self->srtp, ja_srtp_free);
+  ja_media_loop_unlock ();
+  g_clear_pointer (&self->dtls_queue, g_ptr_array_unref);
+  g_mutex_clear (&self->srtp_lock);
   g_clear_pointer (&self->keys, ja_srtp_keys_free);
   g_clear_pointer (&self->cert, ja_dtls_cert_unref);
   g_clear_pointer (&self->early, g_ptr_array_unref);
@@ -1016,6 +1140,10 @@ follower_new (JaJingleContent *c, IceUdpTransport *leader)
 {
   IceUdpTransport *self = g_new0 (IceUdpTransport, 1);
 
+  g_mutex_init (&self->srtp_lock);
+
+  /* The bundle's packets are demultiplexed on the creator's context. */
+  media_thread_off (leader);
   self->leader = leader;
   self->parent.content = c;
   g_ptr_array_add (leader->followers, self);
@@ -1279,8 +1407,12 @@ ja_ice_udp_transport_get_info (JaJingleTransport *tp, JaIceUdpInfo *info)
       ? ja_srtp_profile_to_string (self->keys->profile) : NULL;
   info->dtls_role = !self->role_known ? NULL
       : self->dtls_role == JA_DTLS_ROLE_CLIENT ? "client" : "server";
-  if (self->srtp != NULL)
+  if (self->srtp != NULL) {
+    g_mutex_lock (&self->srtp_lock);
     ja_srtp_get_stats (self->srtp, &info->srtp);
+    g_mutex_unlock (&self->srtp_lock);
+  }
+  info->media_thread = self->on_media_thread;
   return TRUE;
 }
 

@@ -53,6 +53,7 @@ void ja_ice_udp_transport_set_options (JaXmppStream *stream, JaDtlsCert *cert,
 typedef struct {
   gboolean ice_connected;
   gboolean secured;             /* DTLS done, SRTP keyed */
+  gboolean media_thread;        /* receiving on the media thread */
   guint ice_ms;                 /* connect() (or first remote data) → ICE connected */
   guint dtls_ms;                /* handshake */
   char *local_candidate;        /* "udp 127.0.0.1:40000 host", nullable */

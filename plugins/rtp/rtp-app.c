@@ -55,6 +55,11 @@ struct _JaRtpStream {
   GBytes *early;               /* the latest RTP packet before the channel */
   guint8 pts[128];             /* the payload types negotiated (BUNDLE demux) */
   gboolean have_pts;
+  /* The native audio engine: packets go out from its media thread and,
+   * after the first one arrived, come in there too (one poll per tick
+   * for every call instead of a main-loop wake-up per packet). */
+  gboolean media_thread_asked;
+  guint media_thread_id;       /* idle: move receiving there */
 };
 
 G_DEFINE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, G_TYPE_OBJECT)
@@ -142,11 +147,22 @@ record_path_for (Options *o)
 
 /* ---- JaRtpStream -------------------------------------------------------- */
 
+/* Before the engines go: nothing of ours runs on the media thread after
+ * this (its receive func reads self->audio). */
+static void
+stream_leave_media_thread (JaRtpStream *self)
+{
+  g_clear_handle_id (&self->media_thread_id, g_source_remove);
+  if (self->channel != NULL)
+    ja_jingle_channel_set_media_thread (self->channel, FALSE);
+}
+
 static void
 ja_rtp_stream_dispose (GObject *object)
 {
   JaRtpStream *self = JA_RTP_STREAM (object);
 
+  stream_leave_media_thread (self);
   g_clear_pointer (&self->audio, ja_media_audio_free);
   g_clear_pointer (&self->video, ja_media_video_free);
   g_clear_pointer (&self->channel, ja_jingle_channel_unref);
@@ -450,6 +466,32 @@ static const JaMediaVideoCallbacks video_callbacks = {
   .error = video_error_cb,
 };
 
+/* The native engine's packets, on its media thread: straight to the
+ * transport (thread-safe send). self->channel lives until the engine is
+ * freed (rtp_stop). */
+static void
+direct_send_cb (const guint8 *data, gsize len, gpointer user_data)
+{
+  JaRtpStream *self = user_data;
+  g_autoptr (GBytes) packet = g_bytes_new (data, len);
+
+  ja_jingle_channel_send (self->channel, 1, packet, NULL);
+}
+
+static gboolean
+move_receive_cb (gpointer user_data)
+{
+  JaRtpStream *self = user_data;
+
+  self->media_thread_id = 0;
+  if (self->channel != NULL && self->audio != NULL
+      && ja_jingle_channel_set_media_thread (self->channel, TRUE))
+    g_debug ("rtp: receiving on the media thread");
+  return G_SOURCE_REMOVE;
+}
+
+/* Creator's context, or the media thread once moved there: reads only what
+ * is fixed while the channel is (pts, audio, video). */
 static void
 receive_cb (JaJingleChannel *channel, guint component, GBytes *packet,
     gpointer user_data)
@@ -457,6 +499,16 @@ receive_cb (JaJingleChannel *channel, guint component, GBytes *packet,
   JaRtpStream *self = user_data;
   gsize len;
   const guint8 *data = g_bytes_get_data (packet, &len);
+
+  /* The first packet took the fast way here (and the native engine decodes
+   * it at once); the rest come on the media thread, where they are only
+   * looked at once per tick anyway. */
+  if (!self->media_thread_asked && self->audio != NULL
+      && ja_media_audio_is_native (self->audio)
+      && g_getenv ("JINGLE_AGENT_MAIN_THREAD_MEDIA") == NULL) {
+    self->media_thread_asked = TRUE;
+    self->media_thread_id = g_idle_add (move_receive_cb, self);
+  }
 
   /* On a BUNDLE transport every content sees every packet: keep the RTP
    * of our payload types (RTCP, PT 64–95 by RFC 5761, goes to all). */
@@ -739,6 +791,7 @@ rtp_free (JaJingleApp *app)
 
   g_clear_handle_id (&self->prepare_id, g_source_remove);
   self->stream->content = NULL;
+  stream_leave_media_thread (self->stream);
   g_clear_pointer (&self->stream->audio, ja_media_audio_free);
   g_clear_pointer (&self->stream->video, ja_media_video_free);
   g_object_unref (self->stream);
@@ -1049,6 +1102,9 @@ rtp_start (JaJingleApp *app, JaJingleChannel *channel)
   st->t_start = g_get_monotonic_time ();
   st->channel = ja_jingle_channel_ref (channel);
   ja_jingle_channel_set_receive_func (channel, receive_cb, st);
+  if (st->audio != NULL
+      && g_getenv ("JINGLE_AGENT_MAIN_THREAD_MEDIA") == NULL)
+    ja_media_audio_set_direct_send (st->audio, direct_send_cb, st);
   set_demux (self, channel);
   if (st->early != NULL) {
     ja_jingle_channel_send (channel, 1, st->early, NULL);
@@ -1064,6 +1120,7 @@ rtp_stop (JaJingleApp *app, JaJingleReason reason)
   RtpApp *self = (RtpApp *) app;
 
   g_clear_handle_id (&self->prepare_id, g_source_remove);
+  stream_leave_media_thread (self->stream);
   /* Finishes the recording now, while the session ends; the counters
    * stay readable for the final report. */
   if (self->stream->audio != NULL) {

@@ -111,6 +111,18 @@ ja_jingle_channel_set_demux (JaJingleChannel *channel,
     channel->ops->set_demux (channel->impl, keys);
 }
 
+gboolean
+ja_jingle_channel_set_media_thread (JaJingleChannel *channel, gboolean on)
+{
+  g_return_val_if_fail (channel != NULL, FALSE);
+
+  /* Closed: the transport may be gone, and received nothing more. */
+  if (channel->flavor != JA_JINGLE_FLAVOR_DATAGRAM || channel->closed
+      || channel->ops->set_media_thread == NULL)
+    return !on;
+  return channel->ops->set_media_thread (channel->impl, on);
+}
+
 void
 ja_jingle_channel_deliver (JaJingleChannel *channel, guint component,
     GBytes *packet)

@@ -63,6 +63,10 @@ check "both sides ran the native audio engine (the default for test sources)" \
   json_has "$tmp/c1.json" 'of("connected")[0]["audio_engine"] == "native"'
 check "the callee too" \
   json_has "$tmp/g1.json" 'of("connected")[0]["audio_engine"] == "native"'
+check "after the first packet both sides' calls moved to the media thread (packets sent and received there)" \
+  json_has "$tmp/c1.json" 'of("stats")[-1]["media_thread"]'
+check "the callee's too" \
+  json_has "$tmp/g1.json" 'of("stats")[-1]["media_thread"]'
 check "the caller hung up: ended success, not by the peer" \
   json_has "$tmp/c1.json" 'of("ended")[0]["reason"] == "success" and not of("ended")[0]["by_peer"] and of("ended")[0]["packets_received"] > 50'
 check "the callee saw the caller hang up" \

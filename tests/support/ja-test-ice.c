@@ -1,6 +1,14 @@
 /* ja-test-ice.c — see ja-test-ice.h. */
 #include "tests/support/ja-test-ice.h"
 
+/* Every callback but receive must come on the side's own thread. */
+static void
+check_thread (JaTestIceSide *side)
+{
+  if (g_thread_self () != side->owner)
+    side->off_thread_callbacks++;
+}
+
 static void
 local_candidate_cb (JaIceAgent *agent, const JaIceCandidate *cand,
     gpointer user_data)
@@ -8,6 +16,7 @@ local_candidate_cb (JaIceAgent *agent, const JaIceCandidate *cand,
   JaTestIceSide *side = user_data;
   g_autoptr (GError) error = NULL;
 
+  check_thread (side);
   side->n_local++;
   side->max_generation = MAX (side->max_generation, cand->generation);
   if (cand->type == JA_ICE_CANDIDATE_RELAY)
@@ -24,6 +33,7 @@ gathering_done_cb (JaIceAgent *agent, gpointer user_data)
 {
   JaTestIceSide *side = user_data;
 
+  check_thread (side);
   side->gathering_done = TRUE;
   if (side->peer != NULL && side->peer->agent != NULL)
     ja_ice_agent_remote_gathering_done (side->peer->agent);
@@ -35,6 +45,7 @@ state_changed_cb (JaIceAgent *agent, guint component, JaIceState state,
 {
   JaTestIceSide *side = user_data;
 
+  check_thread (side);
   if (component != 1)
     return;
   side->state = state;
@@ -53,6 +64,7 @@ selected_pair_cb (JaIceAgent *agent, guint component,
 {
   JaTestIceSide *side = user_data;
 
+  check_thread (side);
   if (component != 1)
     return;
   g_clear_pointer (&side->sel_local, ja_ice_candidate_free);
@@ -68,8 +80,12 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data,
 {
   JaTestIceSide *side = user_data;
 
-  if (component == 1)
-    g_ptr_array_add (side->received, g_bytes_new (data, len));
+  if (component != 1)
+    return;
+  g_mutex_lock (&side->lock);
+  g_ptr_array_add (side->received, g_bytes_new (data, len));
+  side->receive_thread = g_thread_self ();
+  g_mutex_unlock (&side->lock);
 }
 
 static const JaIceCallbacks callbacks = {
@@ -87,6 +103,8 @@ ja_test_ice_side_init (JaTestIceSide *side, const char *name,
   g_autoptr (GError) error = NULL;
 
   side->name = name;
+  g_mutex_init (&side->lock);
+  side->owner = g_thread_self ();
   side->received = g_ptr_array_new_with_free_func (
       (GDestroyNotify) g_bytes_unref);
   side->agent = ja_ice_agent_new (config, &callbacks, side, &error);
@@ -101,6 +119,7 @@ ja_test_ice_side_clear (JaTestIceSide *side)
   g_clear_pointer (&side->sel_local, ja_ice_candidate_free);
   g_clear_pointer (&side->sel_remote, ja_ice_candidate_free);
   g_clear_pointer (&side->received, g_ptr_array_unref);
+  g_mutex_clear (&side->lock);
 }
 
 void

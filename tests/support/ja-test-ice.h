@@ -23,7 +23,11 @@ struct _JaTestIceSide {
   JaIceCandidate *sel_remote;
   guint n_selected;             /* selected pairs reported (component 1) */
   guint max_generation;         /* highest generation announced */
-  GPtrArray *received;          /* GBytes*, component 1 */
+  GPtrArray *received;          /* GBytes*, component 1; under lock */
+  GMutex lock;                  /* receive may run on another thread */
+  GThread *owner;               /* the thread that made the side */
+  GThread *receive_thread;      /* where the last datagram came in */
+  guint off_thread_callbacks;   /* other callbacks not on owner: a bug */
   gint64 failed_at_us;          /* first FAILED/DISCONNECTED after connected */
 };
 

@@ -9,6 +9,7 @@
 
 #include "media/ice-agent.h"
 #include "media/media-error.h"
+#include "media/media-loop.h"
 #include "tests/support/ja-test-ice.h"
 
 #define CONNECT_TIMEOUT_MS 10000
@@ -90,7 +91,14 @@ assert_loopback_pair (JaTestIceSide *side)
 static gboolean
 received_all (Fixture *f)
 {
-  return f->a.received->len >= 3 && f->b.received->len >= 3;
+  gboolean all;
+
+  g_mutex_lock (&f->a.lock);
+  g_mutex_lock (&f->b.lock);
+  all = f->a.received->len >= 3 && f->b.received->len >= 3;
+  g_mutex_unlock (&f->b.lock);
+  g_mutex_unlock (&f->a.lock);
+  return all;
 }
 
 /* Three datagrams each way (1, 200 and 1200 bytes of random content) must
@@ -116,8 +124,12 @@ exchange_data (Fixture *f)
       buf[j] = g_random_int_range (0, 256);
     g_ptr_array_add (to_a, g_bytes_new_take (buf, sizes[i]));
   }
+  g_mutex_lock (&f->a.lock);
   g_ptr_array_set_size (f->a.received, 0);
+  g_mutex_unlock (&f->a.lock);
+  g_mutex_lock (&f->b.lock);
   g_ptr_array_set_size (f->b.received, 0);
+  g_mutex_unlock (&f->b.lock);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
     gsize len;
     const guint8 *d = g_bytes_get_data (to_b->pdata[i], &len);
@@ -359,6 +371,58 @@ test_bad_peer_input (Fixture *f, gconstpointer data)
   g_assert_nonnull (error);
 }
 
+/* The media thread's loop runs while it has a client. */
+static const JaMediaLoopFuncs idle_client = { { NULL } };
+
+/* b receives on the media thread (media/media-loop.h), as a call's
+ * transport does after its first packet: datagrams still arrive intact,
+ * on that thread; an ICE restart, whose checks b now answers there, still
+ * reports b's state and pair on the main context; back on the main
+ * context, data arrives there again. */
+static void
+test_receive_context (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  guint b_selected;
+
+  ja_test_ice_exchange_credentials (&f->a, &f->b);
+  gather_both (f);
+  g_assert_true (ja_test_ice_wait_connected (&f->a, &f->b,
+          CONNECT_TIMEOUT_MS));
+  ja_media_loop_add (&idle_client, f);
+  ja_ice_agent_set_receive_context (f->b.agent, ja_media_loop_get_context ());
+  exchange_data (f);
+  g_assert_true (f->b.receive_thread != g_thread_self ());
+  g_assert_true (f->a.receive_thread == g_thread_self ());
+
+  b_selected = f->b.n_selected;
+  f->a.gathering_done = f->b.gathering_done = FALSE;
+  g_assert_true (ja_ice_agent_restart (f->a.agent, &error));
+  g_assert_no_error (error);
+  g_assert_true (ja_ice_agent_set_remote_credentials (f->b.agent,
+          ja_ice_agent_get_ufrag (f->a.agent),
+          ja_ice_agent_get_pwd (f->a.agent), &error));
+  g_assert_no_error (error);
+  g_assert_true (ja_ice_agent_set_remote_credentials (f->a.agent,
+          ja_ice_agent_get_ufrag (f->b.agent),
+          ja_ice_agent_get_pwd (f->b.agent), &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_cond (both_gathered, f, CONNECT_TIMEOUT_MS));
+  g_assert_true (wait_cond (both_reselected, f, CONNECT_TIMEOUT_MS));
+  g_assert_cmpuint (f->b.n_selected, >, b_selected);
+  exchange_data (f);
+  g_assert_true (f->b.receive_thread != g_thread_self ());
+
+  ja_media_loop_lock ();
+  ja_ice_agent_set_receive_context (f->b.agent, NULL);
+  ja_media_loop_unlock ();
+  ja_media_loop_remove (f);
+  exchange_data (f);
+  g_assert_true (f->b.receive_thread == g_thread_self ());
+  g_assert_cmpuint (f->a.off_thread_callbacks, ==, 0);
+  g_assert_cmpuint (f->b.off_thread_callbacks, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -369,6 +433,8 @@ main (int argc, char **argv)
       fixture_set_up, test_candidates_before_credentials, fixture_tear_down);
   g_test_add ("/media/ice-agent/restart", Fixture, NULL, fixture_set_up,
       test_restart, fixture_tear_down);
+  g_test_add ("/media/ice-agent/receive-context", Fixture, NULL,
+      fixture_set_up, test_receive_context, fixture_tear_down);
   g_test_add ("/media/ice-agent/bad-peer-input", Fixture, NULL,
       fixture_set_up, test_bad_peer_input, fixture_tear_down);
   g_test_add ("/media/ice-agent/peer-vanishes", Fixture, NULL,
