@@ -373,6 +373,8 @@ main (int argc, char **argv)
         "ceiling\n", best[4] / best[0], best[0] / best[4]);
   printf ("floor-cpu-per-call: %.4f%% opus-cpu-per-call: %.4f%% cores: %ld\n",
       100 * best[3] / audio, 100 * best[0] / audio, cores);
+  if (paced)
+    printf ("paced-cpu-per-call: %.4f%%\n", 100 * best[4] / audio);
   for (int i = 0; i < n; i++)
     call_clear (&calls[i]);
   free (calls);

@@ -346,7 +346,8 @@ media_thread_off (IceUdpTransport *self)
   g_source_destroy (self->dtls_source);
   g_clear_pointer (&self->dtls_source, g_source_unref);
   g_info ("ice-udp %s: receiving on the main context again",
-      ja_jingle_content_get_sid (self->parent.content));
+      self->parent.content != NULL
+      ? ja_jingle_content_get_sid (self->parent.content) : "-");
 }
 
 static gboolean

@@ -60,6 +60,7 @@ struct _JaRtpStream {
    * for every call instead of a main-loop wake-up per packet). */
   gboolean media_thread_asked;
   guint media_thread_id;       /* idle: move receiving there */
+  GMutex send_lock;            /* channel and early, with a direct sender */
 };
 
 G_DEFINE_FINAL_TYPE (JaRtpStream, ja_rtp_stream, G_TYPE_OBJECT)
@@ -177,6 +178,7 @@ ja_rtp_stream_finalize (GObject *object)
   g_free (self->codec);
   g_free (self->failure);
   g_clear_pointer (&self->early, g_bytes_unref);
+  g_mutex_clear (&self->send_lock);
   G_OBJECT_CLASS (ja_rtp_stream_parent_class)->finalize (object);
 }
 
@@ -208,6 +210,7 @@ ja_rtp_stream_class_init (JaRtpStreamClass *klass)
 static void
 ja_rtp_stream_init (JaRtpStream *self)
 {
+  g_mutex_init (&self->send_lock);
 }
 
 const char *
@@ -466,16 +469,19 @@ static const JaMediaVideoCallbacks video_callbacks = {
   .error = video_error_cb,
 };
 
-/* The native engine's packets, on its media thread: straight to the
- * transport (thread-safe send). self->channel lives until the engine is
- * freed (rtp_stop). */
+/* The native engine's packets, on its media thread (or the first frame on
+ * ours): straight to the transport (thread-safe send), or kept as the
+ * early packet until the channel is there. Under send_lock, so that the
+ * early packet goes out (rtp_start) before any later one. self->channel
+ * lives until the engine is freed (rtp_stop). */
 static void
 direct_send_cb (const guint8 *data, gsize len, gpointer user_data)
 {
   JaRtpStream *self = user_data;
-  g_autoptr (GBytes) packet = g_bytes_new (data, len);
 
-  ja_jingle_channel_send (self->channel, 1, packet, NULL);
+  g_mutex_lock (&self->send_lock);
+  stream_send (self, data, len);
+  g_mutex_unlock (&self->send_lock);
 }
 
 static gboolean
@@ -1051,6 +1057,12 @@ prepare_media (RtpApp *self)
   cfg.record_path = record;
   cfg.engine = o != NULL ? o->audio_engine : JA_MEDIA_AUDIO_ENGINE_AUTO;
   st->audio = ja_media_audio_new (&cfg, &audio_callbacks, st, &error);
+  /* The native engine sends from its media thread, not through events to
+   * this context (JINGLE_AGENT_MAIN_THREAD_MEDIA: the old way, to compare
+   * in benchmarks). */
+  if (st->audio != NULL
+      && g_getenv ("JINGLE_AGENT_MAIN_THREAD_MEDIA") == NULL)
+    ja_media_audio_set_direct_send (st->audio, direct_send_cb, st);
   if (st->audio == NULL || !ja_media_audio_start (st->audio, &error)) {
     g_autoptr (JaRtpStream) keep = g_object_ref (st);
 
@@ -1100,16 +1112,15 @@ rtp_start (JaJingleApp *app, JaJingleChannel *channel)
   if (!prepare_media (self))
     return;
   st->t_start = g_get_monotonic_time ();
-  st->channel = ja_jingle_channel_ref (channel);
   ja_jingle_channel_set_receive_func (channel, receive_cb, st);
-  if (st->audio != NULL
-      && g_getenv ("JINGLE_AGENT_MAIN_THREAD_MEDIA") == NULL)
-    ja_media_audio_set_direct_send (st->audio, direct_send_cb, st);
   set_demux (self, channel);
+  g_mutex_lock (&st->send_lock);
+  st->channel = ja_jingle_channel_ref (channel);
   if (st->early != NULL) {
     ja_jingle_channel_send (channel, 1, st->early, NULL);
     g_clear_pointer (&st->early, g_bytes_unref);
   }
+  g_mutex_unlock (&st->send_lock);
   st->started = TRUE;
   g_signal_emit (st, signals[SIG_STARTED], 0);
 }
