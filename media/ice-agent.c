@@ -53,7 +53,7 @@ struct _JaIceAgent {
   GMainContext *recv_ctx;       /* nullable: ctx */
   GMutex deferred_lock;
   GQueue deferred;              /* Deferred*, guarded by deferred_lock */
-  GSource *deferred_source;     /* on ctx; nullable until first needed */
+  GSource *deferred_source;     /* on ctx: replays them there */
 };
 
 typedef enum {
@@ -256,8 +256,6 @@ resolve_host (const char *host, GError **error)
   return ip;
 }
 
-/* ---- libnice signals --------------------------------------------------- */
-
 /* ---- signals from another thread --------------------------------------- */
 
 static void
@@ -315,6 +313,8 @@ defer (JaIceAgent *self, Deferred *d)
   g_source_set_ready_time (self->deferred_source, 0);
   g_mutex_unlock (&self->deferred_lock);
 }
+
+/* ---- libnice signals --------------------------------------------------- */
 
 static gboolean
 is_offered (JaIceAgent *self, const NiceCandidate *nc)

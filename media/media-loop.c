@@ -152,7 +152,7 @@ ja_media_loop_remove (gpointer data)
   for (guint i = 0; i < loop.clients->len; i++)
     if (g_array_index (loop.clients, Client, i).data == data) {
       g_array_remove_index (loop.clients, i);
-      g_atomic_int_dec_and_test (&loop.n_clients);
+      g_atomic_int_add (&loop.n_clients, -1);
       break;
     }
   g_rec_mutex_unlock (&loop.work);

@@ -83,7 +83,9 @@ test_phases (void)
   g_usleep (500 * 1000);
 
   /* About 25 ticks in 0.5 s, 20 ms apart on average (a loaded machine
-   * may stall the thread: then it skips ahead rather than bursting). */
+   * may stall the thread: then it skips ahead rather than bursting).
+   * Between ticks (the loop's lock), so that no tick is half recorded. */
+  ja_media_loop_lock ();
   g_mutex_lock (&rec.lock);
   for (guint i = 0; i < N_CLIENTS; i++) {
     double mean;
@@ -104,6 +106,7 @@ test_phases (void)
   for (gsize off = 0; off < rec.len; off += strlen (expect))
     g_assert_cmpint (memcmp (rec.log + off, expect, strlen (expect)), ==, 0);
   g_mutex_unlock (&rec.lock);
+  ja_media_loop_unlock ();
   g_assert_true (g_atomic_pointer_get (&where) == clients[0].thread);
   g_assert_false (ja_media_loop_in_thread ());
 
@@ -124,10 +127,21 @@ test_phases (void)
   g_mutex_lock (&rec.lock);
   ticks_at_remove = clients[1].ticks;
   g_mutex_unlock (&rec.lock);
-  g_usleep (100 * 1000);
+  /* Until the others ran three more ticks (bounded: a loaded machine). */
+  for (guint waited = 0; waited < 150; waited++) {
+    gboolean on;
+
+    g_usleep (20 * 1000);
+    g_mutex_lock (&rec.lock);
+    on = clients[0].ticks < ticks_at_remove + 3;
+    g_mutex_unlock (&rec.lock);
+    if (!on)
+      break;
+  }
   g_mutex_lock (&rec.lock);
+  g_assert_cmpuint (clients[0].ticks, >=, ticks_at_remove + 3);
+  g_assert_cmpuint (clients[2].ticks, >=, ticks_at_remove + 3);
   g_assert_cmpuint (clients[1].ticks, ==, ticks_at_remove);
-  g_assert_cmpuint (clients[0].ticks, >, ticks_at_remove);
   g_mutex_unlock (&rec.lock);
   ja_media_loop_remove (&clients[0]);
   ja_media_loop_remove (&clients[2]);
