@@ -29,6 +29,7 @@ struct _Peer {
   char *record_path;
   guint drop_every; /* drop every Nth RTP packet towards remote */
   guint rtp_seen, rtcp_seen, dropped;
+  guint64 rtp_bytes_seen;
   guint8 first_rtcp_pt; /* of the first compound packet's first part */
   gboolean first_media;
   GString *digits;
@@ -86,6 +87,7 @@ send_rtp_cb (JaMediaAudio *audio, const guint8 *data, gsize len,
     gsize mid_len, level_len;
 
     p->rtp_seen++;
+    p->rtp_bytes_seen += len;
     if (ja_rtp_hdrext_find (data, len, 1, &mid, &mid_len)
         && ja_rtp_hdrext_find (data, len, 2, &level, &level_len)
         && mid_len == 5 && memcmp (mid, "audio", 5) == 0 && level_len == 1) {
@@ -345,9 +347,15 @@ check_one_way (Fixture *f, const char *codec, guint8 pt, guint rate,
   /* 20 ms packets: ~50 a second. */
   g_assert_cmpuint (st_a.packets_sent, >=, CALL_MS / 20 * 8 / 10);
   g_assert_cmpuint (st_a.packets_sent, <=, CALL_MS / 20 + 10);
-  g_assert_cmpuint (st_a.packets_sent, ==, f->a.rtp_seen);
-  g_assert_cmpuint (st_b.packets_received, ==, st_a.packets_sent);
-  g_assert_cmpuint (st_b.bytes_received, ==, st_a.bytes_sent);
+  /* B got exactly what reached send_rtp. A counts a packet when it makes
+   * it (its media thread, or a GStreamer streaming thread); it reaches
+   * send_rtp through this context a moment later: one tick's packets may
+   * be on the way (seen 101 against 100 under ASan load). */
+  g_assert_cmpuint (st_b.packets_received, ==, f->a.rtp_seen);
+  g_assert_cmpuint (st_b.bytes_received, ==, f->a.rtp_bytes_seen);
+  g_assert_cmpuint (st_a.packets_sent, >=, f->a.rtp_seen);
+  g_assert_cmpuint (st_a.packets_sent, <=, f->a.rtp_seen + 2);
+  g_assert_cmpuint (st_a.bytes_sent, >=, f->a.rtp_bytes_seen);
   g_assert_cmpuint (st_a.bytes_sent, >, st_a.packets_sent * 12);
   g_assert_cmpint (st_b.packets_lost, ==, 0);
   g_assert_cmpfloat (st_b.recv_kbps, >, 8);
