@@ -194,6 +194,12 @@ run_sender (JaFtPump *pump, GCancellable *cancellable, GError **error)
         return FALSE;
       continue;
     }
+    /* Never past the byte the test hook corrupts: a partial sendfile may
+     * leave pos anywhere, and a whole chunk from there could carry it
+     * uncorrupted (the hook then missed it). */
+    if (pump->corrupt_offset >= 0 && (guint64) pump->corrupt_offset > pos)
+      chunk = (gsize) MIN ((guint64) chunk,
+          (guint64) pump->corrupt_offset - pos);
     n = sendfile (sock, pump->fd, &off, (size_t) MIN (end - pos, chunk));
     if (n < 0 && errno == EINTR)
       continue;
