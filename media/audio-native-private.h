@@ -16,7 +16,6 @@
 
 G_BEGIN_DECLS
 
-#define TICK_US 20000
 #define MIX_RATE 48000               /* decoded audio, as the GStreamer engine */
 #define MIX_FRAME (MIX_RATE / 50)    /* 960: 20 ms */
 #define OPUS_MAX_FRAME 5760          /* 120 ms at 48 kHz */

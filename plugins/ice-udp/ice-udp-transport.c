@@ -94,14 +94,16 @@ typedef struct _IceUdpTransport {
   GHashTable *ssrcs;                 /* of GUINT_TO_POINTER (ssrc) */
   gboolean routed_by_mid;            /* logged once */
   guint64 demux_dropped;             /* leader: RTP no content claimed */
-  /* Receiving on the media thread (set_media_thread, a leader alone):
-   * SRTP is used from two threads, so protect, unprotect and its stats
-   * go under srtp_lock (always: sends may come from any thread); DTLS
-   * records that arrive there are handed to the creator's context. */
-  GMutex srtp_lock;
+  /* Receiving on the media thread (set_media_thread, a leader alone).
+   * Sends may come from any thread: the test hooks, the tap, SRTP protect
+   * and the ICE send go under send_lock. Receiving runs on one context at
+   * a time (moved under the media loop's lock), and SRTP's inbound side
+   * and its counters stand apart from the outbound one. DTLS records that
+   * arrive on the media thread wait in dtls_queue for the creator's. */
+  GMutex send_lock;
   gboolean on_media_thread;
   GSource *dtls_source;              /* on the creator's context */
-  GPtrArray *dtls_queue;             /* GBytes*, under srtp_lock */
+  GAsyncQueue *dtls_queue;           /* GBytes* */
 } IceUdpTransport;
 
 /* ---- options ------------------------------------------------------------ */
@@ -255,12 +257,12 @@ channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
         "RTP packet of %" G_GSIZE_FORMAT " bytes", len);
     return FALSE;
   }
-  g_mutex_lock (&self->srtp_lock);
+  g_mutex_lock (&self->send_lock);
   /* Test hook: loss on the send path (RTP only, RTCP goes through). */
   if (self->drop_every > 0 && len >= 2 && !((data[1] & 0x7f) >= 64
           && (data[1] & 0x7f) <= 95)
       && ++self->rtp_sent % self->drop_every == 0) {
-    g_mutex_unlock (&self->srtp_lock);
+    g_mutex_unlock (&self->send_lock);
     return TRUE;
   }
   memcpy (buf, data, len);
@@ -270,7 +272,7 @@ channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
     tap_write (self->tap_wire, buf, len);
     ok = ja_ice_agent_send (self->ice, component, buf, len, error);
   }
-  g_mutex_unlock (&self->srtp_lock);
+  g_mutex_unlock (&self->send_lock);
   return ok;
 }
 
@@ -308,18 +310,16 @@ static gboolean
 dtls_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
   IceUdpTransport *self = ((DtlsSource *) source)->transport;
-  g_autoptr (GPtrArray) queued = NULL;
+  GBytes *record;
 
   g_source_set_ready_time (source, -1);
-  g_mutex_lock (&self->srtp_lock);
-  queued = g_steal_pointer (&self->dtls_queue);
-  g_mutex_unlock (&self->srtp_lock);
-  for (guint i = 0; queued != NULL && i < queued->len; i++) {
+  while ((record = g_async_queue_try_pop (self->dtls_queue)) != NULL) {
     gsize n;
-    const guint8 *d = g_bytes_get_data (g_ptr_array_index (queued, i), &n);
+    const guint8 *d = g_bytes_get_data (record, &n);
 
     if (self->dtls != NULL)
       ja_dtls_receive (self->dtls, d, n);
+    g_bytes_unref (record);
   }
   return G_SOURCE_CONTINUE;
 }
@@ -368,6 +368,9 @@ channel_set_media_thread (gpointer impl, gboolean on)
     return FALSE;
   if (self->on_media_thread)
     return TRUE;
+  if (self->dtls_queue == NULL)
+    self->dtls_queue = g_async_queue_new_full (
+        (GDestroyNotify) g_bytes_unref);
   self->dtls_source = g_source_new (&dtls_source_funcs, sizeof (DtlsSource));
   ((DtlsSource *) self->dtls_source)->transport = self;
   g_source_set_name (self->dtls_source, "ja-ice-udp-dtls");
@@ -858,16 +861,10 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
 {
   IceUdpTransport *self = user_data;
   guint8 buf[MAX_PACKET + JA_SRTP_MAX_TRAILER];
-  gboolean ok;
 
   if (ja_dtls_is_dtls_packet (data, len) && ja_media_loop_in_thread ()) {
-    g_mutex_lock (&self->srtp_lock);
-    if (self->dtls_queue == NULL)
-      self->dtls_queue = g_ptr_array_new_with_free_func (
-          (GDestroyNotify) g_bytes_unref);
-    if (self->dtls_queue->len < MAX_EARLY_PACKETS)
-      g_ptr_array_add (self->dtls_queue, g_bytes_new (data, len));
-    g_mutex_unlock (&self->srtp_lock);
+    if (g_async_queue_length (self->dtls_queue) < MAX_EARLY_PACKETS)
+      g_async_queue_push (self->dtls_queue, g_bytes_new (data, len));
     g_source_set_ready_time (self->dtls_source, 0);
     return;
   }
@@ -898,10 +895,7 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
     return;
   }
   memcpy (buf, data, len);
-  g_mutex_lock (&self->srtp_lock);
-  ok = ja_srtp_unprotect (self->srtp, buf, &len, NULL);
-  g_mutex_unlock (&self->srtp_lock);
-  if (!ok)
+  if (!ja_srtp_unprotect (self->srtp, buf, &len, NULL))
     return;   /* counted in the SRTP stats */
   deliver (self, component, buf, len);
 }
@@ -935,7 +929,7 @@ transport_new (JaJingleContent *c, gboolean controlling, GError **error)
   JaIceConfig cfg = { 0 };
   const char *tap = g_getenv ("JINGLE_AGENT_TEST_TAP");
 
-  g_mutex_init (&self->srtp_lock);
+  g_mutex_init (&self->send_lock);
   cfg.controlling = controlling;
   cfg.n_components = 1;            /* rtcp-mux */
   cfg.host_candidates = o != NULL ? o->host_candidates : TRUE;
@@ -1010,8 +1004,8 @@ ice_udp_free (JaJingleTransport *tp)
   g_clear_pointer (&self->ice, ja_ice_agent_free);
   g_clear_pointer (&self->srtp, ja_srtp_free);
   ja_media_loop_unlock ();
-  g_clear_pointer (&self->dtls_queue, g_ptr_array_unref);
-  g_mutex_clear (&self->srtp_lock);
+  g_clear_pointer (&self->dtls_queue, g_async_queue_unref);
+  g_mutex_clear (&self->send_lock);
   g_clear_pointer (&self->keys, ja_srtp_keys_free);
   g_clear_pointer (&self->cert, ja_dtls_cert_unref);
   g_clear_pointer (&self->early, g_ptr_array_unref);
@@ -1141,7 +1135,7 @@ follower_new (JaJingleContent *c, IceUdpTransport *leader)
 {
   IceUdpTransport *self = g_new0 (IceUdpTransport, 1);
 
-  g_mutex_init (&self->srtp_lock);
+  g_mutex_init (&self->send_lock);
 
   /* The bundle's packets are demultiplexed on the creator's context. */
   media_thread_off (leader);
@@ -1408,11 +1402,8 @@ ja_ice_udp_transport_get_info (JaJingleTransport *tp, JaIceUdpInfo *info)
       ? ja_srtp_profile_to_string (self->keys->profile) : NULL;
   info->dtls_role = !self->role_known ? NULL
       : self->dtls_role == JA_DTLS_ROLE_CLIENT ? "client" : "server";
-  if (self->srtp != NULL) {
-    g_mutex_lock (&self->srtp_lock);
-    ja_srtp_get_stats (self->srtp, &info->srtp);
-    g_mutex_unlock (&self->srtp_lock);
-  }
+  if (self->srtp != NULL)
+    ja_srtp_get_stats (self->srtp, &info->srtp);   /* atomic counters */
   info->media_thread = self->on_media_thread;
   return TRUE;
 }

@@ -58,7 +58,7 @@ struct _JaRtpStream {
   /* The native audio engine: packets go out from its media thread and,
    * after the first one arrived, come in there too (one poll per tick
    * for every call instead of a main-loop wake-up per packet). */
-  gboolean media_thread_asked;
+  gboolean want_media_thread;  /* until the first packet asked for it */
   guint media_thread_id;       /* idle: move receiving there */
   GMutex send_lock;            /* channel and early, with a direct sender */
 };
@@ -355,7 +355,8 @@ ja_rtp_stream_get_failure (JaRtpStream *self)
 
 
 
-/* What both engines report, on the creator's context. */
+/* A packet to send: what both engines report on the creator's context,
+ * and the native engine's direct sends (under send_lock, any thread). */
 static void
 stream_send (JaRtpStream *self, const guint8 *data, gsize len)
 {
@@ -509,10 +510,8 @@ receive_cb (JaJingleChannel *channel, guint component, GBytes *packet,
   /* The first packet took the fast way here (and the native engine decodes
    * it at once); the rest come on the media thread, where they are only
    * looked at once per tick anyway. */
-  if (!self->media_thread_asked && self->audio != NULL
-      && ja_media_audio_is_native (self->audio)
-      && g_getenv ("JINGLE_AGENT_MAIN_THREAD_MEDIA") == NULL) {
-    self->media_thread_asked = TRUE;
+  if (self->want_media_thread) {
+    self->want_media_thread = FALSE;
     self->media_thread_id = g_idle_add (move_receive_cb, self);
   }
 
@@ -1058,11 +1057,13 @@ prepare_media (RtpApp *self)
   cfg.engine = o != NULL ? o->audio_engine : JA_MEDIA_AUDIO_ENGINE_AUTO;
   st->audio = ja_media_audio_new (&cfg, &audio_callbacks, st, &error);
   /* The native engine sends from its media thread, not through events to
-   * this context (JINGLE_AGENT_MAIN_THREAD_MEDIA: the old way, to compare
-   * in benchmarks). */
+   * this context, and receives there after the first packet
+   * (JINGLE_AGENT_MAIN_THREAD_MEDIA: the old way, to compare in
+   * benchmarks). */
   if (st->audio != NULL
       && g_getenv ("JINGLE_AGENT_MAIN_THREAD_MEDIA") == NULL)
-    ja_media_audio_set_direct_send (st->audio, direct_send_cb, st);
+    st->want_media_thread = ja_media_audio_set_direct_send (st->audio,
+        direct_send_cb, st);
   if (st->audio == NULL || !ja_media_audio_start (st->audio, &error)) {
     g_autoptr (JaRtpStream) keep = g_object_ref (st);
 
