@@ -122,6 +122,7 @@ struct _JaAudioNative {
   guint underruns; /* consecutive ticks with nothing to play */
   JaWavWriter *recorder;
   gboolean started;
+  GMainContext *media_context; /* its media thread's, once started */
 
   GMutex lock; /* guards the fields below */
   GPtrArray *inbound; /* JbPacket*, arrived since the last tick */

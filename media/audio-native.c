@@ -25,12 +25,20 @@
 
 /* --- events: media thread → creator's context ----------------------------- */
 
+/* Whether the caller is the media thread that runs the call. */
+static gboolean
+on_media_thread (JaAudioNative *self)
+{
+  return self->media_context != NULL
+      && ja_media_loop_thread_context () == self->media_context;
+}
+
 /* From the media thread the creator's context is woken once per tick for
  * all calls (after the tick), not once per packet. */
 void
 ja_audio_native_push_event (JaAudioNative *self, Event *ev)
 {
-  if (ja_media_loop_in_thread ()) {
+  if (on_media_thread (self)) {
     ja_media_events_push_quiet (self->events, ev);
     self->wake_pending = TRUE;
   } else {
@@ -193,7 +201,7 @@ emit_packet (JaAudioNative *self, const guint8 *data, gsize len, gboolean rtcp)
   g_mutex_unlock (&self->lock);
   /* On the media thread packets wait for the tick's last phase, where
    * every call's are protected and sent in a row. */
-  if (direct != NULL && ja_media_loop_in_thread ()
+  if (direct != NULL && on_media_thread (self)
       && self->n_outbox < OUTBOX_MAX && len <= sizeof self->outbox[0]) {
     memcpy (self->outbox[self->n_outbox], data, len);
     self->outbox_len[self->n_outbox++] = len;
@@ -565,7 +573,10 @@ ja_audio_native_start (JaAudioNative *self, GError **error)
                                   * g_random_double_range (0.5, 1.5));
   /* The first frame now, not a tick later: it is ready when SRTP is. */
   send_tick (self);
-  ja_media_loop_add (&loop_funcs, self);
+  /* Its thread reads media_context: no tick before it is set. */
+  ja_media_loop_lock ();
+  self->media_context = ja_media_loop_add (&loop_funcs, self, NULL);
+  ja_media_loop_unlock ();
   return TRUE;
 }
 
@@ -599,6 +610,12 @@ ja_audio_native_set_direct_send (JaAudioNative *self,
   self->direct_send = func;
   self->direct_data = user_data;
   g_mutex_unlock (&self->lock);
+}
+
+GMainContext *
+ja_audio_native_get_media_context (JaAudioNative *self)
+{
+  return self->started ? self->media_context : NULL;
 }
 
 void

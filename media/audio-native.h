@@ -30,6 +30,9 @@ gboolean ja_audio_native_send_dtmf (JaAudioNative *self, const char *digits,
 void ja_audio_native_set_direct_send (JaAudioNative *self,
                                       JaMediaAudioSendFunc func,
                                       gpointer user_data);
+/* (transfer none) The context of the media thread that runs the call,
+ * once started; NULL before. */
+GMainContext *ja_audio_native_get_media_context (JaAudioNative *self);
 void ja_audio_native_set_muted (JaAudioNative *self, gboolean muted);
 void ja_audio_native_get_stats (JaAudioNative *self, JaMediaAudioStats *stats);
 void ja_audio_native_free (JaAudioNative *self);

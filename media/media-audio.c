@@ -1038,6 +1038,15 @@ ja_media_audio_set_direct_send (JaMediaAudio *audio,
   return TRUE;
 }
 
+GMainContext *
+ja_media_audio_get_media_context (JaMediaAudio *audio)
+{
+  g_return_val_if_fail (audio != NULL, NULL);
+
+  return audio->native != NULL
+      ? ja_audio_native_get_media_context (audio->native) : NULL;
+}
+
 void
 ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted)
 {

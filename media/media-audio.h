@@ -117,6 +117,10 @@ typedef void (*JaMediaAudioSendFunc) (const guint8 *data, gsize len,
     gpointer user_data);
 gboolean ja_media_audio_set_direct_send (JaMediaAudio *audio,
     JaMediaAudioSendFunc func, gpointer user_data);
+/* (transfer none) The native engine's media thread's context once started
+ * (media/media-loop.h: receiving there puts a call's packets on the thread
+ * that decodes them); NULL with the GStreamer engine or before start. */
+GMainContext *ja_media_audio_get_media_context (JaMediaAudio *audio);
 void ja_media_audio_set_muted (JaMediaAudio *audio, gboolean muted);
 void ja_media_audio_get_stats (JaMediaAudio *audio, JaMediaAudioStats *stats);
 /* (transfer none) The GstPipeline, for diagnostics and tests (a gpointer so

@@ -1,7 +1,8 @@
-/* media-loop.c — the process-wide media thread (see media-loop.h). */
+/* media-loop.c — the process's media threads (see media-loop.h). */
 #include "media/media-loop.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <time.h>
 
 /* Sources dispatched per tick, at most: a socket that is always readable
@@ -9,13 +10,16 @@
 #define MAX_DISPATCH_ROUNDS 32
 /* After a stall (suspend, overload) the loop does not burst to catch up. */
 #define MAX_BEHIND_TICKS 5
+/* JINGLE_AGENT_MEDIA_THREADS is capped here. */
+#define MAX_THREADS 64
 
 typedef struct {
   const JaMediaLoopFuncs *funcs;
   gpointer data;
 } Client;
 
-static struct {
+typedef struct {
+  guint index;
   GRecMutex work;      /* held while a tick runs; guards clients */
   GMutex idle_lock;    /* with idle_cond: waiting for a first client */
   GCond idle_cond;
@@ -23,18 +27,54 @@ static struct {
   GMainContext *context;
   GArray *clients;     /* of Client */
   gint n_clients;      /* atomic, read without the work lock */
+  guint n_working;     /* clients with a phase; under add_lock */
+} Worker;
+
+static struct {
+  GMutex add_lock;     /* assignment: n_working, thread creation */
+  guint n;
+  Worker *workers;
 } loop;
 
 static GPrivate in_loop = G_PRIVATE_INIT (NULL);
 
 static gsize initialised;
 
+static guint
+threads_wanted (void)
+{
+  const char *env = g_getenv ("JINGLE_AGENT_MEDIA_THREADS");
+  guint n = g_get_num_processors ();
+
+  if (env != NULL && *env != '\0') {
+    char *end = NULL;
+    long v = strtol (env, &end, 10);
+
+    if (end != NULL && *end == '\0' && v >= 1)
+      n = (guint) MIN (v, MAX_THREADS);
+    else
+      g_warning ("JINGLE_AGENT_MEDIA_THREADS=%s: not a positive number, "
+          "using %u", env, n);
+  }
+  return MAX (n, 1);
+}
+
 static void
 ensure_init (void)
 {
   if (g_once_init_enter (&initialised)) {
-    loop.context = g_main_context_new ();
-    loop.clients = g_array_new (FALSE, FALSE, sizeof (Client));
+    loop.n = threads_wanted ();
+    loop.workers = g_new0 (Worker, loop.n);
+    for (guint i = 0; i < loop.n; i++) {
+      Worker *w = &loop.workers[i];
+
+      w->index = i;
+      g_rec_mutex_init (&w->work);
+      g_mutex_init (&w->idle_lock);
+      g_cond_init (&w->idle_cond);
+      w->context = g_main_context_new ();
+      w->clients = g_array_new (FALSE, FALSE, sizeof (Client));
+    }
     g_once_init_leave (&initialised, 1);
   }
 }
@@ -46,22 +86,34 @@ ja_media_loop_in_thread (void)
 }
 
 GMainContext *
-ja_media_loop_get_context (void)
+ja_media_loop_thread_context (void)
 {
-  ensure_init ();
-  return loop.context;
+  Worker *w = g_private_get (&in_loop);
+
+  return w != NULL ? w->context : NULL;
 }
 
+guint
+ja_media_loop_n_threads (void)
+{
+  ensure_init ();
+  return loop.n;
+}
+
+/* Always in index order: two callers never wait on each other's half. */
 void
 ja_media_loop_lock (void)
 {
-  g_rec_mutex_lock (&loop.work);
+  ensure_init ();
+  for (guint i = 0; i < loop.n; i++)
+    g_rec_mutex_lock (&loop.workers[i].work);
 }
 
 void
 ja_media_loop_unlock (void)
 {
-  g_rec_mutex_unlock (&loop.work);
+  for (guint i = loop.n; i-- > 0;)
+    g_rec_mutex_unlock (&loop.workers[i].work);
 }
 
 static void
@@ -76,14 +128,14 @@ sleep_until (gint64 deadline_us)
 }
 
 static void
-run_tick (gint64 now)
+run_tick (Worker *w, gint64 now)
 {
   for (guint i = 0; i < MAX_DISPATCH_ROUNDS
-       && g_main_context_iteration (loop.context, FALSE); i++)
+       && g_main_context_iteration (w->context, FALSE); i++)
     ;
   for (guint phase = 0; phase < JA_MEDIA_LOOP_PHASES; phase++)
-    for (guint i = 0; i < loop.clients->len; i++) {
-      Client *c = &g_array_index (loop.clients, Client, i);
+    for (guint i = 0; i < w->clients->len; i++) {
+      Client *c = &g_array_index (w->clients, Client, i);
 
       if (c->funcs->phase[phase] != NULL)
         c->funcs->phase[phase] (c->data, now);
@@ -93,19 +145,20 @@ run_tick (gint64 now)
 static gpointer
 thread_run (gpointer data)
 {
+  Worker *w = data;
   gint64 next = 0;
 
-  g_private_set (&in_loop, GINT_TO_POINTER (1));
-  if (!g_main_context_acquire (loop.context))
+  g_private_set (&in_loop, w);
+  if (!g_main_context_acquire (w->context))
     g_error ("media loop: cannot own its context");
   for (;;) {
     gint64 now;
 
-    if (g_atomic_int_get (&loop.n_clients) == 0) {
-      g_mutex_lock (&loop.idle_lock);
-      while (g_atomic_int_get (&loop.n_clients) == 0)
-        g_cond_wait (&loop.idle_cond, &loop.idle_lock);
-      g_mutex_unlock (&loop.idle_lock);
+    if (g_atomic_int_get (&w->n_clients) == 0) {
+      g_mutex_lock (&w->idle_lock);
+      while (g_atomic_int_get (&w->n_clients) == 0)
+        g_cond_wait (&w->idle_cond, &w->idle_lock);
+      g_mutex_unlock (&w->idle_lock);
       next = 0;
     }
     now = g_get_monotonic_time ();
@@ -115,31 +168,77 @@ thread_run (gpointer data)
       sleep_until (next);
       continue;
     }
-    g_rec_mutex_lock (&loop.work);
-    run_tick (now);
-    g_rec_mutex_unlock (&loop.work);
+    g_rec_mutex_lock (&w->work);
+    run_tick (w, now);
+    g_rec_mutex_unlock (&w->work);
     next += JA_MEDIA_LOOP_TICK_US;
   }
   return NULL;
 }
 
-void
-ja_media_loop_add (const JaMediaLoopFuncs *funcs, gpointer data)
+static gboolean
+is_working (const JaMediaLoopFuncs *funcs)
+{
+  for (guint i = 0; i < JA_MEDIA_LOOP_PHASES; i++)
+    if (funcs->phase[i] != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Under add_lock. */
+static Worker *
+choose (GMainContext *near)
+{
+  Worker *best = NULL;
+
+  for (guint i = 0; i < loop.n; i++) {
+    Worker *w = &loop.workers[i];
+
+    if (near != NULL) {
+      if (w->context == near)
+        return w;
+      continue;
+    }
+    if (best == NULL || w->n_working < best->n_working)
+      best = w;
+  }
+  if (best == NULL)
+    g_critical ("media loop: %p is no media thread's context", near);
+  return best != NULL ? best : &loop.workers[0];
+}
+
+GMainContext *
+ja_media_loop_add (const JaMediaLoopFuncs *funcs, gpointer data,
+    GMainContext *near)
 {
   Client c = { funcs, data };
+  Worker *w;
 
-  g_return_if_fail (funcs != NULL && !ja_media_loop_in_thread ());
+  g_return_val_if_fail (funcs != NULL && !ja_media_loop_in_thread (), NULL);
 
   ensure_init ();
-  g_rec_mutex_lock (&loop.work);
-  g_array_append_val (loop.clients, c);
-  g_mutex_lock (&loop.idle_lock);
-  g_atomic_int_inc (&loop.n_clients);
-  if (loop.thread == NULL) /* process-wide, never joined */
-    loop.thread = g_thread_new ("ja-media", thread_run, NULL);
-  g_cond_signal (&loop.idle_cond);
-  g_mutex_unlock (&loop.idle_lock);
-  g_rec_mutex_unlock (&loop.work);
+  /* add_lock is never held while waiting for a worker's lock (the caller
+   * may hold ja_media_loop_lock (), another thread may wait for it). */
+  g_mutex_lock (&loop.add_lock);
+  w = choose (near);
+  if (is_working (funcs))
+    w->n_working++;
+  if (w->thread == NULL) { /* process-wide, never joined */
+    char name[16];
+
+    g_snprintf (name, sizeof name, "ja-media-%u", w->index);
+    w->thread = g_thread_new (name, thread_run, w);
+  }
+  g_mutex_unlock (&loop.add_lock);
+
+  g_rec_mutex_lock (&w->work);
+  g_array_append_val (w->clients, c);
+  g_mutex_lock (&w->idle_lock);
+  g_atomic_int_inc (&w->n_clients);
+  g_cond_signal (&w->idle_cond);
+  g_mutex_unlock (&w->idle_lock);
+  g_rec_mutex_unlock (&w->work);
+  return w->context;
 }
 
 void
@@ -148,12 +247,30 @@ ja_media_loop_remove (gpointer data)
   g_return_if_fail (!ja_media_loop_in_thread ());
 
   ensure_init ();
-  g_rec_mutex_lock (&loop.work);
-  for (guint i = 0; i < loop.clients->len; i++)
-    if (g_array_index (loop.clients, Client, i).data == data) {
-      g_array_remove_index (loop.clients, i);
-      g_atomic_int_add (&loop.n_clients, -1);
-      break;
+  for (guint k = 0; k < loop.n; k++) {
+    Worker *w = &loop.workers[k];
+    gboolean found = FALSE, working = FALSE;
+
+    g_rec_mutex_lock (&w->work);
+    for (guint i = 0; i < w->clients->len; i++) {
+      Client *c = &g_array_index (w->clients, Client, i);
+
+      if (c->data == data) {
+        found = TRUE;
+        working = is_working (c->funcs);
+        g_array_remove_index (w->clients, i);
+        g_atomic_int_add (&w->n_clients, -1);
+        break;
+      }
     }
-  g_rec_mutex_unlock (&loop.work);
+    g_rec_mutex_unlock (&w->work);
+    if (found) {
+      if (working) {
+        g_mutex_lock (&loop.add_lock);
+        w->n_working--;
+        g_mutex_unlock (&loop.add_lock);
+      }
+      return;
+    }
+  }
 }

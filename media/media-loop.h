@@ -1,12 +1,17 @@
-/* media-loop.h — the process-wide media thread. Every 20 ms (absolute
- * deadlines on CLOCK_MONOTONIC) it first dispatches its own GMainContext
+/* media-loop.h — the process's media threads. There are as many as the
+ * machine has CPUs (JINGLE_AGENT_MEDIA_THREADS overrides; started as they
+ * get their first client, never joined). Each wakes every 20 ms (absolute
+ * deadlines on CLOCK_MONOTONIC), first dispatches its own GMainContext
  * without blocking — the receive sockets of the calls that moved there, so
  * one poll per tick for all of them instead of one main-loop wake-up per
- * packet — then runs the clients' ticks (in phases, see below). It
- * sleeps between ticks and while it has no client; it is never joined.
+ * packet — then runs its clients' ticks (in phases, see below). A new
+ * client goes to the thread with the fewest working clients (those with a
+ * phase), or next to another one's (the same context): a call's engine and
+ * its transport share one thread.
  *
- * Whatever the media thread may touch is torn down under
- * ja_media_loop_lock(): while it is held no tick or dispatch runs. */
+ * Whatever a media thread may touch is torn down under
+ * ja_media_loop_lock(): while it is held no tick or dispatch runs on any
+ * of them. */
 #pragma once
 
 #include <glib.h>
@@ -23,28 +28,32 @@ G_BEGIN_DECLS
 #define JA_MEDIA_LOOP_PHASES 3
 
 typedef struct {
-  /* Each nullable; a client with none only keeps the loop (and so its
-   * context's dispatch) running. */
+  /* Each nullable; a client with none only keeps its thread (and so its
+   * context's dispatch) running, and does not count as working. */
   void (*phase[JA_MEDIA_LOOP_PHASES]) (gpointer data, gint64 now_us);
 } JaMediaLoopFuncs;
 
-/* funcs must outlive the client. The first tick runs at the next 20 ms
- * boundary of the loop (within 20 ms). Any thread but the media thread. */
-void ja_media_loop_add (const JaMediaLoopFuncs *funcs, gpointer data);
-/* Once this returns, no phase of data runs. Any thread but the
+/* funcs must outlive the client. near: NULL, or the context of the thread
+ * to join (as returned for another client). Returns (transfer none, valid
+ * for the process's life) the context of the thread that took it. The
+ * first tick runs at that thread's next 20 ms boundary. Any thread but a
  * media thread. */
+GMainContext *ja_media_loop_add (const JaMediaLoopFuncs *funcs,
+    gpointer data, GMainContext *near);
+/* Once this returns, no phase of data runs. Any thread but a media
+ * thread. */
 void ja_media_loop_remove (gpointer data);
 
-/* (transfer none) The context the media thread dispatches at the start of
- * every tick, never blocking on it. Sources attached there run on the media
- * thread at most 20 ms after they became ready, and only while the loop
- * has a client. */
-GMainContext *ja_media_loop_get_context (void);
-
-/* Excludes the media thread's work (recursive). */
+/* Excludes every media thread's work (recursive). */
 void ja_media_loop_lock (void);
 void ja_media_loop_unlock (void);
 
+/* Whether the caller is one of the media threads. */
 gboolean ja_media_loop_in_thread (void);
+/* (transfer none) The context of the media thread the caller is, or NULL
+ * when it is none. */
+GMainContext *ja_media_loop_thread_context (void);
+/* How many media threads the process may run (>= 1). */
+guint ja_media_loop_n_threads (void);
 
 G_END_DECLS

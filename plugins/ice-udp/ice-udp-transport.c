@@ -102,6 +102,7 @@ typedef struct _IceUdpTransport {
    * arrive on the media thread wait in dtls_queue for the creator's. */
   GMutex send_lock;
   gboolean on_media_thread;
+  GMainContext *media_context; /* its media thread's, while on it */
   GSource *dtls_source;              /* on the creator's context */
   GAsyncQueue *dtls_queue;           /* GBytes* */
 } IceUdpTransport;
@@ -339,6 +340,7 @@ media_thread_off (IceUdpTransport *self)
   ja_media_loop_lock ();
   ja_ice_agent_set_receive_context (self->ice, NULL);
   self->on_media_thread = FALSE;
+  self->media_context = NULL;
   ja_media_loop_unlock ();
   ja_media_loop_remove (self);
   /* What is still queued, then the source. */
@@ -351,11 +353,11 @@ media_thread_off (IceUdpTransport *self)
 }
 
 static gboolean
-channel_set_media_thread (gpointer impl, gboolean on)
+channel_set_media_thread (gpointer impl, GMainContext *context)
 {
   IceUdpTransport *self = impl;
 
-  if (!on) {
+  if (context == NULL) {
     if (self->leader == NULL)
       media_thread_off (self);
     return TRUE;
@@ -367,7 +369,7 @@ channel_set_media_thread (gpointer impl, gboolean on)
       || self->failed)
     return FALSE;
   if (self->on_media_thread)
-    return TRUE;
+    return self->media_context == context;
   if (self->dtls_queue == NULL)
     self->dtls_queue = g_async_queue_new_full (
         (GDestroyNotify) g_bytes_unref);
@@ -375,10 +377,11 @@ channel_set_media_thread (gpointer impl, gboolean on)
   ((DtlsSource *) self->dtls_source)->transport = self;
   g_source_set_name (self->dtls_source, "ja-ice-udp-dtls");
   g_source_attach (self->dtls_source, g_main_context_get_thread_default ());
-  ja_media_loop_add (&media_loop_client, self);
+  /* Keeps that thread ticking (its context dispatched) while we are on it. */
+  self->media_context = ja_media_loop_add (&media_loop_client, self, context);
   ja_media_loop_lock ();
   self->on_media_thread = TRUE;
-  ja_ice_agent_set_receive_context (self->ice, ja_media_loop_get_context ());
+  ja_ice_agent_set_receive_context (self->ice, context);
   ja_media_loop_unlock ();
   g_info ("ice-udp %s: receiving on the media thread",
       ja_jingle_content_get_sid (self->parent.content));

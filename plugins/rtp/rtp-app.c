@@ -155,7 +155,7 @@ stream_leave_media_thread (JaRtpStream *self)
 {
   g_clear_handle_id (&self->media_thread_id, g_source_remove);
   if (self->channel != NULL)
-    ja_jingle_channel_set_media_thread (self->channel, FALSE);
+    ja_jingle_channel_set_media_thread (self->channel, NULL);
 }
 
 static void
@@ -490,9 +490,14 @@ move_receive_cb (gpointer user_data)
 {
   JaRtpStream *self = user_data;
 
+  GMainContext *context;
+
   self->media_thread_id = 0;
-  if (self->channel != NULL && self->audio != NULL
-      && ja_jingle_channel_set_media_thread (self->channel, TRUE))
+  /* The thread that decodes the call's packets receives them too. */
+  context = self->audio != NULL
+      ? ja_media_audio_get_media_context (self->audio) : NULL;
+  if (self->channel != NULL && context != NULL
+      && ja_jingle_channel_set_media_thread (self->channel, context))
     g_debug ("rtp: receiving on the media thread");
   return G_SOURCE_REMOVE;
 }

@@ -112,15 +112,16 @@ ja_jingle_channel_set_demux (JaJingleChannel *channel,
 }
 
 gboolean
-ja_jingle_channel_set_media_thread (JaJingleChannel *channel, gboolean on)
+ja_jingle_channel_set_media_thread (JaJingleChannel *channel,
+    GMainContext *context)
 {
   g_return_val_if_fail (channel != NULL, FALSE);
 
   /* Closed: the transport may be gone, and received nothing more. */
   if (channel->flavor != JA_JINGLE_FLAVOR_DATAGRAM || channel->closed
       || channel->ops->set_media_thread == NULL)
-    return !on;
-  return channel->ops->set_media_thread (channel->impl, on);
+    return context == NULL;
+  return channel->ops->set_media_thread (channel->impl, context);
 }
 
 void

@@ -38,7 +38,7 @@ typedef struct {
    * these keys. */
   void (*set_demux) (gpointer impl, const JaJingleDemuxKeys *keys);
   /* nullable: see ja_jingle_channel_set_media_thread. */
-  gboolean (*set_media_thread) (gpointer impl, gboolean on);
+  gboolean (*set_media_thread) (gpointer impl, GMainContext *context);
 } JaJingleDatagramOps;
 
 /* The application's receive callback on a datagram channel. */
@@ -68,15 +68,16 @@ void ja_jingle_channel_set_receive_func (JaJingleChannel *channel,
  * not shared). */
 void ja_jingle_channel_set_demux (JaJingleChannel *channel,
     const JaJingleDemuxKeys *keys);
-/* Receive on the process's media thread (media/media-loop.h: one poll per
- * 20 ms tick for every call there) instead of the creator's context: for
- * an application whose receive func is thread-safe. FALSE when the
+/* Receive on one of the process's media threads (media/media-loop.h: one
+ * poll per 20 ms tick for every call there), the one whose context is
+ * `context`, instead of the creator's context: for an application whose
+ * receive func is thread-safe. NULL context: back. FALSE when the
  * transport cannot (not supported, shared by a BUNDLE, not keyed): nothing
  * changes. Turning it off is synchronous: once it returns, the receive func
  * runs on the creator's context only. A transport may turn it off by
  * itself (a content joins its BUNDLE). Datagram send is thread-safe. */
 gboolean ja_jingle_channel_set_media_thread (JaJingleChannel *channel,
-    gboolean on);
+    GMainContext *context);
 /* Called by the transport for each packet it received. */
 void ja_jingle_channel_deliver (JaJingleChannel *channel, guint component,
     GBytes *packet);

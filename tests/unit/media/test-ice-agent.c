@@ -389,8 +389,8 @@ test_receive_context (Fixture *f, gconstpointer data)
   gather_both (f);
   g_assert_true (ja_test_ice_wait_connected (&f->a, &f->b,
           CONNECT_TIMEOUT_MS));
-  ja_media_loop_add (&idle_client, f);
-  ja_ice_agent_set_receive_context (f->b.agent, ja_media_loop_get_context ());
+  ja_ice_agent_set_receive_context (f->b.agent,
+      ja_media_loop_add (&idle_client, f, NULL));
   exchange_data (f);
   g_assert_true (f->b.receive_thread != g_thread_self ());
   g_assert_true (f->a.receive_thread == g_thread_self ());

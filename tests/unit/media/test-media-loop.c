@@ -1,14 +1,18 @@
-/* test-media-loop.c — the process-wide media thread (media/media-loop.h):
- * clients' phases run in order, every client's phase k before any phase
- * k+1, on one thread that is not the caller's, every 20 ms without drift;
- * a source attached to its context is dispatched there at the start of a
- * tick; after remove() returns no phase of that client runs; the lock
- * keeps ticks out. */
+/* test-media-loop.c — the process's media threads (media/media-loop.h),
+ * two of them here (JINGLE_AGENT_MEDIA_THREADS=2): working clients go to
+ * the thread with the fewest, a client given another's context joins that
+ * one's thread (and does not count when it has no phase); on each thread
+ * the clients' phases run in order, every client's phase k before any
+ * phase k+1, on a thread that is not the caller's, every 20 ms without
+ * drift; a source attached to a thread's context is dispatched there; after
+ * remove() returns no phase of that client runs; the lock keeps every
+ * thread's ticks out. */
 #include <string.h>
 
 #include "media/media-loop.h"
 
-#define N_CLIENTS 3
+#define N_CLIENTS 4
+#define N_THREADS 2
 #define LOG_MAX 4096
 
 typedef struct {
@@ -16,12 +20,18 @@ typedef struct {
   guint ticks;
   gint64 first_us, last_us;
   GThread *thread;
+  GMainContext *context;
+  guint on;             /* which thread's log */
 } Client;
+
+typedef struct {
+  char log[LOG_MAX];    /* "p<phase><id>" per call, in order */
+  gsize len;
+} Log;
 
 static struct {
   GMutex lock;
-  char log[LOG_MAX];    /* "p<phase><id>" per call, in order */
-  gsize len;
+  Log logs[N_THREADS];
   gboolean in_locked;   /* a phase ran while the test held the lock */
   gboolean locked;
 } rec;
@@ -29,13 +39,15 @@ static struct {
 static void
 record (Client *c, guint phase, gint64 now)
 {
+  Log *l = &rec.logs[c->on];
+
   g_mutex_lock (&rec.lock);
   if (rec.locked)
     rec.in_locked = TRUE;
-  if (rec.len + 3 < LOG_MAX) {
-    rec.log[rec.len++] = (char) ('0' + phase);
-    rec.log[rec.len++] = (char) ('a' + c->id);
-    rec.log[rec.len++] = ' ';
+  if (l->len + 3 < LOG_MAX) {
+    l->log[l->len++] = (char) ('0' + phase);
+    l->log[l->len++] = (char) ('a' + c->id);
+    l->log[l->len++] = ' ';
   }
   if (phase == 0) {
     if (c->ticks++ == 0)
@@ -59,31 +71,68 @@ dispatched_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static const JaMediaLoopFuncs idle_funcs = { { NULL } };
+
+/* One whole tick of `ids` (in order) on each tick of the log. */
+static void
+assert_ticks (const Log *l, const char *ids)
+{
+  char expect[64] = "";
+  gsize n;
+
+  for (guint phase = 0; phase < 3; phase++)
+    for (const char *id = ids; *id != '\0'; id++) {
+      char one[4] = { (char) ('0' + phase), *id, ' ', '\0' };
+
+      g_strlcat (expect, one, sizeof expect);
+    }
+  n = strlen (expect);
+  g_assert_cmpuint (l->len, >, 0);
+  g_assert_cmpuint (l->len % n, ==, 0);
+  for (gsize off = 0; off < l->len; off += n)
+    g_assert_cmpint (memcmp (l->log + off, expect, n), ==, 0);
+}
+
 static void
 test_phases (void)
 {
   Client clients[N_CLIENTS];
-  GThread *where = NULL;
-  GSource *src;
+  GThread *where[N_THREADS] = { NULL, NULL };
+  GMainContext *idle_context;
   guint ticks_at_remove;
-  char expect[64];
+  int idle_owner = 0;
 
+  g_assert_cmpuint (ja_media_loop_n_threads (), ==, N_THREADS);
   memset (clients, 0, sizeof clients);
-  /* All three from the same tick on. */
+  /* All from the same tick on: a, b and c to the threads with the fewest
+   * (a 0, b 1, c 0); an idle client next to b adds no work there; then d
+   * goes to thread 1. */
   ja_media_loop_lock ();
   for (guint i = 0; i < N_CLIENTS; i++) {
     clients[i].id = i;
-    ja_media_loop_add (&funcs, &clients[i]);
+    clients[i].on = i % 2;
+    if (i == 3) {
+      idle_context = ja_media_loop_add (&idle_funcs, &idle_owner,
+          clients[1].context);
+      g_assert_true (idle_context == clients[1].context);
+    }
+    clients[i].context = ja_media_loop_add (&funcs, &clients[i], NULL);
   }
   ja_media_loop_unlock ();
-  src = g_idle_source_new ();
-  g_source_set_callback (src, dispatched_cb, &where, NULL);
-  g_source_attach (src, ja_media_loop_get_context ());
-  g_source_unref (src);
+  g_assert_true (clients[0].context != clients[1].context);
+  g_assert_true (clients[2].context == clients[0].context);
+  g_assert_true (clients[3].context == clients[1].context);
+  for (guint t = 0; t < N_THREADS; t++) {
+    GSource *src = g_idle_source_new ();
+
+    g_source_set_callback (src, dispatched_cb, &where[t], NULL);
+    g_source_attach (src, clients[t].context);
+    g_source_unref (src);
+  }
   g_usleep (500 * 1000);
 
   /* About 25 ticks in 0.5 s, 20 ms apart on average (a loaded machine
-   * may stall the thread: then it skips ahead rather than bursting).
+   * may stall a thread: then it skips ahead rather than bursting).
    * Between ticks (the loop's lock), so that no tick is half recorded. */
   ja_media_loop_lock ();
   g_mutex_lock (&rec.lock);
@@ -98,19 +147,21 @@ test_phases (void)
     g_assert_cmpfloat (mean, <, 30000);
     g_assert_true (clients[i].thread != NULL);
     g_assert_true (clients[i].thread != g_thread_self ());
-    g_assert_true (clients[i].thread == clients[0].thread);
+    g_assert_true (clients[i].thread == clients[i % 2].thread);
   }
-  /* One whole tick: phase 0 of a, b, c, then phase 1 of each, then 2. */
-  g_snprintf (expect, sizeof expect, "0a 0b 0c 1a 1b 1c 2a 2b 2c ");
-  g_assert_cmpuint (rec.len % strlen (expect), ==, 0);
-  for (gsize off = 0; off < rec.len; off += strlen (expect))
-    g_assert_cmpint (memcmp (rec.log + off, expect, strlen (expect)), ==, 0);
+  g_assert_true (clients[0].thread != clients[1].thread);
+  /* One whole tick per thread: phase 0 of each of its clients, then
+   * phase 1 of each, then 2. */
+  assert_ticks (&rec.logs[0], "ac");
+  assert_ticks (&rec.logs[1], "bd");
   g_mutex_unlock (&rec.lock);
   ja_media_loop_unlock ();
-  g_assert_true (g_atomic_pointer_get (&where) == clients[0].thread);
+  for (guint t = 0; t < N_THREADS; t++)
+    g_assert_true (g_atomic_pointer_get (&where[t]) == clients[t].thread);
   g_assert_false (ja_media_loop_in_thread ());
+  g_assert_null (ja_media_loop_thread_context ());
 
-  /* The lock keeps ticks out. */
+  /* The lock keeps ticks out, on both threads. */
   ja_media_loop_lock ();
   g_mutex_lock (&rec.lock);
   rec.locked = TRUE;
@@ -123,9 +174,9 @@ test_phases (void)
   g_assert_false (rec.in_locked);
 
   /* After remove, never again. */
-  ja_media_loop_remove (&clients[1]);
+  ja_media_loop_remove (&clients[2]);
   g_mutex_lock (&rec.lock);
-  ticks_at_remove = clients[1].ticks;
+  ticks_at_remove = clients[2].ticks;
   g_mutex_unlock (&rec.lock);
   /* Until the others ran three more ticks (bounded: a loaded machine). */
   for (guint waited = 0; waited < 150; waited++) {
@@ -133,23 +184,32 @@ test_phases (void)
 
     g_usleep (20 * 1000);
     g_mutex_lock (&rec.lock);
-    on = clients[0].ticks < ticks_at_remove + 3;
+    on = clients[0].ticks < ticks_at_remove + 3
+        || clients[1].ticks < ticks_at_remove + 3;
     g_mutex_unlock (&rec.lock);
     if (!on)
       break;
   }
   g_mutex_lock (&rec.lock);
   g_assert_cmpuint (clients[0].ticks, >=, ticks_at_remove + 3);
-  g_assert_cmpuint (clients[2].ticks, >=, ticks_at_remove + 3);
-  g_assert_cmpuint (clients[1].ticks, ==, ticks_at_remove);
+  g_assert_cmpuint (clients[1].ticks, >=, ticks_at_remove + 3);
+  g_assert_cmpuint (clients[2].ticks, ==, ticks_at_remove);
   g_mutex_unlock (&rec.lock);
-  ja_media_loop_remove (&clients[0]);
+  /* Thread 0 keeps a, thread 1 has none left (the idle client counts for
+   * nothing): a new one goes to thread 1. */
+  ja_media_loop_remove (&clients[1]);
+  ja_media_loop_remove (&clients[3]);
+  g_assert_true (ja_media_loop_add (&funcs, &clients[2], NULL)
+      == clients[1].context);
   ja_media_loop_remove (&clients[2]);
+  ja_media_loop_remove (&idle_owner);
+  ja_media_loop_remove (&clients[0]);
 }
 
 int
 main (int argc, char **argv)
 {
+  g_setenv ("JINGLE_AGENT_MEDIA_THREADS", "2", TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/media/media-loop/phases", test_phases);
   return g_test_run ();
