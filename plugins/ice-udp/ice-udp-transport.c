@@ -455,6 +455,24 @@ dtls_done_cb (JaDtls *dtls, JaSrtpKeys *keys, const GError *error,
   }
 }
 
+/* The DTLS records that came before our DTLS or our ICE, once we have
+ * both. */
+static void
+feed_early_dtls (IceUdpTransport *self)
+{
+  g_autoptr (GPtrArray) early = NULL;
+
+  if (self->dtls == NULL || !self->ice_connected || self->early == NULL)
+    return;
+  early = g_steal_pointer (&self->early);
+  for (guint i = 0; i < early->len && self->dtls != NULL; i++) {
+    gsize len;
+    const guint8 *d = g_bytes_get_data (g_ptr_array_index (early, i), &len);
+
+    ja_dtls_receive (self->dtls, d, len);
+  }
+}
+
 /* Once both the role and the peer's fingerprint are known. */
 static void
 ensure_dtls (IceUdpTransport *self)
@@ -469,17 +487,10 @@ ensure_dtls (IceUdpTransport *self)
     fail (self, JA_JINGLE_REASON_SECURITY_ERROR, "DTLS: %s", error->message);
     return;
   }
-  for (guint i = 0; self->early != NULL && i < self->early->len; i++) {
-    gsize len;
-    const guint8 *d = g_bytes_get_data (g_ptr_array_index (self->early, i),
-        &len);
-
-    ja_dtls_receive (self->dtls, d, len);
-  }
-  g_clear_pointer (&self->early, g_ptr_array_unref);
   /* A server only waits; a client speaks once ICE works. */
   if (self->dtls_role == JA_DTLS_ROLE_SERVER || self->ice_connected)
     ja_dtls_start (self->dtls);
+  feed_early_dtls (self);
 }
 
 static void
@@ -739,6 +750,7 @@ state_changed_cb (JaIceAgent *agent, guint component, JaIceState state,
     arm_fake_failure (self);
     if (self->dtls != NULL && self->dtls_role == JA_DTLS_ROLE_CLIENT)
       ja_dtls_start (self->dtls);
+    feed_early_dtls (self);
   } else if (state == JA_ICE_STATE_FAILED) {
     if (self->ice_connected)
       connectivity_lost (self);
@@ -872,7 +884,11 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
     return;
   }
   if (ja_dtls_is_dtls_packet (data, len)) {
-    if (self->dtls != NULL) {
+    /* Not before ICE works on our side too: a server would answer a
+     * ClientHello that came ahead of our selected pair (the controlled
+     * peer may be connected first — Chromium is) into a path that drops
+     * it, and the handshake would wait a whole retransmission (1 s). */
+    if (self->dtls != NULL && self->ice_connected) {
       ja_dtls_receive (self->dtls, data, len);
     } else {
       if (self->early == NULL)
