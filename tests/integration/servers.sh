@@ -9,7 +9,7 @@
 # localhost (+ proxy.localhost, 127.0.0.1), writes STATE_DIR/prosody.cfg.lua from
 # prosody.cfg.lua.in, registers alice, bob, carol, dave, erin, frank, grace,
 # heidi, ivan, judy, peggy, victor, xena, yuri, tina, ted, rita, sam, quinn, wendy, uma, walt,
-# kate and leo (passwords in
+# kate, leo, bria and otto (passwords in
 # STATE_DIR/USER.pass), starts Prosody in the background, writes
 # STATE_DIR/turnserver.conf from turnserver.conf.in and starts coturn (its own
 # process, never the system service; pid in STATE_DIR/turn.pid), waits for their
@@ -22,7 +22,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 template="$here/prosody.cfg.lua.in"
 turn_template="$here/turnserver.conf.in"
 users=(alice bob carol dave erin frank grace heidi ivan judy peggy victor xena yuri tina ted rita sam
-  quinn wendy uma walt kate leo)
+  quinn wendy uma walt kate leo bria otto)
 domain=localhost
 start_timeout=20
 
@@ -138,9 +138,9 @@ start() {
   rm -f "$state/prosody.log" "$state/prosody.out" "$state/env" "$state/prosody.pid"
   rm -f "$state/turnserver.log" "$state/turnserver.out" "$state/turnserver.pid" "$state/turndb"
 
-  local ports c2s_port tls_port proxy_port turn_port turns_port
-  ports="$(pick_ports 5)" || die "could not pick free ports"
-  read -r c2s_port tls_port proxy_port turn_port turns_port <<<"$ports"
+  local ports c2s_port tls_port proxy_port turn_port turns_port http_port
+  ports="$(pick_ports 6)" || die "could not pick free ports"
+  read -r c2s_port tls_port proxy_port turn_port turns_port http_port <<<"$ports"
 
   make_certs "$state/certs"
 
@@ -154,6 +154,7 @@ start() {
       -e "s|@TURN_PORT@|$turn_port|g" \
       -e "s|@TURNS_PORT@|$turns_port|g" \
       -e "s|@TURN_SECRET@|$turn_secret|g" \
+      -e "s|@HTTP_PORT@|$http_port|g" \
       "$template" > "$cfg"
   if grep -q '@[A-Z0-9_]*@' "$cfg"; then die "unreplaced placeholder in $cfg"; fi
   umask 077
@@ -178,7 +179,7 @@ start() {
     if ! alive "$pid"; then break; fi
     if grep -q "Failed to open server port" "$state/prosody.log" 2>/dev/null; then break; fi
     if port_open 127.0.0.1 "$c2s_port" && port_open 127.0.0.1 "$tls_port" &&
-       port_open 127.0.0.1 "$proxy_port"; then
+       port_open 127.0.0.1 "$proxy_port" && port_open 127.0.0.1 "$http_port"; then
       ok=1
       break
     fi
@@ -202,11 +203,12 @@ start() {
     printf 'export JA_TEST_PROXY65_JID=proxy.localhost JA_TEST_TURN_PORT=%q JA_TEST_TURN_SECRET_FILE=%q\n' \
       "$turn_port" "$state/turn.secret"
     printf 'export JA_TEST_TURN_HOST=127.0.0.1 JA_TEST_TURNS_PORT=%q\n' "$turns_port"
+    printf 'export JA_TEST_WEBSOCKET_URL=%q\n' "ws://127.0.0.1:$http_port/xmpp-websocket"
   } > "$state/env"
 
   start_turn "$state" "$turn_port" "$turns_port" "$turn_secret"
 
-  echo "servers.sh: Prosody pid $pid, c2s $c2s_port (STARTTLS), $tls_port (direct TLS), proxy65 $proxy_port; coturn pid $(cat "$state/turn.pid"), turn $turn_port (udp+tcp), $turns_port (tls); env in $state/env"
+  echo "servers.sh: Prosody pid $pid, c2s $c2s_port (STARTTLS), $tls_port (direct TLS), proxy65 $proxy_port, websocket $http_port; coturn pid $(cat "$state/turn.pid"), turn $turn_port (udp+tcp), $turns_port (tls); env in $state/env"
 }
 
 # coturn from turnserver.conf.in, in the background; on failure stops

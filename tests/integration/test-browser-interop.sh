@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# test-browser-interop.sh — calls between our agent (the CLI) and a web
+# browser: Debian's Chromium, headless, running tests/integration/browser/
+# (strophe.js from Debian's libjs-strophe over Prosody's XMPP WebSocket, the
+# browser's own RTCPeerConnection: its ICE, its DTLS (BoringSSL), its SRTP,
+# max-bundle, rtcp-mux, its full list of codecs, header extensions and
+# rtcp-fb, trickled candidates), Jingle <-> SDP translated the way the
+# WebRTC XMPP clients do. Its microphone is a WAV file of an 880 Hz tone;
+# what it receives it analyses itself (MediaStreamTrackProcessor). Through
+# the real Prosody, on loopback (Chromium's candidates: loopback allowed,
+# raw addresses instead of mDNS names):
+#  1. Chromium (bria) calls our `answer` (otto): its offer → session-initiate;
+#     our recording peaks at 880 Hz, the browser hears our 440 Hz.
+#  2. our `call` (otto) calls Chromium: the browser answers our Jingle offer
+#     (it is the DTLS client then); the same checks.
+# Accounts bria, otto: no other test uses them. TAP; every wait is bounded.
+set -u
+. "$(dirname "$0")/cli-lib.sh"
+: "${WAV_PEAK:?path to the wav-peak tool}"
+: "${JA_TEST_WEBSOCKET_URL:?integration servers without XMPP over WebSocket}"
+export JINGLE_AGENT_ICE_ADDRESSES=127.0.0.1
+export XDG_DATA_HOME="$tmp/data"
+page="$(cd "$(dirname "$0")" && pwd)/browser/peer.html"
+echo "1..10"
+
+chromium=$(command -v chromium || true)
+if [ -z "$chromium" ] || [ ! -r /usr/share/javascript/strophe/strophe.js ]; then
+  for _ in $(seq 1 10); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
+  exit 1
+fi
+
+# A 48 kHz mono 16-bit WAV of 880 Hz: the browser's microphone.
+python3 - "$tmp/tone880.wav" <<'PY'
+import math, struct, sys, wave
+w = wave.open(sys.argv[1], "wb")
+w.setnchannels(1); w.setsampwidth(2); w.setframerate(48000)
+w.writeframes(b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * 880 * i / 48000)))
+                       for i in range(48000 * 10)))
+w.close()
+PY
+
+# start_browser NAME QUERY: Chromium on the page in the background; sets
+# bpid. Its console (the page's "PEER ..." lines) in $tmp/NAME.log.
+start_browser() {
+  local name=$1 query=$2
+  timeout $((60 * T)) "$chromium" --headless=new --no-sandbox --disable-gpu \
+    --disable-dev-shm-usage --no-first-run --no-default-browser-check \
+    --user-data-dir="$tmp/profile-$name" \
+    --autoplay-policy=no-user-gesture-required \
+    --use-fake-ui-for-media-stream --use-fake-device-for-media-stream \
+    --use-file-for-fake-audio-capture="$tmp/tone880.wav" \
+    --allow-loopback-in-peer-connection \
+    --disable-features=WebRtcHideLocalIpsWithMdns \
+    --enable-logging=stderr --v=0 \
+    "file://$page?ws=$JA_TEST_WEBSOCKET_URL&jid=bria@localhost/browser&pass=$(cat "$JA_TEST_STATE_DIR/bria.pass")&timeout=$((40 * T))&$query" \
+    >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  bpid=$!; pids+=("$bpid")
+}
+
+# page NAME: the page's own lines.
+page_lines() { sed -n 's/.*"PEER \(.*\)", source: .*/\1/p' "$tmp/$1.err" 2>/dev/null; }
+
+# wait_page NAME WORD SECONDS: until the page logged a line starting WORD.
+wait_page() {
+  for _ in $(seq 1 $(($3 * 10 * T))); do
+    page_lines "$1" | grep -q "^$2" && return 0
+    kill -0 "$bpid" 2>/dev/null || break
+    sleep 0.1
+  done
+  return 1
+}
+
+show() { # show NAME: what the page said, and Chromium's last complaints
+  page_lines "$1" | sed 's/^/# page: /'
+  grep -v CONSOLE "$tmp/$1.err" 2>/dev/null | grep -i "error\|fail" | tail -5 | sed 's/^/# chromium: /'
+}
+
+# browser_heard NAME HZ: the page connected, received audio packets, and
+# the strongest frequency of what it decoded is HZ ± 5, far above the rest.
+browser_heard() {
+  page_lines "$1" | python3 -c '
+import re, sys
+want = float(sys.argv[1])
+lines = [l for l in sys.stdin if l.startswith("result ")]
+if not lines: sys.exit(1)
+r = dict(kv.split("=") for kv in lines[-1].split()[1:])
+print("# page: " + lines[-1].strip())
+sys.exit(0 if r["connected"] == "true" and int(r["packets"]) >= 50
+         and abs(float(r["peak"]) - want) <= 5 and float(r["ratio"]) >= 100 else 1)' "$2"
+}
+
+# ---- 1. Chromium offers, our agent answers ----------------------------------
+if start_cmd answer otto answer a1 --no-server-services --from bria@localhost \
+    --count 1 --audio test:440 --record "$tmp/a1.wav"; then
+  start_browser b1 "mode=call&to=otto@localhost/answer&duration=4"
+  wait_page b1 done $((40 + 5)); wrc=$?
+  wait_rc "$apid" 20; arc=$?
+  kill "$bpid" 2>/dev/null
+  if [ "$wrc" = 0 ] && page_lines b1 | grep -q '^state connected'; then
+    ok "Chromium's offer: the browser called our answer and connected"
+  else nok "Chromium's offer: the browser called our answer and connected"; show b1; fi
+  if [ "$arc" = 0 ] && json_has "$tmp/a1.json" 'of("connected") and of("ended") and of("connected")[0]["srtp_profile"].startswith("SRTP_") and of("connected")[0]["codec"].startswith("opus/48000/2")'; then
+    ok "our answer connected (opus, DTLS-SRTP) and ended cleanly (exit 0)"
+    echo "# $(grep '"connected"' "$tmp/a1.json" | cut -c1-400)"
+  else nok "our answer connected (opus, DTLS-SRTP) and ended cleanly (exit $arc)" "$(tail -5 "$tmp/a1.err")"; fi
+  if json_has "$tmp/a1.json" 'of("ended")[0]["reason"] == "success" and of("ended")[0]["by_peer"]'; then
+    ok "the browser's hang-up (session-terminate success) ended our call"
+  else nok "the browser's hang-up (session-terminate success) ended our call"; fi
+  check "our recording of Chromium's opus peaks at 880 Hz" peak "$tmp/a1.wav" 880 3
+  check "Chromium decoded our opus and it peaks at 440 Hz" browser_heard b1 440
+else
+  for _ in 1 2 3 4; do nok "case 1 not run"; done
+fi
+
+# ---- 2. our agent offers, Chromium answers ----------------------------------
+start_browser b2 "mode=answer"
+if wait_page b2 ready 20; then
+  run_agent call otto --resource caller --json --no-server-services \
+    --to bria@localhost/browser --audio test:440 --duration 4 \
+    --record "$tmp/c2.wav" >"$tmp/c2.json" 2>"$tmp/c2.err"; crc=$?
+  wait_page b2 done 20; wrc=$?
+  kill "$bpid" 2>/dev/null
+  if [ "$crc" = 0 ] && json_has "$tmp/c2.json" 'of("connected") and of("ended") and of("connected")[0]["dtls_role"] == "server" and of("ended")[0]["reason"] == "success"'; then
+    ok "our call to Chromium connected (the browser as DTLS client) and ended cleanly (exit 0)"
+    echo "# $(grep '"connected"' "$tmp/c2.json" | cut -c1-400)"
+  else nok "our call to Chromium connected (the browser as DTLS client) and ended cleanly (exit $crc)" "$(tail -5 "$tmp/c2.err")"; show b2; fi
+  if [ "$wrc" = 0 ] && page_lines b2 | grep -q '^state ended success'; then
+    ok "the browser answered our offer, and our hang-up ended its session"
+  else nok "the browser answered our offer, and our hang-up ended its session"; show b2; fi
+  check "our recording of Chromium's opus peaks at 880 Hz" peak "$tmp/c2.wav" 880 3
+  check "Chromium decoded our opus and it peaks at 440 Hz" browser_heard b2 440
+  if page_lines b2 | grep -q '^error'; then
+    nok "the page saw no signalling error" "$(page_lines b2 | grep '^error')"
+  else ok "the page saw no signalling error"; fi
+else
+  nok "the browser is ready" "$(show b2)"
+  for _ in 1 2 3 4; do nok "case 2 not run"; done
+fi
+[ "$failed" = 0 ]
