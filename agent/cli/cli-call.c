@@ -54,7 +54,7 @@ ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
     { "media-engine", 0, 0, G_OPTION_ARG_STRING, &m->media_engine,
       "Audio engine: auto (default: native for test/silence/WAV sources "
       "and sink none, GStreamer otherwise), native (libopus and G.711 on "
-      "one shared media thread), gstreamer", "ENGINE" },
+      "media threads shared by all calls), gstreamer", "ENGINE" },
     { "sink", 0, 0, G_OPTION_ARG_STRING, &m->sink,
       "Where the peer's audio goes: none (default), device[:NAME], "
       "pipeline:DESC", "SINK" },

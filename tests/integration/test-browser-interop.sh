@@ -101,7 +101,7 @@ if start_cmd answer otto answer a1 --no-server-services --from bria@localhost \
   else nok "Chromium's offer: the browser called our answer and connected"; show b1; fi
   if [ "$arc" = 0 ] && json_has "$tmp/a1.json" 'of("connected") and of("ended") and of("connected")[0]["srtp_profile"].startswith("SRTP_") and of("connected")[0]["codec"].startswith("opus/48000/2")'; then
     ok "our answer connected (opus, DTLS-SRTP) and ended cleanly (exit 0)"
-    echo "# $(grep '"connected"' "$tmp/a1.json" | cut -c1-400)"
+    echo "# $(grep '"event":"connected"' "$tmp/a1.json" | cut -c1-400)"
   else nok "our answer connected (opus, DTLS-SRTP) and ended cleanly (exit $arc)" "$(tail -5 "$tmp/a1.err")"; fi
   if json_has "$tmp/a1.json" 'of("ended")[0]["reason"] == "success" and of("ended")[0]["by_peer"]'; then
     ok "the browser's hang-up (session-terminate success) ended our call"
@@ -122,7 +122,7 @@ if wait_page b2 ready 20; then
   kill "$bpid" 2>/dev/null
   if [ "$crc" = 0 ] && json_has "$tmp/c2.json" 'of("connected") and of("ended") and of("connected")[0]["dtls_role"] == "server" and of("ended")[0]["reason"] == "success"'; then
     ok "our call to Chromium connected (the browser as DTLS client) and ended cleanly (exit 0)"
-    echo "# $(grep '"connected"' "$tmp/c2.json" | cut -c1-400)"
+    echo "# $(grep '"event":"connected"' "$tmp/c2.json" | cut -c1-400)"
   else nok "our call to Chromium connected (the browser as DTLS client) and ended cleanly (exit $crc)" "$(tail -5 "$tmp/c2.err")"; show b2; fi
   if [ "$wrc" = 0 ] && page_lines b2 | grep -q '^state ended success'; then
     ok "the browser answered our offer, and our hang-up ended its session"
