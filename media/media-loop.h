@@ -5,9 +5,12 @@
  * without blocking — the receive sockets of the calls that moved there, so
  * one poll per tick for all of them instead of one main-loop wake-up per
  * packet — then runs its clients' ticks (in phases, see below). A new
- * client goes to the thread with the fewest working clients (those with a
- * phase), or next to another one's (the same context): a call's engine and
- * its transport share one thread.
+ * working client (one with a phase) goes to the busiest thread that stays
+ * under half of its tick with it (each thread measures the share of the
+ * 20 ms its ticks take), else to the least busy: calls are packed on few
+ * threads while those keep up (warm caches, fewer wake-ups) and spread
+ * when they would not. A client may instead join another's thread (by
+ * its context): a call's engine and its transport share one thread.
  *
  * Whatever a media thread may touch is torn down under
  * ja_media_loop_lock(): while it is held no tick or dispatch runs on any

@@ -1,7 +1,9 @@
 /* test-media-loop.c — the process's media threads (media/media-loop.h),
- * two of them here (JINGLE_AGENT_MEDIA_THREADS=2): working clients go to
- * the thread with the fewest, a client given another's context joins that
- * one's thread (and does not count when it has no phase); on each thread
+ * two of them here (JINGLE_AGENT_MEDIA_THREADS=2): light working clients
+ * are packed on one thread; once that thread's ticks take more than half
+ * of the 20 ms (a client that spins 14 ms per tick), new ones go to the
+ * other; a client given another's context joins that one's thread; on
+ * each thread
  * the clients' phases run in order, every client's phase k before any
  * phase k+1, on a thread that is not the caller's, every 20 ms without
  * drift; a source attached to a thread's context is dispatched there; after
@@ -11,7 +13,9 @@
 
 #include "media/media-loop.h"
 
-#define N_CLIENTS 4
+#define N_CLIENTS 5
+#define HEAVY 3          /* clients[HEAVY] spins in its phase 0 */
+#define SPIN_US 14000
 #define N_THREADS 2
 #define LOG_MAX 4096
 
@@ -58,7 +62,17 @@ record (Client *c, guint phase, gint64 now)
   g_mutex_unlock (&rec.lock);
 }
 
-static void phase0 (gpointer d, gint64 now) { record (d, 0, now); }
+static void
+phase0 (gpointer d, gint64 now)
+{
+  record (d, 0, now);
+  if (((Client *) d)->id == HEAVY) {
+    gint64 until = g_get_monotonic_time () + SPIN_US;
+
+    while (g_get_monotonic_time () < until)
+      ;
+  }
+}
 static void phase1 (gpointer d, gint64 now) { record (d, 1, now); }
 static void phase2 (gpointer d, gint64 now) { record (d, 2, now); }
 
@@ -104,29 +118,40 @@ test_phases (void)
 
   g_assert_cmpuint (ja_media_loop_n_threads (), ==, N_THREADS);
   memset (clients, 0, sizeof clients);
-  /* All from the same tick on: a, b and c to the threads with the fewest
-   * (a 0, b 1, c 0); an idle client next to b adds no work there; then d
-   * goes to thread 1. */
-  ja_media_loop_lock ();
-  for (guint i = 0; i < N_CLIENTS; i++) {
+  for (guint i = 0; i < N_CLIENTS; i++)
     clients[i].id = i;
-    clients[i].on = i % 2;
-    if (i == 3) {
-      idle_context = ja_media_loop_add (&idle_funcs, &idle_owner,
-          clients[1].context);
-      g_assert_true (idle_context == clients[1].context);
-    }
+  /* a, b, c and the heavy d, light as far as the loop knows yet: packed
+   * on one thread (from the same tick on). */
+  ja_media_loop_lock ();
+  for (guint i = 0; i <= HEAVY; i++)
     clients[i].context = ja_media_loop_add (&funcs, &clients[i], NULL);
-  }
   ja_media_loop_unlock ();
-  g_assert_true (clients[0].context != clients[1].context);
-  g_assert_true (clients[2].context == clients[0].context);
-  g_assert_true (clients[3].context == clients[1].context);
+  for (guint i = 1; i <= HEAVY; i++)
+    g_assert_true (clients[i].context == clients[0].context);
+  /* Once that thread measured its ticks (d's spin makes them take 70 % of
+   * 20 ms; smoothed, more than half after ~5 ticks): e goes to the other
+   * thread, and an idle client given e's context joins it. */
+  g_usleep (300 * 1000);
+  clients[4].on = 1;
+  clients[4].context = ja_media_loop_add (&funcs, &clients[4], NULL);
+  g_assert_true (clients[4].context != clients[0].context);
+  idle_context = ja_media_loop_add (&idle_funcs, &idle_owner,
+      clients[4].context);
+  g_assert_true (idle_context == clients[4].context);
+  /* The counts below from here on. */
+  ja_media_loop_lock ();
+  g_mutex_lock (&rec.lock);
+  for (guint i = 0; i < N_CLIENTS; i++)
+    clients[i].ticks = 0;
+  rec.logs[0].len = rec.logs[1].len = 0;
+  g_mutex_unlock (&rec.lock);
+  ja_media_loop_unlock ();
+  where[0] = where[1] = NULL;
   for (guint t = 0; t < N_THREADS; t++) {
     GSource *src = g_idle_source_new ();
 
     g_source_set_callback (src, dispatched_cb, &where[t], NULL);
-    g_source_attach (src, clients[t].context);
+    g_source_attach (src, clients[t == 0 ? 0 : 4].context);
     g_source_unref (src);
   }
   g_usleep (500 * 1000);
@@ -147,17 +172,18 @@ test_phases (void)
     g_assert_cmpfloat (mean, <, 30000);
     g_assert_true (clients[i].thread != NULL);
     g_assert_true (clients[i].thread != g_thread_self ());
-    g_assert_true (clients[i].thread == clients[i % 2].thread);
+    g_assert_true (clients[i].thread == clients[i < 4 ? 0 : 4].thread);
   }
-  g_assert_true (clients[0].thread != clients[1].thread);
+  g_assert_true (clients[0].thread != clients[4].thread);
   /* One whole tick per thread: phase 0 of each of its clients, then
    * phase 1 of each, then 2. */
-  assert_ticks (&rec.logs[0], "ac");
-  assert_ticks (&rec.logs[1], "bd");
+  assert_ticks (&rec.logs[0], "abcd");
+  assert_ticks (&rec.logs[1], "e");
   g_mutex_unlock (&rec.lock);
   ja_media_loop_unlock ();
   for (guint t = 0; t < N_THREADS; t++)
-    g_assert_true (g_atomic_pointer_get (&where[t]) == clients[t].thread);
+    g_assert_true (g_atomic_pointer_get (&where[t])
+        == clients[t == 0 ? 0 : 4].thread);
   g_assert_false (ja_media_loop_in_thread ());
   g_assert_null (ja_media_loop_thread_context ());
 
@@ -185,23 +211,26 @@ test_phases (void)
     g_usleep (20 * 1000);
     g_mutex_lock (&rec.lock);
     on = clients[0].ticks < ticks_at_remove + 3
-        || clients[1].ticks < ticks_at_remove + 3;
+        || clients[4].ticks < ticks_at_remove + 3;
     g_mutex_unlock (&rec.lock);
     if (!on)
       break;
   }
   g_mutex_lock (&rec.lock);
   g_assert_cmpuint (clients[0].ticks, >=, ticks_at_remove + 3);
-  g_assert_cmpuint (clients[1].ticks, >=, ticks_at_remove + 3);
+  g_assert_cmpuint (clients[4].ticks, >=, ticks_at_remove + 3);
   g_assert_cmpuint (clients[2].ticks, ==, ticks_at_remove);
   g_mutex_unlock (&rec.lock);
-  /* Thread 0 keeps a, thread 1 has none left (the idle client counts for
-   * nothing): a new one goes to thread 1. */
-  ja_media_loop_remove (&clients[1]);
-  ja_media_loop_remove (&clients[3]);
+  /* Without the heavy client thread 0 is light again once it measured so
+   * (~10 ticks); it has two working clients, thread 1 one (the idle
+   * client counts for nothing): a new one is packed on thread 0. */
+  ja_media_loop_remove (&clients[HEAVY]);
+  g_usleep (400 * 1000);
   g_assert_true (ja_media_loop_add (&funcs, &clients[2], NULL)
-      == clients[1].context);
+      == clients[0].context);
   ja_media_loop_remove (&clients[2]);
+  ja_media_loop_remove (&clients[1]);
+  ja_media_loop_remove (&clients[4]);
   ja_media_loop_remove (&idle_owner);
   ja_media_loop_remove (&clients[0]);
 }
