@@ -10,9 +10,17 @@
 # the real Prosody, on loopback (Chromium's candidates: loopback allowed,
 # raw addresses instead of mDNS names):
 #  1. Chromium (bria) calls our `answer` (otto): its offer → session-initiate;
-#     our recording peaks at 880 Hz, the browser hears our 440 Hz.
+#     our recording peaks at 880 Hz, the browser hears our 440 Hz; the
+#     browser's DTMF (RTCDTMFSender, RFC 4733) is reported by our agent.
 #  2. our `call` (otto) calls Chromium: the browser answers our Jingle offer
 #     (it is the DTLS client then); the same checks.
+#  3. audio+video, the browser offers (max-bundle: both m-lines on one
+#     transport, its whole list of video codecs, rtx, red/ulpfec, its
+#     header extensions): our `answer --video test` takes both contents;
+#     VP8 frames decoded on both sides (its fake camera and our test
+#     pattern, both 640x480), tones both ways.
+#  4. audio+video, our `call --video test` offers (BUNDLE), the browser
+#     answers: the same checks.
 # Accounts bria, otto: no other test uses them. TAP; every wait is bounded.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -21,11 +29,11 @@ set -u
 export JINGLE_AGENT_ICE_ADDRESSES=127.0.0.1
 export XDG_DATA_HOME="$tmp/data"
 page="$(cd "$(dirname "$0")" && pwd)/browser/peer.html"
-echo "1..10"
+echo "1..21"
 
 chromium=$(command -v chromium || true)
 if [ -z "$chromium" ] || [ ! -r /usr/share/javascript/strophe/strophe.js ]; then
-  for _ in $(seq 1 10); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
+  for _ in $(seq 1 21); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
   exit 1
 fi
 
@@ -89,10 +97,21 @@ sys.exit(0 if r["connected"] == "true" and int(r["packets"]) >= 50
          and abs(float(r["peak"]) - want) <= 5 and float(r["ratio"]) >= 100 else 1)' "$2"
 }
 
+# browser_saw NAME W H: the page decoded at least 15 video frames of W x H.
+browser_saw() {
+  page_lines "$1" | python3 -c '
+import sys
+lines = [l for l in sys.stdin if l.startswith("result ")]
+if not lines: sys.exit(1)
+r = dict(kv.split("=") for kv in lines[-1].split()[1:])
+sys.exit(0 if int(r["vframes"]) >= 15 and r["vwidth"] == sys.argv[1]
+         and r["vheight"] == sys.argv[2] else 1)' "$2" "$3"
+}
+
 # ---- 1. Chromium offers, our agent answers ----------------------------------
 if start_cmd answer otto answer a1 --no-server-services --from bria@localhost \
     --count 1 --audio test:440 --record "$tmp/a1.wav"; then
-  start_browser b1 "mode=call&to=otto@localhost/answer&duration=4"
+  start_browser b1 "mode=call&to=otto@localhost/answer&duration=4&dtmf=1234%23"
   wait_page b1 done $((40 + 5)); wrc=$?
   wait_rc "$apid" 20; arc=$?
   kill "$bpid" 2>/dev/null
@@ -108,8 +127,11 @@ if start_cmd answer otto answer a1 --no-server-services --from bria@localhost \
   else nok "the browser's hang-up (session-terminate success) ended our call"; fi
   check "our recording of Chromium's opus peaks at 880 Hz" peak "$tmp/a1.wav" 880 3
   check "Chromium decoded our opus and it peaks at 440 Hz" browser_heard b1 440
+  if json_has "$tmp/a1.json" '"".join(e["digit"] for e in of("dtmf")) == "1234#"'; then
+    ok "the browser's DTMF 1234# (RTCDTMFSender) was reported by our agent"
+  else nok "the browser's DTMF 1234# (RTCDTMFSender) was reported by our agent" "$(page_lines b1 | grep dtmf)"; fi
 else
-  for _ in 1 2 3 4; do nok "case 1 not run"; done
+  for _ in 1 2 3 4 5; do nok "case 1 not run"; done
 fi
 
 # ---- 2. our agent offers, Chromium answers ----------------------------------
@@ -135,5 +157,50 @@ if wait_page b2 ready 20; then
 else
   nok "the browser is ready" "$(show b2)"
   for _ in 1 2 3 4; do nok "case 2 not run"; done
+fi
+# ---- 3. audio+video, the browser offers (max-bundle) ------------------------
+if start_cmd answer otto answer a3 --no-server-services --from bria@localhost \
+    --count 1 --audio test:440 --video test --video-sink none \
+    --record "$tmp/a3.wav"; then
+  start_browser b3 "mode=call&to=otto@localhost/answer&duration=5&video=1"
+  wait_page b3 done $((40 + 5)); wrc=$?
+  wait_rc "$apid" 20; arc=$?
+  kill "$bpid" 2>/dev/null
+  if [ "$arc" = 0 ] && json_has "$tmp/a3.json" 'of("connected")[0]["bundle_size"] == 2 and max(e["frames_decoded"] for e in of("video-stats")) >= 15 and of("video-stats")[-1]["width"] == 640 and of("video-stats")[-1]["height"] == 480'; then
+    ok "the browser's bundled audio+video offer: our answer took both contents on one transport and decoded its VP8 (640x480)"
+    echo "# $(grep '"event":"video-stats"' "$tmp/a3.json" | tail -1 | cut -c1-300)"
+  else nok "the browser's bundled audio+video offer: our answer took both contents on one transport and decoded its VP8 (640x480) (exit $arc)" "$(tail -5 "$tmp/a3.err")"; show b3; fi
+  check "Chromium decoded our VP8 frames (640x480)" browser_saw b3 640 480
+  check "our recording of Chromium's opus peaks at 880 Hz (with video)" peak "$tmp/a3.wav" 880 3
+  check "Chromium decoded our opus and it peaks at 440 Hz (with video)" browser_heard b3 440
+  if [ "$wrc" = 0 ] && ! page_lines b3 | grep -q '^error'; then
+    ok "the page saw no signalling error (audio+video, browser offers)"
+  else nok "the page saw no signalling error (audio+video, browser offers)" "$(page_lines b3 | grep '^error')"; fi
+else
+  for _ in 1 2 3 4; do nok "case 3 not run"; done
+fi
+
+# ---- 4. audio+video, our agent offers (BUNDLE) ------------------------------
+start_browser b4 "mode=answer&video=1"
+if wait_page b4 ready 20; then
+  run_agent call otto --resource caller --json --no-server-services \
+    --to bria@localhost/browser --audio test:440 --video test \
+    --video-sink none --duration 5 --record "$tmp/c4.wav" \
+    >"$tmp/c4.json" 2>"$tmp/c4.err"; crc=$?
+  wait_page b4 done 20; wrc=$?
+  kill "$bpid" 2>/dev/null
+  if [ "$crc" = 0 ] && json_has "$tmp/c4.json" 'of("connected")[0]["bundle_size"] == 2 and max(e["frames_decoded"] for e in of("video-stats")) >= 15 and of("video-stats")[-1]["width"] == 640 and of("video-stats")[-1]["height"] == 480'; then
+    ok "our bundled audio+video offer to the browser: one transport, its VP8 decoded (640x480)"
+    echo "# $(grep '"event":"video-stats"' "$tmp/c4.json" | tail -1 | cut -c1-300)"
+  else nok "our bundled audio+video offer to the browser: one transport, its VP8 decoded (640x480) (exit $crc)" "$(tail -5 "$tmp/c4.err")"; show b4; fi
+  check "Chromium decoded our VP8 frames (640x480)" browser_saw b4 640 480
+  check "our recording of Chromium's opus peaks at 880 Hz (with video)" peak "$tmp/c4.wav" 880 3
+  check "Chromium decoded our opus and it peaks at 440 Hz (with video)" browser_heard b4 440
+  if [ "$wrc" = 0 ] && ! page_lines b4 | grep -q '^error'; then
+    ok "the page saw no signalling error (audio+video, we offer)"
+  else nok "the page saw no signalling error (audio+video, we offer)" "$(page_lines b4 | grep '^error')"; fi
+else
+  nok "the browser is ready (audio+video)" "$(show b4)"
+  for _ in 1 2 3 4; do nok "case 4 not run"; done
 fi
 [ "$failed" = 0 ]

@@ -1,8 +1,9 @@
 // peer.js — the browser side of test-browser-interop.sh (see peer.html).
 //
 // Query string: ws (Prosody's XMPP-over-WebSocket URL), jid (full JID),
-// pass, mode=call&to=FULLJID&duration=S or mode=answer, tone (the Hz the
-// peer is expected to send us), timeout (s).
+// pass, mode=call&to=FULLJID&duration=S or mode=answer, dtmf (digits to
+// send once connected, through RTCDTMFSender: RFC 4733 telephone-event),
+// video=1 (the fake camera too, and count the frames decoded), timeout (s).
 //
 // The translation is the one the WebRTC XMPP clients do: one content per
 // m-line (name = mid), rtpmap/fmtp/rtcp-fb <-> payload-type (XEP-0167,
@@ -12,7 +13,8 @@
 // BUNDLE <-> XEP-0338, rtcp-mux.
 //
 // Console lines (the test reads them): "PEER state ...", "PEER error ...",
-// "PEER result connected=B packets=N energy=E peak=HZ ratio=R", and "PEER done"
+// "PEER result connected=B packets=N energy=E peak=HZ ratio=R vframes=N
+// vwidth=W vheight=H", and "PEER done"
 // last.
 'use strict';
 
@@ -31,8 +33,8 @@ const q = new URLSearchParams(location.search);
 const opt = {
   ws: q.get('ws'), jid: q.get('jid'), pass: q.get('pass'),
   mode: q.get('mode') || 'answer', to: q.get('to'),
-  duration: Number(q.get('duration') || 4), tone: Number(q.get('tone') || 0),
-  timeout: Number(q.get('timeout') || 60),
+  duration: Number(q.get('duration') || 4), dtmf: q.get('dtmf') || '',
+  timeout: Number(q.get('timeout') || 60), video: q.get('video') === '1',
 };
 
 let conn = null;
@@ -47,7 +49,7 @@ const inCands = [];       // remote ones waiting for `remoteSet`
 let mids = [];            // content names by m-line index
 let connected = false;
 let ended = false;
-let lastStats = { packets: 0, energy: 0 };
+let lastStats = { packets: 0, energy: 0, vframes: 0, vwidth: 0, vheight: 0 };
 let analysis = null;      // { peak, ratio } of what we received
 
 function log(line) { console.log('PEER ' + line); }
@@ -323,9 +325,8 @@ function flushOut() {
 async function media() {
   // The file the test gives Chromium as its microphone, as it is: no echo
   // cancellation, noise suppression or gain control on a pure tone.
-  const stream = await navigator.mediaDevices.getUserMedia({ video: false,
+  return navigator.mediaDevices.getUserMedia({ video: opt.video,
     audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-  return stream.getAudioTracks()[0];
 }
 
 function newPc() {
@@ -339,15 +340,16 @@ function newPc() {
     log('state ' + pc.connectionState);
     if (pc.connectionState === 'connected' && !connected) {
       connected = true;
+      if (opt.dtmf) setTimeout(sendDtmf, 500);
       if (initiator) setTimeout(() => hangUp('success'), opt.duration * 1000);
     }
     if (pc.connectionState === 'failed') finish('ICE/DTLS failed');
   };
   pc.ontrack = (ev) => {
-    const el = document.getElementById('remote');
+    const el = document.getElementById(ev.track.kind === 'audio' ? 'remote' : 'remote-video');
     el.srcObject = new MediaStream([ev.track]);
     el.play().catch(() => {});
-    analyse(ev.track);
+    if (ev.track.kind === 'audio') analyse(ev.track);
   };
 }
 
@@ -356,7 +358,8 @@ async function call() {
   peer = opt.to;
   sid = 'b' + Math.random().toString(36).slice(2, 12);
   newPc();
-  pc.addTrack(await media());
+  const stream = await media();
+  for (const track of stream.getTracks()) pc.addTrack(track, stream);
   const offer = await pc.createOffer();
   await pc.setLocalDescription(offer);
   log('offer made');
@@ -373,13 +376,16 @@ async function onInitiate(jingle) {
   remoteSet = true;
   addRemoteCandidates(jingle);
   for (const c of inCands.splice(0)) await pc.addIceCandidate(c);
-  const track = await media();
-  const tr = pc.getTransceivers().find((x) => x.receiver.track.kind === 'audio');
-  if (tr) {
-    await tr.sender.replaceTrack(track);
-    tr.direction = 'sendrecv';
-  } else {
-    pc.addTrack(track);
+  const stream = await media();
+  for (const track of stream.getTracks()) {
+    const tr = pc.getTransceivers().find((x) => x.receiver.track.kind === track.kind
+      && !x.sender.track);
+    if (tr) {
+      await tr.sender.replaceTrack(track);
+      tr.direction = 'sendrecv';
+    } else {
+      pc.addTrack(track, stream);
+    }
   }
   const answer = await pc.createAnswer();
   await pc.setLocalDescription(answer);
@@ -427,6 +433,16 @@ function hangUp(reason) {
   });
 }
 
+function sendDtmf() {
+  const sender = pc.getSenders().find((x) => x.track && x.track.kind === 'audio');
+  if (!sender || !sender.dtmf || !sender.dtmf.canInsertDTMF) {
+    log('error cannot send DTMF (no telephone-event negotiated?)');
+    return;
+  }
+  sender.dtmf.ontonechange = (ev) => { if (ev.tone) log('state dtmf sent ' + ev.tone); };
+  sender.dtmf.insertDTMF(opt.dtmf, 100, 70);
+}
+
 // ---- what we received -------------------------------------------------------
 
 async function collect() {
@@ -434,7 +450,13 @@ async function collect() {
   const stats = await pc.getStats();
   stats.forEach((s) => {
     if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-      lastStats = { packets: s.packetsReceived || 0, energy: s.totalAudioEnergy || 0 };
+      lastStats.packets = s.packetsReceived || 0;
+      lastStats.energy = s.totalAudioEnergy || 0;
+    }
+    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      lastStats.vframes = s.framesDecoded || 0;
+      lastStats.vwidth = s.frameWidth || 0;
+      lastStats.vheight = s.frameHeight || 0;
     }
   });
 }
@@ -489,7 +511,9 @@ function finish(error, reason) {
     log('result connected=' + connected + ' packets=' + lastStats.packets
       + ' energy=' + lastStats.energy.toFixed(4)
       + ' peak=' + (analysis ? analysis.peak : 0)
-      + ' ratio=' + (analysis ? analysis.ratio.toFixed(0) : 0));
+      + ' ratio=' + (analysis ? analysis.ratio.toExponential(1) : 0)
+      + ' vframes=' + lastStats.vframes + ' vwidth=' + lastStats.vwidth
+      + ' vheight=' + lastStats.vheight);
     if (pc) pc.close();
     log('done');
   });
