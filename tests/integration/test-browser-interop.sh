@@ -21,6 +21,9 @@
 #     pattern, both 640x480), tones both ways.
 #  4. audio+video, our `call --video test` offers (BUNDLE), the browser
 #     answers: the same checks.
+#  5. audio through our GStreamer engine (`answer --media-engine
+#     gstreamer`: rtpbin's jitter buffer and RTCP against the browser's
+#     RTP/RTCP): the browser calls; tones both ways.
 # Accounts bria, otto: no other test uses them. TAP; every wait is bounded.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -29,11 +32,11 @@ set -u
 export JINGLE_AGENT_ICE_ADDRESSES=127.0.0.1
 export XDG_DATA_HOME="$tmp/data"
 page="$(cd "$(dirname "$0")" && pwd)/browser/peer.html"
-echo "1..21"
+echo "1..24"
 
 chromium=$(command -v chromium || true)
 if [ -z "$chromium" ] || [ ! -r /usr/share/javascript/strophe/strophe.js ]; then
-  for _ in $(seq 1 21); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
+  for _ in $(seq 1 24); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
   exit 1
 fi
 
@@ -202,5 +205,20 @@ if wait_page b4 ready 20; then
 else
   nok "the browser is ready (audio+video)" "$(show b4)"
   for _ in 1 2 3 4; do nok "case 4 not run"; done
+fi
+# ---- 5. our GStreamer engine, the browser offers ----------------------------
+if start_cmd answer otto answer a5 --no-server-services --from bria@localhost \
+    --count 1 --audio test:440 --media-engine gstreamer --record "$tmp/a5.wav"; then
+  start_browser b5 "mode=call&to=otto@localhost/answer&duration=4"
+  wait_page b5 done $((40 + 5)); wrc=$?
+  wait_rc "$apid" 20; arc=$?
+  kill "$bpid" 2>/dev/null
+  if [ "$wrc" = 0 ] && [ "$arc" = 0 ] && json_has "$tmp/a5.json" 'of("connected")[0]["audio_engine"] == "gstreamer" and of("ended")[0]["reason"] == "success"'; then
+    ok "the browser's call to our GStreamer engine connected and ended cleanly (exit 0)"
+  else nok "the browser's call to our GStreamer engine connected and ended cleanly (exit $arc)" "$(tail -5 "$tmp/a5.err")"; show b5; fi
+  check "our GStreamer engine's recording of Chromium's opus peaks at 880 Hz" peak "$tmp/a5.wav" 880 3
+  check "Chromium decoded our GStreamer engine's opus and it peaks at 440 Hz" browser_heard b5 440
+else
+  for _ in 1 2; do nok "case 5 not run"; done
 fi
 [ "$failed" = 0 ]
