@@ -17,7 +17,8 @@
 # The baseline, in the same invocation: bench-opus (libopus encode + decode
 # of 20 ms frames called directly): calls per core = seconds of audio per
 # CPU second; the Opus ceiling = that x the online cores. The agent's
-# projection = cores / (CPU per call); ratio = projection / ceiling (the
+# projection = cores / (CPU per call) (the agent runs a media thread per
+# CPU: media/media-loop.c); ratio = projection / ceiling (the
 # goal of issue #5 is ≥ 0.8). Also bench-media-floor (20 calls in one
 # thread doing only Opus + RTP + SRTP + one loopback UDP send and receive
 # per 20 ms: the floor of a secure call) and the agent's CPU per call over
