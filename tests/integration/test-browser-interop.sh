@@ -24,6 +24,12 @@
 #  5. audio through our GStreamer engine (`answer --media-engine
 #     gstreamer`: rtpbin's jitter buffer and RTCP against the browser's
 #     RTP/RTCP): the browser calls; tones both ways.
+#  6. ICE restart by our agent (`call --ice-restart-after 2`, XEP-0176: a
+#     transport-info with new credentials): the browser takes it as a new
+#     offer, answers with its own new credentials; a pair is selected
+#     again and the audio goes on both ways.
+#  7. ICE restart by the browser (restartIce offer → transport-info): our
+#     `answer` follows; the same checks.
 # Accounts bria, otto: no other test uses them. TAP; every wait is bounded.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -32,11 +38,11 @@ set -u
 export JINGLE_AGENT_ICE_ADDRESSES=127.0.0.1
 export XDG_DATA_HOME="$tmp/data"
 page="$(cd "$(dirname "$0")" && pwd)/browser/peer.html"
-echo "1..24"
+echo "1..30"
 
 chromium=$(command -v chromium || true)
 if [ -z "$chromium" ] || [ ! -r /usr/share/javascript/strophe/strophe.js ]; then
-  for _ in $(seq 1 24); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
+  for _ in $(seq 1 30); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
   exit 1
 fi
 
@@ -98,6 +104,18 @@ r = dict(kv.split("=") for kv in lines[-1].split()[1:])
 print("# page: " + lines[-1].strip())
 sys.exit(0 if r["connected"] == "true" and int(r["packets"]) >= 50
          and abs(float(r["peak"]) - want) <= 5 and float(r["ratio"]) >= 100 else 1)' "$2"
+}
+
+# browser_restarted NAME N: the page went through one ICE restart and
+# received at least N audio packets over the call (50 a second).
+browser_restarted() {
+  page_lines "$1" | python3 -c '
+import sys
+lines = [l for l in sys.stdin if l.startswith("result ")]
+if not lines: sys.exit(1)
+r = dict(kv.split("=") for kv in lines[-1].split()[1:])
+print("# page: " + lines[-1].strip())
+sys.exit(0 if r["restarts"] == "1" and int(r["packets"]) >= int(sys.argv[1]) else 1)' "$2"
 }
 
 # browser_saw NAME W H: the page decoded at least 15 video frames of W x H.
@@ -220,5 +238,38 @@ if start_cmd answer otto answer a5 --no-server-services --from bria@localhost \
   check "Chromium decoded our GStreamer engine's opus and it peaks at 440 Hz" browser_heard b5 440
 else
   for _ in 1 2; do nok "case 5 not run"; done
+fi
+# ---- 6. ICE restart by our agent -----------------------------------------------
+start_browser b6 "mode=answer"
+if wait_page b6 ready 20; then
+  run_agent call otto --resource caller --json --no-server-services \
+    --to bria@localhost/browser --audio test:440 --duration 6 \
+    --ice-restart-after 2 --record "$tmp/c6.wav" >"$tmp/c6.json" 2>"$tmp/c6.err"; crc=$?
+  wait_page b6 done 20; wrc=$?
+  kill "$bpid" 2>/dev/null
+  if [ "$crc" = 0 ] && json_has "$tmp/c6.json" '[(e["event"], e.get("by")) for e in ev if e["event"] in ("ice-restart", "pair")][:2] == [("ice-restart", "local"), ("pair", None)] and of("pair")[-1]["ice_restarts"] == 1 and of("ended")[0]["reason"] == "success" and of("ended")[0]["packets_received"] >= 250'; then
+    ok "our ICE restart with the browser: a pair again, the call went on and ended cleanly (exit 0)"
+  else nok "our ICE restart with the browser: a pair again, the call went on and ended cleanly (exit $crc)" "$(tail -5 "$tmp/c6.err")"; show b6; fi
+  check "the browser went along with our restart and kept receiving" browser_restarted b6 250
+  check "our recording of Chromium's opus peaks at 880 Hz in the last 2 s (after the restart)" peak "$tmp/c6.wav" 880 2
+else
+  nok "the browser is ready (ICE restart)" "$(show b6)"
+  for _ in 1 2; do nok "case 6 not run"; done
+fi
+
+# ---- 7. ICE restart by the browser ---------------------------------------------
+if start_cmd answer otto answer a7 --no-server-services --from bria@localhost \
+    --count 1 --audio test:440 --record "$tmp/a7.wav"; then
+  start_browser b7 "mode=call&to=otto@localhost/answer&duration=6&restart=2"
+  wait_page b7 done $((40 + 5)); wrc=$?
+  wait_rc "$apid" 20; arc=$?
+  kill "$bpid" 2>/dev/null
+  if [ "$arc" = 0 ] && json_has "$tmp/a7.json" '[(e["event"], e.get("by")) for e in ev if e["event"] in ("ice-restart", "pair")][:2] == [("ice-restart", "remote"), ("pair", None)] and of("pair")[-1]["ice_restarts"] == 1 and of("ended")[0]["reason"] == "success" and of("ended")[0]["packets_received"] >= 250'; then
+    ok "the browser's ICE restart: our answer followed, a pair again, the call went on and ended cleanly (exit 0)"
+  else nok "the browser's ICE restart: our answer followed, a pair again, the call went on and ended cleanly (exit $arc)" "$(tail -5 "$tmp/a7.err")"; show b7; fi
+  check "the browser's restart was answered and it kept receiving" browser_restarted b7 250
+  check "our recording of Chromium's opus peaks at 880 Hz in the last 2 s (after its restart)" peak "$tmp/a7.wav" 880 2
+else
+  for _ in 1 2; do nok "case 7 not run"; done
 fi
 [ "$failed" = 0 ]

@@ -3,7 +3,9 @@
 // Query string: ws (Prosody's XMPP-over-WebSocket URL), jid (full JID),
 // pass, mode=call&to=FULLJID&duration=S or mode=answer, dtmf (digits to
 // send once connected, through RTCDTMFSender: RFC 4733 telephone-event),
-// video=1 (the fake camera too, and count the frames decoded), timeout (s).
+// video=1 (the fake camera too, and count the frames decoded), restart=S
+// (restart ICE S seconds after connecting, XEP-0176: a transport-info with
+// new credentials), timeout (s).
 //
 // The translation is the one the WebRTC XMPP clients do: one content per
 // m-line (name = mid), rtpmap/fmtp/rtcp-fb <-> payload-type (XEP-0167,
@@ -35,6 +37,7 @@ const opt = {
   mode: q.get('mode') || 'answer', to: q.get('to'),
   duration: Number(q.get('duration') || 4), dtmf: q.get('dtmf') || '',
   timeout: Number(q.get('timeout') || 60), video: q.get('video') === '1',
+  restart: Number(q.get('restart') || 0),
 };
 
 let conn = null;
@@ -47,6 +50,11 @@ let remoteSet = false;    // the remote description is applied
 const outCands = [];      // local candidates waiting for `signalled`
 const inCands = [];       // remote ones waiting for `remoteSet`
 let mids = [];            // content names by m-line index
+let remoteJingle = null;  // the peer's session-initiate or session-accept
+let remoteUfrag = null;   // the peer's current ICE ufrag
+let restarting = false;   // applying the peer's ICE restart
+let restarts = 0;         // ICE restarts done (the peer's or ours)
+let ownRestart = false;   // ours sent, the peer's new credentials awaited
 let connected = false;
 let ended = false;
 let lastStats = { packets: 0, energy: 0, vframes: 0, vwidth: 0, vheight: 0 };
@@ -239,7 +247,12 @@ function sdpFromJingle(jingle, isOffer) {
     if (fp) {
       out.push('a=fingerprint:' + fp.getAttribute('hash') + ' ' + fp.textContent.trim());
       let setup = fp.getAttribute('setup') || 'actpass';
-      if (!isOffer && setup === 'actpass') setup = 'active';
+      if (!isOffer && setup === 'actpass') {
+        // An answer picks a role: the one the session already has.
+        const ours = pc && pc.localDescription
+          ? (pc.localDescription.sdp.match(/a=setup:(\w+)/) || [])[1] : null;
+        setup = ours === 'active' ? 'passive' : 'active';
+      }
       out.push('a=setup:' + setup);
     }
     out.push('a=mid:' + name);
@@ -306,6 +319,8 @@ function addRemoteCandidates(jingle) {
   for (const content of children(jingle, 'content')) {
     const t = child(content, 'transport', NS.ice);
     if (!t) continue;
+    // Late candidates of credentials an ICE restart replaced.
+    if (remoteUfrag && t.getAttribute('ufrag') && t.getAttribute('ufrag') !== remoteUfrag) continue;
     const index = Math.max(0, mids.indexOf(content.getAttribute('name')));
     for (const c of children(t, 'candidate')) {
       if ((c.getAttribute('protocol') || 'udp').toLowerCase() !== 'udp') continue;
@@ -341,6 +356,10 @@ function newPc() {
     if (pc.connectionState === 'connected' && !connected) {
       connected = true;
       if (opt.dtmf) setTimeout(sendDtmf, 500);
+      if (opt.restart) {
+        setTimeout(() => restartOwn().catch((e) => finish('our ICE restart failed: ' + e)),
+          opt.restart * 1000);
+      }
       if (initiator) setTimeout(() => hangUp('success'), opt.duration * 1000);
     }
     if (pc.connectionState === 'failed') finish('ICE/DTLS failed');
@@ -372,6 +391,8 @@ async function onInitiate(jingle) {
   sid = jingle.getAttribute('sid');
   initiator = false;
   newPc();
+  remoteJingle = jingle;
+  remoteUfrag = firstUfrag(jingle);
   await pc.setRemoteDescription({ type: 'offer', sdp: sdpFromJingle(jingle, true) });
   remoteSet = true;
   addRemoteCandidates(jingle);
@@ -395,6 +416,8 @@ async function onInitiate(jingle) {
 }
 
 async function onAccept(jingle) {
+  remoteJingle = jingle;
+  remoteUfrag = firstUfrag(jingle);
   await pc.setRemoteDescription({ type: 'answer', sdp: sdpFromJingle(jingle, false) });
   remoteSet = true;
   addRemoteCandidates(jingle);
@@ -415,12 +438,104 @@ function onJingle(iq) {
   } else if (action === 'session-accept') {
     onAccept(jingle).catch((e) => finish('applying the answer failed: ' + e));
   } else if (action === 'transport-info') {
-    addRemoteCandidates(jingle);
+    const ufrag = firstUfrag(jingle);
+    if (ufrag && remoteUfrag && ufrag !== remoteUfrag && ownRestart && !restarting) {
+      restartAnswered(jingle).catch((e) => finish('applying the ICE restart answer failed: ' + e));
+    } else if (ufrag && remoteUfrag && ufrag !== remoteUfrag && !restarting) {
+      restartIce(jingle).catch((e) => finish('ICE restart failed: ' + e));
+    } else if (restarting) {
+      pendingInfo.push(jingle);
+    } else {
+      addRemoteCandidates(jingle);
+    }
   } else if (action === 'session-terminate') {
     const r = child(jingle, 'reason');
     finish(null, r && r.firstElementChild ? r.firstElementChild.localName : 'none');
   }
   return true;
+}
+
+function firstUfrag(jingle) {
+  for (const content of children(jingle, 'content')) {
+    const t = child(content, 'transport', NS.ice);
+    if (t && t.getAttribute('ufrag')) return t.getAttribute('ufrag');
+  }
+  return null;
+}
+
+// XEP-0176 ICE restart by the peer: a transport-info with a new ufrag/pwd.
+// To the browser that is a new offer (the same media, the new
+// credentials); its answer's new ufrag/pwd go back in a transport-info,
+// its new candidates trickle after it.
+const pendingInfo = [];
+
+// The peer's new credentials into the stored description.
+function takeCredentials(info) {
+  remoteUfrag = firstUfrag(info);
+  for (const content of children(info, 'content')) {
+    const nt = child(content, 'transport', NS.ice);
+    const old = children(remoteJingle, 'content')
+      .find((c) => c.getAttribute('name') === content.getAttribute('name'));
+    if (!nt || !old) continue;
+    const ot = child(old, 'transport', NS.ice);
+    ot.setAttribute('ufrag', nt.getAttribute('ufrag'));
+    ot.setAttribute('pwd', nt.getAttribute('pwd'));
+    for (const c of children(ot, 'candidate')) ot.removeChild(c);
+  }
+}
+
+// Our new credentials (the local description's) in a transport-info.
+function sendCredentials() {
+  const sec = sdpSections(pc.localDescription.sdp);
+  const m = sec.media[0];
+  const fp = attr(m, sec.session, 'fingerprint').split(' ');
+  const b = $iq({ to: peer, type: 'set' })
+    .c('jingle', { xmlns: NS.jingle, action: 'transport-info', sid })
+    .c('content', { creator: 'initiator', name: mids[0] })
+    .c('transport', { xmlns: NS.ice, ufrag: attr(m, sec.session, 'ice-ufrag'),
+      pwd: attr(m, sec.session, 'ice-pwd') })
+    .c('fingerprint', { xmlns: NS.dtls, hash: fp[0],
+      setup: attr(m, sec.session, 'setup') }).t(fp[1]).up();
+  sendIq(b, 'transport-info (ICE restart)');
+  flushOut();
+}
+
+async function restartIce(info) {
+  restarting = true;
+  takeCredentials(info);
+  log('state ICE restart by the peer');
+  signalled = false;
+  await pc.setRemoteDescription({ type: 'offer', sdp: sdpFromJingle(remoteJingle, true) });
+  const answer = await pc.createAnswer();
+  await pc.setLocalDescription(answer);
+  sendCredentials();
+  addRemoteCandidates(info);
+  restarting = false;
+  restarts++;
+  for (const j of pendingInfo.splice(0)) addRemoteCandidates(j);
+  log('state ICE restart answered');
+}
+
+async function restartOwn() {
+  if (ended) return;
+  ownRestart = true;
+  signalled = false;
+  const offer = await pc.createOffer({ iceRestart: true });
+  await pc.setLocalDescription(offer);
+  sendCredentials();
+  log('state ICE restart sent');
+}
+
+async function restartAnswered(info) {
+  restarting = true;
+  takeCredentials(info);
+  await pc.setRemoteDescription({ type: 'answer', sdp: sdpFromJingle(remoteJingle, false) });
+  addRemoteCandidates(info);
+  restarting = false;
+  ownRestart = false;
+  restarts++;
+  for (const j of pendingInfo.splice(0)) addRemoteCandidates(j);
+  log('state ICE restart answered by the peer');
 }
 
 function hangUp(reason) {
@@ -513,7 +628,7 @@ function finish(error, reason) {
       + ' peak=' + (analysis ? analysis.peak : 0)
       + ' ratio=' + (analysis ? analysis.ratio.toExponential(1) : 0)
       + ' vframes=' + lastStats.vframes + ' vwidth=' + lastStats.vwidth
-      + ' vheight=' + lastStats.vheight);
+      + ' vheight=' + lastStats.vheight + ' restarts=' + restarts);
     if (pc) pc.close();
     log('done');
   });
