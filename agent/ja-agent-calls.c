@@ -206,6 +206,8 @@ ja_agent_calls_take_session (JaAgentCalls *self, JaJingleSession *session)
   g_ptr_array_add (self->calls, g_object_ref (call));
   g_signal_connect (call, "ended", G_CALLBACK (call_ended_cb), self);
   g_signal_emit_by_name (self->agent, "call-incoming", call);
+  if (proceeded != NULL)
+    ja_call_set_proceeded (call, sid);
   if (proceeded != NULL || self->delay_ms == 0) {
     /* We proceeded already (XEP-0353): the ringing is done. */
     g_hash_table_remove (self->proceeded, sid);

@@ -534,6 +534,17 @@ ja_call_new_incoming (JaAgent *agent, JaJingleSession *session)
 }
 
 void
+ja_call_set_proceeded (JaCall *self, const char *jmi_id)
+{
+  g_return_if_fail (JA_IS_CALL (self) && jmi_id != NULL);
+
+  self->jmi = TRUE;
+  self->proceeded = TRUE;
+  g_free (self->jmi_id);
+  self->jmi_id = g_strdup (jmi_id);
+}
+
+void
 ja_call_hangup (JaCall *self)
 {
   if (self->ended)
@@ -582,8 +593,10 @@ end_call (JaCall *self, JaJingleReason reason, const char *text,
     ja_xmpp_stream_remove_handler (self->stream, self->jmi_handler);
     self->jmi_handler = 0;
   }
-  /* XEP-0353 §finish: tell the peer's devices how the call ended. */
-  if (self->jmi && self->proceeded && self->session != NULL && !by_peer) {
+  /* XEP-0353 §finish: both parties SHOULD send <finish/> to the other's
+   * full JID, whoever ended the session (the other's devices and archives
+   * learn the end even if it lost its connection). */
+  if (self->jmi && self->proceeded && self->session != NULL) {
     JaXmlNode *msg = jmi_message (self->peer, "finish", self->jmi_id);
 
     jmi_add_reason (msg, "finish", reason, text);

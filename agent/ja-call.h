@@ -59,6 +59,10 @@ void ja_call_start (JaCall *self);
 /* For the agent: a call for a peer's session (a reference is taken). The
  * session is not accepted here. (transfer full) */
 JaCall *ja_call_new_incoming (JaAgent *agent, JaJingleSession *session);
+/* For the agent: the incoming call's session followed our XEP-0353
+ * <proceed/> on jmi_id (its "connected" says jmi, and its end sends the
+ * peer a <finish/>, as both parties should). */
+void ja_call_set_proceeded (JaCall *self, const char *jmi_id);
 
 /**
  * ja_call_hangup:

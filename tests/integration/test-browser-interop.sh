@@ -30,6 +30,9 @@
 #     again and the audio goes on both ways.
 #  7. ICE restart by the browser (restartIce offer → transport-info): our
 #     `answer` follows; the same checks.
+#  8. XEP-0353, as Conversations and Movim call: the browser proposes to
+#     otto's bare JID; our `answer` rings and proceeds, the browser's
+#     session-initiate goes to it, and at the end both send <finish/>.
 # Accounts bria, otto: no other test uses them. TAP; every wait is bounded.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -38,11 +41,11 @@ set -u
 export JINGLE_AGENT_ICE_ADDRESSES=127.0.0.1
 export XDG_DATA_HOME="$tmp/data"
 page="$(cd "$(dirname "$0")" && pwd)/browser/peer.html"
-echo "1..30"
+echo "1..34"
 
 chromium=$(command -v chromium || true)
 if [ -z "$chromium" ] || [ ! -r /usr/share/javascript/strophe/strophe.js ]; then
-  for _ in $(seq 1 30); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
+  for _ in $(seq 1 34); do nok "chromium and libjs-strophe are installed (.ci/packages)"; done
   exit 1
 fi
 
@@ -271,5 +274,25 @@ if start_cmd answer otto answer a7 --no-server-services --from bria@localhost \
   check "our recording of Chromium's opus peaks at 880 Hz in the last 2 s (after its restart)" peak "$tmp/a7.wav" 880 2
 else
   for _ in 1 2; do nok "case 7 not run"; done
+fi
+# ---- 8. XEP-0353: the browser proposes to our bare JID -------------------------
+if start_cmd answer otto answer a8 --no-server-services --from bria@localhost \
+    --count 1 --audio test:440 --record "$tmp/a8.wav"; then
+  start_browser b8 "mode=call&to=otto@localhost&duration=4"
+  wait_page b8 done $((40 + 5))
+  wait_page b8 "got jmi finish" 10; frc=$?
+  wait_rc "$apid" 20; arc=$?
+  kill "$bpid" 2>/dev/null
+  if page_lines b8 | grep -q '^got jmi ringing' && page_lines b8 | grep -q '^got jmi proceed'; then
+    ok "the browser's <propose/> to our bare JID: our agent rang and proceeded"
+  else nok "the browser's <propose/> to our bare JID: our agent rang and proceeded"; show b8; fi
+  if [ "$arc" = 0 ] && json_has "$tmp/a8.json" 'of("connected")[0]["jmi"] and of("ended")[0]["reason"] == "success"'; then
+    ok "our answer took the session that followed its proceed (connected says jmi) and ended cleanly (exit 0)"
+  else nok "our answer took the session that followed its proceed (connected says jmi) and ended cleanly (exit $arc)" "$(tail -5 "$tmp/a8.err")"; fi
+  if [ "$frc" = 0 ]; then ok "our agent sent the browser a <finish/> at the end (XEP-0353: both parties do)"
+  else nok "our agent sent the browser a <finish/> at the end (XEP-0353: both parties do)"; show b8; fi
+  check "our recording of Chromium's opus peaks at 880 Hz (XEP-0353 call)" peak "$tmp/a8.wav" 880 2
+else
+  for _ in 1 2 3; do nok "case 8 not run"; done
 fi
 [ "$failed" = 0 ]

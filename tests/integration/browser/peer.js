@@ -1,7 +1,9 @@
 // peer.js — the browser side of test-browser-interop.sh (see peer.html).
 //
 // Query string: ws (Prosody's XMPP-over-WebSocket URL), jid (full JID),
-// pass, mode=call&to=FULLJID&duration=S or mode=answer, dtmf (digits to
+// pass, mode=call&to=JID&duration=S or mode=answer (to a bare JID the call
+// starts with a XEP-0353 <propose/>, as Conversations and Movim do; the
+// session-initiate goes to the device that proceeds), dtmf (digits to
 // send once connected, through RTCDTMFSender: RFC 4733 telephone-event),
 // video=1 (the fake camera too, and count the frames decoded), restart=S
 // (restart ICE S seconds after connecting, XEP-0176: a transport-info with
@@ -29,6 +31,8 @@ const NS = {
   group: 'urn:xmpp:jingle:apps:grouping:0',
   ice: 'urn:xmpp:jingle:transports:ice-udp:1',
   dtls: 'urn:xmpp:jingle:apps:dtls:0',
+  jmi: 'urn:xmpp:jingle-message:0',
+  hints: 'urn:xmpp:hints',
 };
 
 const q = new URLSearchParams(location.search);
@@ -372,10 +376,39 @@ function newPc() {
   };
 }
 
+// XEP-0353 to a bare JID: propose; the first device that proceeds gets
+// the session-initiate (sid = the propose id).
+function propose() {
+  sid = 'b' + Math.random().toString(36).slice(2, 12);
+  conn.addHandler(onJmi, null, 'message');
+  conn.send($msg({ to: opt.to, type: 'chat', id: 'm' + sid })
+    .c('propose', { xmlns: NS.jmi, id: sid })
+    .c('description', { xmlns: NS.rtp, media: 'audio' }).up().up()
+    .c('store', { xmlns: NS.hints }).tree());
+  log('state proposed');
+}
+
+let jmi = false;           // the call began with our propose
+
+function onJmi(msg) {
+  const el = Array.from(msg.children).find((c) => c.namespaceURI === NS.jmi);
+  if (!el || el.getAttribute('id') !== sid) return true;
+  log('got jmi ' + el.localName);
+  if (peer !== null) return true;
+  if (el.localName === 'proceed') {
+    peer = msg.getAttribute('from');
+    jmi = true;
+    call().catch((e) => finish('calling failed: ' + e));
+  } else if (el.localName === 'reject') {
+    finish('the callee rejected the call');
+  }
+  return true;
+}
+
 async function call() {
   initiator = true;
-  peer = opt.to;
-  sid = 'b' + Math.random().toString(36).slice(2, 12);
+  if (peer === null) peer = opt.to;
+  if (sid === null) sid = 'b' + Math.random().toString(36).slice(2, 12);
   newPc();
   const stream = await media();
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
@@ -544,6 +577,11 @@ function hangUp(reason) {
     sendIq($iq({ to: peer, type: 'set' })
       .c('jingle', { xmlns: NS.jingle, action: 'session-terminate', sid })
       .c('reason').c(reason), 'session-terminate');
+    if (jmi) {
+      conn.send($msg({ to: peer, type: 'chat' })
+        .c('finish', { xmlns: NS.jmi, id: sid }).c('reason', { xmlns: NS.jingle })
+        .c(reason).up().up().up().c('store', { xmlns: NS.hints }).tree());
+    }
     finish(null, 'sent ' + reason);
   });
 }
@@ -645,7 +683,8 @@ function start() {
       conn.addHandler(onJingle, NS.jingle, 'iq', 'set');
       conn.send($pres().tree());
       log('ready as ' + conn.jid);
-      if (opt.mode === 'call') call().catch((e) => finish('calling failed: ' + e));
+      if (opt.mode === 'call' && !opt.to.includes('/')) propose();
+      else if (opt.mode === 'call') call().catch((e) => finish('calling failed: ' + e));
     } else if (status === Strophe.Status.CONNFAIL || status === Strophe.Status.AUTHFAIL) {
       finish('XMPP connection failed: ' + status + ' ' + (cond || ''));
     }
