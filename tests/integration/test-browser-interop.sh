@@ -132,6 +132,21 @@ sys.exit(0 if int(r["vframes"]) >= 15 and r["vwidth"] == sys.argv[1]
          and r["vheight"] == sys.argv[2] else 1)' "$2" "$3"
 }
 
+# av_checks NAME JSON RC WAV WHAT: the checks of an audio+video call (4):
+# our side (exit RC, events in JSON) had both contents on one transport and
+# decoded the browser's 640x480 VP8; the page decoded ours; tones both ways
+# (our recording WAV); no signalling error on the page.
+av_checks() {
+  local name=$1 json=$2 rc=$3 wav=$4 what=$5
+  if [ "$rc" = 0 ] && json_has "$json" 'of("connected")[0]["bundle_size"] == 2 and max(e["frames_decoded"] for e in of("video-stats")) >= 15 and of("video-stats")[-1]["width"] == 640 and of("video-stats")[-1]["height"] == 480'; then
+    ok "$what: one transport for both contents, the browser's VP8 decoded (640x480)"
+    echo "# $(grep '"event":"video-stats"' "$json" | tail -1 | cut -c1-300)"
+  else nok "$what: one transport for both contents, the browser's VP8 decoded (640x480) (exit $rc)" "$(tail -5 "${json%.json}.err")"; show "$name"; fi
+  check "$what: Chromium decoded our VP8 frames (640x480)" browser_saw "$name" 640 480
+  check "$what: our recording of Chromium's opus peaks at 880 Hz" peak "$wav" 880 3
+  check "$what: Chromium decoded our opus and it peaks at 440 Hz" browser_heard "$name" 440
+}
+
 # ---- 1. Chromium offers, our agent answers ----------------------------------
 if start_cmd answer otto answer a1 --no-server-services --from bria@localhost \
     --count 1 --audio test:440 --record "$tmp/a1.wav"; then
@@ -190,13 +205,7 @@ if start_cmd answer otto answer a3 --no-server-services --from bria@localhost \
   wait_page b3 done $((40 + 5)); wrc=$?
   wait_rc "$apid" 20; arc=$?
   kill "$bpid" 2>/dev/null
-  if [ "$arc" = 0 ] && json_has "$tmp/a3.json" 'of("connected")[0]["bundle_size"] == 2 and max(e["frames_decoded"] for e in of("video-stats")) >= 15 and of("video-stats")[-1]["width"] == 640 and of("video-stats")[-1]["height"] == 480'; then
-    ok "the browser's bundled audio+video offer: our answer took both contents on one transport and decoded its VP8 (640x480)"
-    echo "# $(grep '"event":"video-stats"' "$tmp/a3.json" | tail -1 | cut -c1-300)"
-  else nok "the browser's bundled audio+video offer: our answer took both contents on one transport and decoded its VP8 (640x480) (exit $arc)" "$(tail -5 "$tmp/a3.err")"; show b3; fi
-  check "Chromium decoded our VP8 frames (640x480)" browser_saw b3 640 480
-  check "our recording of Chromium's opus peaks at 880 Hz (with video)" peak "$tmp/a3.wav" 880 3
-  check "Chromium decoded our opus and it peaks at 440 Hz (with video)" browser_heard b3 440
+  av_checks b3 "$tmp/a3.json" "$arc" "$tmp/a3.wav" "the browser's bundled audio+video offer"
   if [ "$wrc" = 0 ] && ! page_lines b3 | grep -q '^error'; then
     ok "the page saw no signalling error (audio+video, browser offers)"
   else nok "the page saw no signalling error (audio+video, browser offers)" "$(page_lines b3 | grep '^error')"; fi
@@ -213,13 +222,7 @@ if wait_page b4 ready 20; then
     >"$tmp/c4.json" 2>"$tmp/c4.err"; crc=$?
   wait_page b4 done 20; wrc=$?
   kill "$bpid" 2>/dev/null
-  if [ "$crc" = 0 ] && json_has "$tmp/c4.json" 'of("connected")[0]["bundle_size"] == 2 and max(e["frames_decoded"] for e in of("video-stats")) >= 15 and of("video-stats")[-1]["width"] == 640 and of("video-stats")[-1]["height"] == 480'; then
-    ok "our bundled audio+video offer to the browser: one transport, its VP8 decoded (640x480)"
-    echo "# $(grep '"event":"video-stats"' "$tmp/c4.json" | tail -1 | cut -c1-300)"
-  else nok "our bundled audio+video offer to the browser: one transport, its VP8 decoded (640x480) (exit $crc)" "$(tail -5 "$tmp/c4.err")"; show b4; fi
-  check "Chromium decoded our VP8 frames (640x480)" browser_saw b4 640 480
-  check "our recording of Chromium's opus peaks at 880 Hz (with video)" peak "$tmp/c4.wav" 880 3
-  check "Chromium decoded our opus and it peaks at 440 Hz (with video)" browser_heard b4 440
+  av_checks b4 "$tmp/c4.json" "$crc" "$tmp/c4.wav" "our bundled audio+video offer"
   if [ "$wrc" = 0 ] && ! page_lines b4 | grep -q '^error'; then
     ok "the page saw no signalling error (audio+video, we offer)"
   else nok "the page saw no signalling error (audio+video, we offer)" "$(page_lines b4 | grep '^error')"; fi
