@@ -147,6 +147,20 @@ av_checks() {
   check "$what: Chromium decoded our opus and it peaks at 440 Hz" browser_heard "$name" 440
 }
 
+# restart_checks NAME JSON RC WAV BY WHAT: the checks of a call with one
+# ICE restart by BY (local: ours, remote: the browser's) (3): our side
+# (exit RC) saw that one restart and a pair selected after it, received
+# 250+ packets and ended cleanly; the page went through it and kept
+# receiving; our recording peaks at 880 Hz in its last 2 s.
+restart_checks() {
+  local name=$1 json=$2 rc=$3 wav=$4 by=$5 what=$6
+  if [ "$rc" = 0 ] && json_has "$json" '[e["by"] for e in of("ice-restart")] == ["'"$by"'"] and any(e["event"] == "pair" and e["ice_restarts"] == 1 for e in ev[[e["event"] for e in ev].index("ice-restart"):]) and of("ended")[0]["reason"] == "success" and of("ended")[0]["packets_received"] >= 250'; then
+    ok "$what: a pair again, the call went on and ended cleanly (exit 0)"
+  else nok "$what: a pair again, the call went on and ended cleanly (exit $rc)" "$(tail -5 "${json%.json}.err")"; show "$name"; fi
+  check "$what: the browser kept receiving across it" browser_restarted "$name" 250
+  check "$what: our recording of Chromium's opus peaks at 880 Hz in the last 2 s" peak "$wav" 880 2
+}
+
 # ---- 1. Chromium offers, our agent answers ----------------------------------
 if start_cmd answer otto answer a1 --no-server-services --from bria@localhost \
     --count 1 --audio test:440 --record "$tmp/a1.wav"; then
@@ -251,13 +265,9 @@ if wait_page b6 ready 20; then
   run_agent call otto --resource caller --json --no-server-services \
     --to bria@localhost/browser --audio test:440 --duration 6 \
     --ice-restart-after 2 --record "$tmp/c6.wav" >"$tmp/c6.json" 2>"$tmp/c6.err"; crc=$?
-  wait_page b6 done 20; wrc=$?
+  wait_page b6 done 20
   kill "$bpid" 2>/dev/null
-  if [ "$crc" = 0 ] && json_has "$tmp/c6.json" '[(e["event"], e.get("by")) for e in of("ice-restart")] == [("ice-restart", "local")] and any(e["event"] == "pair" and e["ice_restarts"] == 1 for e in ev[[e["event"] for e in ev].index("ice-restart"):]) and of("ended")[0]["reason"] == "success" and of("ended")[0]["packets_received"] >= 250'; then
-    ok "our ICE restart with the browser: a pair again, the call went on and ended cleanly (exit 0)"
-  else nok "our ICE restart with the browser: a pair again, the call went on and ended cleanly (exit $crc)" "$(tail -5 "$tmp/c6.err")"; show b6; fi
-  check "the browser went along with our restart and kept receiving" browser_restarted b6 250
-  check "our recording of Chromium's opus peaks at 880 Hz in the last 2 s (after the restart)" peak "$tmp/c6.wav" 880 2
+  restart_checks b6 "$tmp/c6.json" "$crc" "$tmp/c6.wav" local "our ICE restart with the browser"
 else
   nok "the browser is ready (ICE restart)" "$(show b6)"
   for _ in 1 2; do nok "case 6 not run"; done
@@ -267,14 +277,10 @@ fi
 if start_cmd answer otto answer a7 --no-server-services --from bria@localhost \
     --count 1 --audio test:440 --record "$tmp/a7.wav"; then
   start_browser b7 "mode=call&to=otto@localhost/answer&duration=6&restart=2"
-  wait_page b7 done $((40 + 5)); wrc=$?
+  wait_page b7 done $((40 + 5))
   wait_rc "$apid" 20; arc=$?
   kill "$bpid" 2>/dev/null
-  if [ "$arc" = 0 ] && json_has "$tmp/a7.json" '[(e["event"], e.get("by")) for e in of("ice-restart")] == [("ice-restart", "remote")] and any(e["event"] == "pair" and e["ice_restarts"] == 1 for e in ev[[e["event"] for e in ev].index("ice-restart"):]) and of("ended")[0]["reason"] == "success" and of("ended")[0]["packets_received"] >= 250'; then
-    ok "the browser's ICE restart: our answer followed, a pair again, the call went on and ended cleanly (exit 0)"
-  else nok "the browser's ICE restart: our answer followed, a pair again, the call went on and ended cleanly (exit $arc)" "$(tail -5 "$tmp/a7.err")"; show b7; fi
-  check "the browser's restart was answered and it kept receiving" browser_restarted b7 250
-  check "our recording of Chromium's opus peaks at 880 Hz in the last 2 s (after its restart)" peak "$tmp/a7.wav" 880 2
+  restart_checks b7 "$tmp/a7.json" "$arc" "$tmp/a7.wav" remote "the browser's ICE restart, our answer following"
 else
   for _ in 1 2; do nok "case 7 not run"; done
 fi
