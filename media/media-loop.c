@@ -182,6 +182,10 @@ thread_run (gpointer data)
     double took;
 
     if (g_atomic_int_get (&w->n_clients) == 0) {
+      /* Idle: what it measured is of calls that are gone. */
+      g_mutex_lock (&loop.add_lock);
+      w->load = w->clients_seen = 0;
+      g_mutex_unlock (&loop.add_lock);
       g_mutex_lock (&w->idle_lock);
       while (g_atomic_int_get (&w->n_clients) == 0)
         g_cond_wait (&w->idle_cond, &w->idle_lock);

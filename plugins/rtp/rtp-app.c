@@ -489,7 +489,6 @@ static gboolean
 move_receive_cb (gpointer user_data)
 {
   JaRtpStream *self = user_data;
-
   GMainContext *context;
 
   self->media_thread_id = 0;
