@@ -14,6 +14,7 @@
 #include <nice/interfaces.h>
 
 #include "media/media-error.h"
+#include "media/media-events.h"
 #include "media/turn-tls.h"
 
 /* A remote candidate list is peer input: cap it (RFC 8445 §5.1.3 suggests a
@@ -51,9 +52,7 @@ struct _JaIceAgent {
    * thread; those signals are carried over to ctx's. */
   GThread *owner;               /* the creator's thread */
   GMainContext *recv_ctx;       /* nullable: ctx */
-  GMutex deferred_lock;
-  GQueue deferred;              /* Deferred*, guarded by deferred_lock */
-  GSource *deferred_source;     /* on ctx: replays them there */
+  JaMediaEvents *deferred;      /* of Deferred: replayed on ctx */
 };
 
 typedef enum {
@@ -272,46 +271,13 @@ on_owner_thread (JaIceAgent *self)
   return g_thread_self () == self->owner;
 }
 
-static void run_deferred (JaIceAgent *self, Deferred *d);
-
-typedef struct {
-  GSource base;
-  JaIceAgent *agent;
-} DeferredSource;
-
-static gboolean
-deferred_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
-{
-  JaIceAgent *self = ((DeferredSource *) source)->agent;
-
-  g_source_set_ready_time (source, -1);
-  for (;;) {
-    Deferred *d;
-
-    g_mutex_lock (&self->deferred_lock);
-    d = g_queue_pop_head (&self->deferred);
-    g_mutex_unlock (&self->deferred_lock);
-    if (d == NULL)
-      break;
-    run_deferred (self, d);
-    deferred_free (d);
-  }
-  return G_SOURCE_CONTINUE;
-}
-
-static GSourceFuncs deferred_funcs = { NULL, NULL, deferred_dispatch, NULL,
-  NULL, NULL };
-
 /* Queue a signal for the owner's context (takes d). */
 static void
 defer (JaIceAgent *self, Deferred *d)
 {
   g_debug ("ice %p: signal %d on another thread: carried over", self,
       d->kind);
-  g_mutex_lock (&self->deferred_lock);
-  g_queue_push_tail (&self->deferred, d);
-  g_source_set_ready_time (self->deferred_source, 0);
-  g_mutex_unlock (&self->deferred_lock);
+  ja_media_events_push (self->deferred, d);
 }
 
 /* ---- libnice signals --------------------------------------------------- */
@@ -473,9 +439,13 @@ recv_cb (NiceAgent *nice, guint stream_id, guint component, guint len,
         self->user_data);
 }
 
+/* On the owner's context: the signal as libnice would have emitted it. */
 static void
-run_deferred (JaIceAgent *self, Deferred *d)
+run_deferred (gpointer owner, gpointer event)
 {
+  JaIceAgent *self = owner;
+  Deferred *d = event;
+
   switch (d->kind) {
   case DEFERRED_CANDIDATE:
     new_candidate_cb (self->nice, d->local, self);
@@ -619,13 +589,8 @@ ja_ice_agent_new (const JaIceConfig *config, const JaIceCallbacks *cb,
   self = g_new0 (JaIceAgent, 1);
   self->ctx = g_main_context_ref_thread_default ();
   self->owner = g_thread_self ();
-  g_mutex_init (&self->deferred_lock);
-  g_queue_init (&self->deferred);
-  self->deferred_source = g_source_new (&deferred_funcs,
-      sizeof (DeferredSource));
-  ((DeferredSource *) self->deferred_source)->agent = self;
-  g_source_set_name (self->deferred_source, "ja-ice-deferred");
-  g_source_attach (self->deferred_source, self->ctx);
+  self->deferred = ja_media_events_new ("ja-ice-deferred", run_deferred,
+      (GDestroyNotify) deferred_free, self);
   self->n_components = config->n_components;
   if (cb != NULL)
     self->cb = *cb;
@@ -691,10 +656,8 @@ ja_ice_agent_free (JaIceAgent *self)
     nice_agent_close_async (self->nice, NULL, NULL);
     g_object_unref (self->nice);
   }
-  g_source_destroy (self->deferred_source);
-  g_source_unref (self->deferred_source);
-  g_queue_clear_full (&self->deferred, (GDestroyNotify) deferred_free);
-  g_mutex_clear (&self->deferred_lock);
+  /* Also from inside a replayed signal: no more is replayed after it. */
+  ja_media_events_free (self->deferred, NULL);
   /* After libnice: a TURN-over-TLS allocation ends with its connection
    * (RFC 8656 §3.1), so closing the bridges releases them. */
   g_ptr_array_unref (self->turn_tls);

@@ -13,6 +13,7 @@
 
 #include "media/dtls.h"
 #include "media/media-error.h"
+#include "media/media-events.h"
 #include "media/media-loop.h"
 #include "media/rtp-event.h"
 #include "media/rtp-hdrext.h"
@@ -99,12 +100,13 @@ typedef struct _IceUdpTransport {
    * and the ICE send go under send_lock. Receiving runs on one context at
    * a time (moved under the media loop's lock), and SRTP's inbound side
    * and its counters stand apart from the outbound one. DTLS records that
-   * arrive on the media thread wait in dtls_queue for the creator's. */
+   * arrive on the media thread go to the creator's context (dtls_events;
+   * at most MAX_EARLY_PACKETS waiting: dtls_pending, atomic). */
   GMutex send_lock;
   gboolean on_media_thread;
   GMainContext *media_context; /* its media thread's, while on it */
-  GSource *dtls_source;              /* on the creator's context */
-  GAsyncQueue *dtls_queue;           /* GBytes* */
+  JaMediaEvents *dtls_events;        /* of GBytes */
+  gint dtls_pending;
 } IceUdpTransport;
 
 /* ---- options ------------------------------------------------------------ */
@@ -300,33 +302,19 @@ channel_set_demux (gpointer impl, const JaJingleDemuxKeys *keys)
   self->have_demux = TRUE;
 }
 
-typedef struct {
-  GSource base;
-  struct _IceUdpTransport *transport;
-} DtlsSource;
-
-/* DTLS records that reached the media thread (the peer's alerts, a
+/* A DTLS record that reached the media thread (the peer's alert, a
  * retransmitted flight), on the creator's context. */
-static gboolean
-dtls_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+static void
+deliver_dtls (gpointer owner, gpointer event)
 {
-  IceUdpTransport *self = ((DtlsSource *) source)->transport;
-  GBytes *record;
+  IceUdpTransport *self = owner;
+  gsize n;
+  const guint8 *d = g_bytes_get_data (event, &n);
 
-  g_source_set_ready_time (source, -1);
-  while ((record = g_async_queue_try_pop (self->dtls_queue)) != NULL) {
-    gsize n;
-    const guint8 *d = g_bytes_get_data (record, &n);
-
-    if (self->dtls != NULL)
-      ja_dtls_receive (self->dtls, d, n);
-    g_bytes_unref (record);
-  }
-  return G_SOURCE_CONTINUE;
+  g_atomic_int_add (&self->dtls_pending, -1);
+  if (self->dtls != NULL)
+    ja_dtls_receive (self->dtls, d, n);
 }
-
-static GSourceFuncs dtls_source_funcs = { NULL, NULL, dtls_dispatch, NULL,
-  NULL, NULL };
 
 static const JaMediaLoopFuncs media_loop_client = { { NULL } };
 
@@ -343,10 +331,10 @@ media_thread_off (IceUdpTransport *self)
   self->media_context = NULL;
   ja_media_loop_unlock ();
   ja_media_loop_remove (self);
-  /* What is still queued, then the source. */
-  dtls_dispatch (self->dtls_source, NULL, NULL);
-  g_source_destroy (self->dtls_source);
-  g_clear_pointer (&self->dtls_source, g_source_unref);
+  /* A record still queued is dropped, as a network may: DTLS retransmits. */
+  ja_media_events_free (self->dtls_events, NULL);
+  self->dtls_events = NULL;
+  g_atomic_int_set (&self->dtls_pending, 0);
   g_info ("ice-udp %s: receiving on the main context again",
       self->parent.content != NULL
       ? ja_jingle_content_get_sid (self->parent.content) : "-");
@@ -370,13 +358,8 @@ channel_set_media_thread (gpointer impl, GMainContext *context)
     return FALSE;
   if (self->on_media_thread)
     return self->media_context == context;
-  if (self->dtls_queue == NULL)
-    self->dtls_queue = g_async_queue_new_full (
-        (GDestroyNotify) g_bytes_unref);
-  self->dtls_source = g_source_new (&dtls_source_funcs, sizeof (DtlsSource));
-  ((DtlsSource *) self->dtls_source)->transport = self;
-  g_source_set_name (self->dtls_source, "ja-ice-udp-dtls");
-  g_source_attach (self->dtls_source, g_main_context_get_thread_default ());
+  self->dtls_events = ja_media_events_new ("ja-ice-udp-dtls", deliver_dtls,
+      (GDestroyNotify) g_bytes_unref, self);
   /* Keeps that thread ticking (its context dispatched) while we are on it. */
   self->media_context = ja_media_loop_add (&media_loop_client, self, context);
   ja_media_loop_lock ();
@@ -878,9 +861,10 @@ receive_cb (JaIceAgent *agent, guint component, const guint8 *data, gsize len,
   guint8 buf[MAX_PACKET + JA_SRTP_MAX_TRAILER];
 
   if (ja_dtls_is_dtls_packet (data, len) && ja_media_loop_in_thread ()) {
-    if (g_async_queue_length (self->dtls_queue) < MAX_EARLY_PACKETS)
-      g_async_queue_push (self->dtls_queue, g_bytes_new (data, len));
-    g_source_set_ready_time (self->dtls_source, 0);
+    if (g_atomic_int_get (&self->dtls_pending) < MAX_EARLY_PACKETS) {
+      g_atomic_int_inc (&self->dtls_pending);
+      ja_media_events_push (self->dtls_events, g_bytes_new (data, len));
+    }
     return;
   }
   if (ja_dtls_is_dtls_packet (data, len)) {
@@ -1023,7 +1007,6 @@ ice_udp_free (JaJingleTransport *tp)
   g_clear_pointer (&self->ice, ja_ice_agent_free);
   g_clear_pointer (&self->srtp, ja_srtp_free);
   ja_media_loop_unlock ();
-  g_clear_pointer (&self->dtls_queue, g_async_queue_unref);
   g_mutex_clear (&self->send_lock);
   g_clear_pointer (&self->keys, ja_srtp_keys_free);
   g_clear_pointer (&self->cert, ja_dtls_cert_unref);

@@ -420,16 +420,22 @@ async function call() {
     (e) => finish('session-initiate refused: ' + (e ? Strophe.serialize(e) : 'timeout')), 10000);
 }
 
+// The peer's session-initiate (an offer) or session-accept (an answer),
+// with its candidates and those that came before it.
+async function applyRemote(jingle, type) {
+  remoteJingle = jingle;
+  remoteUfrag = firstUfrag(jingle);
+  await pc.setRemoteDescription({ type, sdp: sdpFromJingle(jingle, type === 'offer') });
+  remoteSet = true;
+  addRemoteCandidates(jingle);
+  for (const c of inCands.splice(0)) await pc.addIceCandidate(c);
+}
+
 async function onInitiate(jingle) {
   sid = jingle.getAttribute('sid');
   initiator = false;
   newPc();
-  remoteJingle = jingle;
-  remoteUfrag = firstUfrag(jingle);
-  await pc.setRemoteDescription({ type: 'offer', sdp: sdpFromJingle(jingle, true) });
-  remoteSet = true;
-  addRemoteCandidates(jingle);
-  for (const c of inCands.splice(0)) await pc.addIceCandidate(c);
+  await applyRemote(jingle, 'offer');
   const stream = await media();
   for (const track of stream.getTracks()) {
     const tr = pc.getTransceivers().find((x) => x.receiver.track.kind === track.kind
@@ -449,12 +455,7 @@ async function onInitiate(jingle) {
 }
 
 async function onAccept(jingle) {
-  remoteJingle = jingle;
-  remoteUfrag = firstUfrag(jingle);
-  await pc.setRemoteDescription({ type: 'answer', sdp: sdpFromJingle(jingle, false) });
-  remoteSet = true;
-  addRemoteCandidates(jingle);
-  for (const c of inCands.splice(0)) await pc.addIceCandidate(c);
+  await applyRemote(jingle, 'answer');
   log('state answer applied');
 }
 
