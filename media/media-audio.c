@@ -13,6 +13,7 @@
 #include "media/media-audio-private.h"
 #include "media/media-events.h"
 #include "media/rate-window.h"
+#include "media/media-devices.h"
 #include "media/media-gst.h"
 
 #include <stdio.h>
@@ -275,6 +276,9 @@ build_source (JaMediaAudio *self, GstElement *convert, guint rate,
   } else if (g_str_equal (spec, "device")
              || g_str_has_prefix (spec, "device:")) {
     if (spec[6] == ':') {
+      if (!ja_media_device_check (JA_MEDIA_DEVICE_AUDIO_SOURCE, spec + 7,
+                                  error))
+        return FALSE;
       src = make (self, "pulsesrc", "source", error);
       if (src != NULL)
         g_object_set (src, "device", spec + 7, NULL);
@@ -626,6 +630,8 @@ build_sink (JaMediaAudio *self, const char *spec, GError **error)
   } else if (g_str_equal (spec, "device")) {
     sink = make (self, "autoaudiosink", "sink", error);
   } else if (g_str_has_prefix (spec, "device:")) {
+    if (!ja_media_device_check (JA_MEDIA_DEVICE_AUDIO_SINK, spec + 7, error))
+      return NULL;
     sink = make (self, "pulsesink", "sink", error);
     if (sink != NULL)
       g_object_set (sink, "device", spec + 7, NULL);
@@ -858,6 +864,20 @@ ja_media_audio_new (const JaMediaAudioConfig *config,
   self->jitterbuffers = g_ptr_array_new_with_free_func (gst_object_unref);
 
   self->pipeline = gst_pipeline_new (NULL);
+  /* The monotonic system clock, not a sound device's: the call's timeline
+   * is the network's (RTP timestamps, the jitter buffer, RTCP), and with a
+   * microphone and a speaker in one pipeline the pipeline would otherwise
+   * run on the microphone's clock (pulsesrc, the most upstream provider),
+   * which stalls and jumps with the capture: the speaker, slaved to it,
+   * played half a second and then dropped everything as late (measured
+   * with PulseAudio: tests/integration/test-cli-call-devices.sh). Devices
+   * keep their own clocks and follow this one (pulsesink resamples). */
+  {
+    GstClock *clock = gst_system_clock_obtain ();  /* monotonic */
+
+    gst_pipeline_use_clock (GST_PIPELINE (self->pipeline), clock);
+    gst_object_unref (clock);
+  }
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   gst_bus_set_sync_handler (bus, bus_sync_cb, self, NULL);
   self->rtpbin = make (self, "rtpbin", "rtpbin", error);

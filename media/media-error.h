@@ -18,6 +18,7 @@ typedef enum {
   JA_MEDIA_ERROR_SRTP,          /* libsrtp2 refused keys or a packet */
   JA_MEDIA_ERROR_CODEC,         /* no usable codec / element missing */
   JA_MEDIA_ERROR_PIPELINE,      /* GStreamer error (source, sink, device) */
+  JA_MEDIA_ERROR_NO_DEVICE,     /* device:NAME names no device present now */
 } JaMediaError;
 
 G_END_DECLS

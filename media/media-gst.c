@@ -3,6 +3,8 @@
  * with GErrors, the GStreamer → GError conversion. No state of its own. */
 #include "media/media-gst.h"
 
+#include <string.h>
+
 #include "media/media-error.h"
 
 #include <gst/rtp/rtp.h>
@@ -121,7 +123,21 @@ ja_media_gst_error_from_message (GstMessage *msg)
   g_autoptr (GError) gst_error = NULL;
   g_autofree char *debug = NULL;
 
+  const char *reason;
+
   gst_message_parse_error (msg, &gst_error, &debug);
+  /* "Internal data stream error" says nothing; the flow return that
+   * stopped the stream, in the debug text, says which way it failed. */
+  reason = debug != NULL ? strstr (debug, "reason ") : NULL;
+  if (g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED)
+      && reason != NULL) {
+    reason += strlen ("reason ");
+    return g_error_new (JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE,
+                        "%s: %s (%.*s)",
+                        GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+                        gst_error->message, (int) strcspn (reason, " ("),
+                        reason);
+  }
   return g_error_new (JA_MEDIA_ERROR, JA_MEDIA_ERROR_PIPELINE, "%s: %s",
                       GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
                       gst_error->message);

@@ -29,6 +29,7 @@
 #include "media/media-error.h"
 #include "media/media-events.h"
 #include "media/rate-window.h"
+#include "media/media-devices.h"
 #include "media/media-gst.h"
 #include "media/rtp-event.h"
 #include "media/video-keyframe.h"
@@ -295,6 +296,10 @@ build_source (JaMediaVideo *self, GstElement *convert, GError **error)
            && ja_media_gst_link_pads (sync, NULL, convert, NULL, error);
   } else if (g_str_equal (spec, "device")
              || g_str_has_prefix (spec, "device:")) {
+    if (spec[6] == ':'
+        && !ja_media_device_check (JA_MEDIA_DEVICE_VIDEO_SOURCE, spec + 7,
+                                   error))
+      return FALSE;
     src = ja_media_gst_make (GST_BIN (self->pipeline), "v4l2src", "source",
                              error);
     if (src == NULL)

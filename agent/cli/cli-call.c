@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "media/dtls-cert.h"
+#include "media/media-devices.h"
 #include "plugins/ice-udp/ice-udp-transport.h"
 #include "plugins/rtp/rtp-app.h"
 #include "signalling/jingle/jingle-reason.h"
@@ -192,6 +193,28 @@ ja_cli_media_check (JaCliMedia *m, const char *cmd)
         "negative\n", cmd);
     return FALSE;
   }
+  return TRUE;
+}
+
+gboolean
+ja_cli_media_check_devices (JaCliMedia *m, GError **error)
+{
+  const struct {
+    const char *spec;
+    JaMediaDeviceKind kind;
+    const char *option;
+  } named[] = {
+    { m->audio, JA_MEDIA_DEVICE_AUDIO_SOURCE, "--audio" },
+    { m->sink, JA_MEDIA_DEVICE_AUDIO_SINK, "--sink" },
+    { m->video, JA_MEDIA_DEVICE_VIDEO_SOURCE, "--video" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (named); i++)
+    if (named[i].spec != NULL && g_str_has_prefix (named[i].spec, "device:")
+        && !ja_media_device_check (named[i].kind, named[i].spec + 7, error)) {
+      g_prefix_error (error, "%s %s: ", named[i].option, named[i].spec);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -48,6 +48,10 @@ typedef struct {
 void ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx);
 /* FALSE after saying why on stderr (usage). */
 gboolean ja_cli_media_check (JaCliMedia *m, const char *cmd);
+/* The device:NAME sources and sinks the options name are there now
+ * (media-devices.h); else FALSE with JA_MEDIA_ERROR_NO_DEVICE, before
+ * anything is sent: not a call that rings the peer and fails at once. */
+gboolean ja_cli_media_check_devices (JaCliMedia *m, GError **error);
 /* On a connected stream, with the server's services (nullable). */
 gboolean ja_cli_media_apply (JaCliMedia *m, JaXmppStream *stream,
     const JaServerInfo *info, GError **error);

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "agent/discovery.h"
+#include "media/media-error.h"
 #include "signalling/xml/xml-writer.h"
 #include "signalling/xmpp/jid.h"
 
@@ -176,6 +177,8 @@ ja_cli_exit_code_for (const GError *error)
       return JA_EXIT_CONNECT;
     }
   }
+  if (error->domain == JA_MEDIA_ERROR)
+    return JA_EXIT_MEDIA;     /* e.g. a device:NAME that is not there */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
     return JA_EXIT_USAGE;
   if (error->domain == G_FILE_ERROR)

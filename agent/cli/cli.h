@@ -67,5 +67,6 @@ int ja_cmd_send (int argc, char **argv);
 int ja_cmd_receive (int argc, char **argv);
 int ja_cmd_fetch (int argc, char **argv);
 int ja_cmd_demo (int argc, char **argv);
+int ja_cmd_devices (int argc, char **argv);
 
 G_END_DECLS

@@ -405,6 +405,7 @@ run (Run *r)
   guint sig_int, sig_term;
 
   if (!ja_cli_prepare (cli, &error)
+      || !ja_cli_media_check_devices (&r->media, &error)
       || (r->stream = ja_cli_new_stream (cli, &error)) == NULL)
     return ja_cli_fail (cli, error);
   r->agent = ja_agent_new (r->stream);

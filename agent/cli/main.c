@@ -29,6 +29,9 @@ static const Command commands[] = {
     "place a secure audio (and video) call (Jingle RTP over ICE, DTLS-SRTP)" },
   { "answer", ja_cmd_answer,
     "answer calls from allowed callers" },
+  { "devices", ja_cmd_devices,
+    "list the microphones, speakers and cameras --audio/--sink/--video "
+    "device:NAME can name" },
   { "demo", ja_cmd_demo,
     "two agents on this machine, no server: a call, then a file" },
 };
