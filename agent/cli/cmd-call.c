@@ -191,7 +191,10 @@ incoming_ended_cb (JaCall *call, guint reason, const char *text,
   Run *r = user_data;
 
   merge_code (r, ja_cli_call_exit_code (call));
-  g_signal_handlers_disconnect_by_func (call, incoming_ended_cb, r);
+  g_signal_handlers_disconnect_by_data (call, r);
+  /* Not kept once ended: an answer that runs for months takes thousands
+   * (the emission holds its own reference meanwhile). */
+  g_ptr_array_remove (r->calls, call);
   r->answered++;
   if (r->count > 0 && r->answered >= r->count)
     g_idle_add (finish_idle_cb, r);
@@ -370,6 +373,12 @@ connected_cb (GObject *source, GAsyncResult *res, gpointer user_data)
         r);
 }
 
+static gpointer
+ref_call (gconstpointer call, gpointer unused)
+{
+  return g_object_ref ((gpointer) call);
+}
+
 static gboolean
 signal_cb (gpointer user_data)
 {
@@ -382,12 +391,19 @@ signal_cb (gpointer user_data)
     live = TRUE;
     ja_call_hangup (r->call);
   }
-  for (guint i = 0; r->calls != NULL && i < r->calls->len; i++) {
-    JaCall *c = g_ptr_array_index (r->calls, i);
+  if (r->calls != NULL) {
+    /* A hang-up may end the call at once, and its end takes it out of
+     * r->calls: walk a copy. */
+    g_autoptr (GPtrArray) live_calls = g_ptr_array_copy (r->calls, ref_call,
+        NULL);
 
-    if (!ja_call_is_ended (c)) {
-      live = TRUE;
-      ja_call_hangup (c);
+    for (guint i = 0; i < live_calls->len; i++) {
+      JaCall *c = g_ptr_array_index (live_calls, i);
+
+      if (!ja_call_is_ended (c)) {
+        live = TRUE;
+        ja_call_hangup (c);
+      }
     }
   }
   if (!live)
