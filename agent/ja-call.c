@@ -831,6 +831,14 @@ ja_call_get_media_stats (JaCall *self, JaMediaAudioStats *stats)
   return ja_rtp_stream_get_audio_stats (self->rtp, stats);
 }
 
+void
+ja_call_get_audio_directions (JaCall *self, gboolean *send, gboolean *receive)
+{
+  *send = *receive = FALSE;
+  if (self->rtp != NULL)
+    ja_rtp_stream_get_directions (self->rtp, send, receive);
+}
+
 gboolean
 ja_call_get_transport_info (JaCall *self, JaIceUdpInfo *info)
 {

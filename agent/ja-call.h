@@ -166,6 +166,10 @@ typedef struct {
 void ja_call_get_times (JaCall *self, JaCallTimes *times);
 /* FALSE before the pipeline runs. */
 gboolean ja_call_get_media_stats (JaCall *self, JaMediaAudioStats *stats);
+/* Whether the audio goes out and comes in, as negotiated now (the
+ * content's senders): FALSE both without audio. */
+void ja_call_get_audio_directions (JaCall *self, gboolean *send,
+    gboolean *receive);
 /* FALSE without a session. Clear with ja_ice_udp_info_clear. */
 gboolean ja_call_get_transport_info (JaCall *self, JaIceUdpInfo *info);
 /* Meaningful once ended. */

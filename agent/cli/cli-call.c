@@ -381,7 +381,22 @@ typedef struct {
   gboolean held;
   gboolean muted;
   gint64 t_connected;
+  /* Is audio going out and coming in? (flow_cb, twice a second) */
+  guint flow_id;
+  struct {
+    guint64 packets;           /* the counter last time */
+    gint64 moved;              /* µs: when it last moved (or was expected
+                                * to start moving) */
+    gboolean stalled;          /* said so */
+  } flow[2];                   /* FLOW_SEND, FLOW_RECEIVE */
+  gboolean peer_held;          /* the peer's session-info */
+  gboolean peer_muted;
 } Watch;
+
+enum { FLOW_SEND, FLOW_RECEIVE };
+/* No audio packet for this long, in a direction that should carry them:
+ * said once (a "media-flow" event), and again when they come back. */
+#define FLOW_STALL_US (3 * G_USEC_PER_SEC)
 
 static void
 watch_free (gpointer data, GClosure *closure)
@@ -389,6 +404,7 @@ watch_free (gpointer data, GClosure *closure)
   Watch *w = data;
 
   g_clear_handle_id (&w->stats_id, g_source_remove);
+  g_clear_handle_id (&w->flow_id, g_source_remove);
   g_clear_handle_id (&w->hold_id, g_source_remove);
   g_clear_handle_id (&w->mute_id, g_source_remove);
   g_clear_handle_id (&w->add_video_id, g_source_remove);
@@ -518,6 +534,74 @@ stats_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* One direction: say when its packets stop while they should flow
+ * (`expected`), and when they come back. */
+static void
+flow_check (Watch *w, int dir, gboolean expected, guint64 packets,
+    gint64 now)
+{
+  static const char *const names[] = { "send", "receive" };
+  gboolean moved = packets != w->flow[dir].packets;
+  double gap = (now - w->flow[dir].moved) / 1e6;
+
+  w->flow[dir].packets = packets;
+  if (moved && w->flow[dir].stalled) {
+    w->flow[dir].stalled = FALSE;
+    if (w->cli->json) {
+      JaJsonEvent *ev = ja_json_event_new ("media-flow");
+
+      ja_json_event_add_string (ev, "direction", names[dir]);
+      ja_json_event_add_bool (ev, "flowing", TRUE);
+      ja_json_event_add_double (ev, "seconds", gap);
+      ja_json_event_emit (ev);
+    } else {
+      say_line (w->cli, "call: audio %s again after %.1f s",
+          dir == FLOW_SEND ? "sent" : "received", gap);
+    }
+  }
+  if (moved || !expected) {
+    /* Not expected (the peer holds, or the content's senders exclude
+     * this way): the wait starts again when it is. */
+    w->flow[dir].moved = now;
+    return;
+  }
+  if (w->flow[dir].stalled || now - w->flow[dir].moved < FLOW_STALL_US)
+    return;
+  w->flow[dir].stalled = TRUE;
+  if (w->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("media-flow");
+
+    ja_json_event_add_string (ev, "direction", names[dir]);
+    ja_json_event_add_bool (ev, "flowing", FALSE);
+    ja_json_event_add_double (ev, "seconds", gap);
+    ja_json_event_emit (ev);
+  } else if (dir == FLOW_SEND) {
+    say_line (w->cli, "call: no audio sent for %.1f s (the source gives "
+        "nothing)", gap);
+  } else {
+    say_line (w->cli, "call: no audio received for %.1f s", gap);
+  }
+}
+
+static gboolean
+flow_cb (gpointer user_data)
+{
+  Watch *w = user_data;
+  JaMediaAudioStats st;
+  gboolean send, receive;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!ja_call_get_media_stats (w->call, &st))
+    return G_SOURCE_CONTINUE;
+  ja_call_get_audio_directions (w->call, &send, &receive);
+  flow_check (w, FLOW_SEND, send, st.packets_sent, now);
+  /* A peer that holds or mutes may stop sending; one we hold too
+   * (XEP-0167 §7.2: we are not listening). */
+  flow_check (w, FLOW_RECEIVE, receive && !w->peer_held && !w->peer_muted
+      && !w->held, st.packets_received, now);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 connected_cb (JaCall *call, gpointer user_data)
 {
@@ -572,6 +656,8 @@ connected_cb (JaCall *call, gpointer user_data)
   if (w->m->stats_interval > 0)
     w->stats_id = g_timeout_add_seconds ((guint) w->m->stats_interval,
         stats_cb, w);
+  w->flow[FLOW_SEND].moved = w->flow[FLOW_RECEIVE].moved = w->t_connected;
+  w->flow_id = g_timeout_add (500, flow_cb, w);
   if (w->m->hold_after > 0)
     w->hold_id = g_timeout_add_seconds ((guint) w->m->hold_after, hold_cb, w);
   if (w->m->mute_after > 0)
@@ -742,6 +828,14 @@ peer_info_cb (JaCall *call, const char *what, gpointer user_data)
 {
   Watch *w = user_data;
 
+  /* XEP-0167 §7: <active/> ends both hold and mute. */
+  if (g_str_equal (what, "hold") || g_str_equal (what, "unhold"))
+    w->peer_held = g_str_equal (what, "hold");
+  else if (g_str_equal (what, "mute") || g_str_equal (what, "unmute"))
+    w->peer_muted = g_str_equal (what, "mute");
+  else if (g_str_equal (what, "active"))
+    w->peer_held = w->peer_muted = FALSE;
+
   if (w->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("peer-info");
 
@@ -832,6 +926,7 @@ ended_cb (JaCall *call, guint reason, const char *text, gboolean by_peer,
   int code = ja_cli_call_exit_code (call);
 
   g_clear_handle_id (&w->stats_id, g_source_remove);
+  g_clear_handle_id (&w->flow_id, g_source_remove);
   g_clear_handle_id (&w->hold_id, g_source_remove);
   g_clear_handle_id (&w->mute_id, g_source_remove);
   g_clear_handle_id (&w->add_video_id, g_source_remove);

@@ -70,6 +70,8 @@ typedef struct _IceUdpTransport {
   FILE *tap_plain;
   FILE *tap_wire;
   guint drop_every;            /* test hook: drop every Nth RTP packet sent */
+  gint64 drop_from, drop_until; /* test hook: drop the RTP sent in this
+                                   window (µs after SRTP was keyed) */
   guint64 rtp_sent;
   guint64 dropped_before_keys;
   gint64 secured_at;
@@ -267,6 +269,15 @@ channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
       && ++self->rtp_sent % self->drop_every == 0) {
     g_mutex_unlock (&self->send_lock);
     return TRUE;
+  }
+  if (self->drop_until > 0 && len >= 2 && !((data[1] & 0x7f) >= 64
+          && (data[1] & 0x7f) <= 95)) {
+    gint64 t = g_get_monotonic_time () - self->secured_at;
+
+    if (t >= self->drop_from && t < self->drop_until) {
+      g_mutex_unlock (&self->send_lock);
+      return TRUE;
+    }
   }
   memcpy (buf, data, len);
   tap_write (self->tap_plain, buf, len);
@@ -963,6 +974,16 @@ transport_new (JaJingleContent *c, gboolean controlling, GError **error)
   if (g_getenv ("JINGLE_AGENT_TEST_DROP_EVERY") != NULL)
     self->drop_every = (guint) g_ascii_strtoull (
         g_getenv ("JINGLE_AGENT_TEST_DROP_EVERY"), NULL, 10);
+  if (g_getenv ("JINGLE_AGENT_TEST_DROP_WINDOW") != NULL) {
+    /* "START,LENGTH" in seconds after SRTP is keyed: a one-way outage */
+    double from = 0, len = 0;
+
+    if (sscanf (g_getenv ("JINGLE_AGENT_TEST_DROP_WINDOW"), "%lf,%lf", &from,
+            &len) == 2 && from >= 0 && len > 0) {
+      self->drop_from = (gint64) (from * G_USEC_PER_SEC);
+      self->drop_until = self->drop_from + (gint64) (len * G_USEC_PER_SEC);
+    }
+  }
   if (tap != NULL && *tap != '\0') {
     g_autofree char *p = g_strconcat (tap, ".plain", NULL);
     g_autofree char *w = g_strconcat (tap, ".wire", NULL);

@@ -270,6 +270,18 @@ ja_rtp_stream_get_content (JaRtpStream *self)
   return self->content;
 }
 
+static void directions (JaJingleContent *c, gboolean *send,
+    gboolean *receive);
+
+void
+ja_rtp_stream_get_directions (JaRtpStream *self, gboolean *send,
+    gboolean *receive)
+{
+  *send = *receive = FALSE;
+  if (self->content != NULL)
+    directions (self->content, send, receive);
+}
+
 static gboolean
 send_info (JaRtpStream *self, JaRtpInfo *info, GError **error)
 {

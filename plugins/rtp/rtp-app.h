@@ -71,6 +71,10 @@ const char *ja_rtp_stream_get_codec (JaRtpStream *self);
 const char *ja_rtp_stream_get_audio_engine (JaRtpStream *self);
 gboolean ja_rtp_stream_get_audio_stats (JaRtpStream *self,
     JaMediaAudioStats *stats);
+/* Which ways media goes on this content now, from its senders (XEP-0166
+ * §7.4) and our role: FALSE both once the content is gone. */
+void ja_rtp_stream_get_directions (JaRtpStream *self, gboolean *send,
+    gboolean *receive);
 gboolean ja_rtp_stream_send_dtmf (JaRtpStream *self, const char *digits,
     GError **error);
 /* Milliseconds from start to first decoded audio (0 until then). */

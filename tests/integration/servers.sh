@@ -9,7 +9,7 @@
 # localhost (+ proxy.localhost, 127.0.0.1), writes STATE_DIR/prosody.cfg.lua from
 # prosody.cfg.lua.in, registers alice, bob, carol, dave, erin, frank, grace,
 # heidi, ivan, judy, peggy, victor, xena, yuri, tina, ted, rita, sam, quinn, wendy, uma, walt,
-# kate, leo, bria, otto, kiosk, desk, lobby and visitor (passwords in
+# kate, leo, bria, otto, kiosk, desk, lobby, visitor, nora and owen (passwords in
 # STATE_DIR/USER.pass), starts Prosody in the background, writes
 # STATE_DIR/turnserver.conf from turnserver.conf.in and starts coturn (its own
 # process, never the system service; pid in STATE_DIR/turn.pid), waits for their
@@ -22,7 +22,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 template="$here/prosody.cfg.lua.in"
 turn_template="$here/turnserver.conf.in"
 users=(alice bob carol dave erin frank grace heidi ivan judy peggy victor xena yuri tina ted rita sam
-  quinn wendy uma walt kate leo bria otto kiosk desk lobby visitor)
+  quinn wendy uma walt kate leo bria otto kiosk desk lobby visitor nora owen)
 domain=localhost
 start_timeout=20
 
