@@ -43,7 +43,7 @@ wait_rc "$apid2" 30; arc=$?
 check "a call with a 6 s one-way outage ends normally (caller $crc, callee $arc)" \
   test "$crc" -eq 0 -a "$arc" -eq 0
 check "the callee says no audio received, after 3 s" \
-  json_has "$tmp/a2.json" '[(e["direction"], e["flowing"]) for e in of("media-flow")][:1] == [("receive", False)] and 3 <= of("media-flow")[0]["seconds"] < 4'
+  json_has "$tmp/a2.json" '[(e["direction"], e["flowing"]) for e in of("media-flow")][:1] == [("receive", False)] and 3 <= of("media-flow")[0]["seconds"] < 4.5'
 check "then that it is received again, after the outage (6 s)" \
   json_has "$tmp/a2.json" '[(e["direction"], e["flowing"]) for e in of("media-flow")] == [("receive", False), ("receive", True)] and 5.5 <= of("media-flow")[1]["seconds"] <= 7'
 check "the caller, whose packets left it, says nothing" json_has "$tmp/c2.out" 'not of("media-flow")'
@@ -57,7 +57,7 @@ wait_rc "$apid3" 30; arc=$?
 check "a call from a source that gives nothing still ends normally (caller $crc, callee $arc)" \
   test "$crc" -eq 0 -a "$arc" -eq 0
 check "the caller says, in a line, that it sent no audio for 3 s" \
-  grep -Eq "^call: no audio sent for 3\.[0-9] s \(the source gives nothing\)" "$tmp/c3.out"
+  grep -Eq "^call: no audio sent for (3\.[0-9]|4\.[0-4]) s \(the source gives nothing\)" "$tmp/c3.out"
 check "and never that it sent again" sh -c "! grep -q 'sent again' '$tmp/c3.out'"
 check "the callee says it received none, and never again" \
   json_has "$tmp/a3.json" '[(e["direction"], e["flowing"]) for e in of("media-flow")] == [("receive", False)]'
