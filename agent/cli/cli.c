@@ -338,6 +338,47 @@ ja_cli_say_peer (JaCli *cli, const char *cmd, JaXmppStream *stream)
       addr, sha != NULL ? sha : "none (PLAINTEXT)");
 }
 
+static void
+connection_lost_cb (JaXmppStream *stream, const GError *error,
+    guint retry_in_ms, gpointer user_data)
+{
+  JaCli *cli = user_data;
+
+  cli->connection_lost = TRUE;
+  if (cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("connection-lost");
+
+    ja_json_event_add_string (ev, "error", error != NULL ? error->message
+        : "closed");
+    ja_json_event_add_int (ev, "retry_in_ms", retry_in_ms);
+    ja_json_event_emit (ev);
+  } else {
+    printf ("xmpp: connection lost (%s); trying again in %.1f s\n",
+        error != NULL ? error->message : "closed", retry_in_ms / 1000.0);
+    fflush (stdout);
+  }
+}
+
+static void
+reconnected_cb (JaXmppStream *stream, gboolean resumed, gpointer user_data)
+{
+  JaCli *cli = user_data;
+
+  if (!cli->connection_lost)
+    return;   /* the first "ready" is each command's own */
+  cli->connection_lost = FALSE;
+  if (cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("reconnected");
+
+    ja_json_event_add_bool (ev, "resumed", resumed);
+    ja_json_event_emit (ev);
+  } else {
+    printf ("xmpp: reconnected (%s)\n", resumed
+        ? "session resumed, nothing lost" : "a new session");
+    fflush (stdout);
+  }
+}
+
 JaXmppStream *
 ja_cli_new_stream (JaCli *cli, GError **error)
 {
@@ -353,5 +394,8 @@ ja_cli_new_stream (JaCli *cli, GError **error)
   ja_xmpp_stream_config_clear (&sc);
   if (cli->log_xmpp_set)
     ja_xmpp_stream_set_wire_log (stream, wire_log_cb, cli);
+  g_signal_connect (stream, "connection-lost",
+      G_CALLBACK (connection_lost_cb), cli);
+  g_signal_connect (stream, "ready", G_CALLBACK (reconnected_cb), cli);
   return stream;
 }

@@ -34,6 +34,7 @@ typedef struct {
   GMainLoop *loop;
   int exit_code;
   struct _JaDiscovery *discovery;   /* serverless mDNS/DNS-SD, when on */
+  gboolean connection_lost;  /* the stream is reconnecting (said so) */
 } JaCli;
 
 /* Adds the common option group to ctx. */
@@ -56,7 +57,10 @@ void ja_cli_say_listening (JaCli *cli, JaXmppStream *stream);
 /* Serverless: the connected peer, its address and certificate. */
 void ja_cli_say_peer (JaCli *cli, const char *cmd, JaXmppStream *stream);
 
-/* Build a stream from the options, wired to the wire log. */
+/* Build a stream from the options, wired to the wire log. A connection
+ * lost and found again is said ("connection-lost" with the error and when
+ * the next try is, then "reconnected" with whether the XEP-0198 session
+ * was resumed). */
 JaXmppStream *ja_cli_new_stream (JaCli *cli, GError **error);
 
 /* Print what happens to t (events, progress, the outcome; cli-transfer.c). */
