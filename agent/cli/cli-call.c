@@ -534,53 +534,53 @@ stats_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* One direction: say when its packets stop while they should flow
- * (`expected`), and when they come back. */
 static void
-flow_check (Watch *w, int dir, gboolean expected, guint64 packets,
-    gint64 now)
+say_flow (Watch *w, int dir, gboolean flowing, double gap)
 {
   static const char *const names[] = { "send", "receive" };
-  gboolean moved = packets != w->flow[dir].packets;
-  double gap = (now - w->flow[dir].moved) / 1e6;
 
-  w->flow[dir].packets = packets;
-  if (moved && w->flow[dir].stalled) {
-    w->flow[dir].stalled = FALSE;
-    if (w->cli->json) {
-      JaJsonEvent *ev = ja_json_event_new ("media-flow");
-
-      ja_json_event_add_string (ev, "direction", names[dir]);
-      ja_json_event_add_bool (ev, "flowing", TRUE);
-      ja_json_event_add_double (ev, "seconds", gap);
-      ja_json_event_emit (ev);
-    } else {
-      say_line (w->cli, "call: audio %s again after %.1f s",
-          dir == FLOW_SEND ? "sent" : "received", gap);
-    }
-  }
-  if (moved || !expected) {
-    /* Not expected (the peer holds, or the content's senders exclude
-     * this way): the wait starts again when it is. */
-    w->flow[dir].moved = now;
-    return;
-  }
-  if (w->flow[dir].stalled || now - w->flow[dir].moved < FLOW_STALL_US)
-    return;
-  w->flow[dir].stalled = TRUE;
   if (w->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("media-flow");
 
     ja_json_event_add_string (ev, "direction", names[dir]);
-    ja_json_event_add_bool (ev, "flowing", FALSE);
+    ja_json_event_add_bool (ev, "flowing", flowing);
     ja_json_event_add_double (ev, "seconds", gap);
     ja_json_event_emit (ev);
+  } else if (flowing) {
+    say_line (w->cli, "call: audio %s again after %.1f s",
+        dir == FLOW_SEND ? "sent" : "received", gap);
   } else if (dir == FLOW_SEND) {
     say_line (w->cli, "call: no audio sent for %.1f s (the source gives "
         "nothing)", gap);
   } else {
     say_line (w->cli, "call: no audio received for %.1f s", gap);
   }
+}
+
+/* One direction: say when its packets stop while they should flow
+ * (`expected`), and when they come back. */
+static void
+flow_check (Watch *w, int dir, gboolean expected, guint64 packets,
+    gint64 now)
+{
+  gboolean moved = packets != w->flow[dir].packets;
+  double gap = (now - w->flow[dir].moved) / 1e6;
+
+  w->flow[dir].packets = packets;
+  if (moved && w->flow[dir].stalled) {
+    w->flow[dir].stalled = FALSE;
+    say_flow (w, dir, TRUE, gap);
+  }
+  if (moved || !expected) {
+    /* Not expected (either side holds, the peer muted, or the content's
+     * senders exclude this way): the wait starts again when it is. */
+    w->flow[dir].moved = now;
+    return;
+  }
+  if (w->flow[dir].stalled || now - w->flow[dir].moved < FLOW_STALL_US)
+    return;
+  w->flow[dir].stalled = TRUE;
+  say_flow (w, dir, FALSE, gap);
 }
 
 static gboolean
