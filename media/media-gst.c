@@ -122,7 +122,6 @@ ja_media_gst_error_from_message (GstMessage *msg)
 {
   g_autoptr (GError) gst_error = NULL;
   g_autofree char *debug = NULL;
-
   const char *reason;
 
   gst_message_parse_error (msg, &gst_error, &debug);

@@ -26,10 +26,10 @@
 #include <gst/video/video.h>
 
 #include "media/bitrate-ctl.h"
+#include "media/media-devices.h"
 #include "media/media-error.h"
 #include "media/media-events.h"
 #include "media/rate-window.h"
-#include "media/media-devices.h"
 #include "media/media-gst.h"
 #include "media/rtp-event.h"
 #include "media/video-keyframe.h"
