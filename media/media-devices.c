@@ -1,6 +1,8 @@
 /* media-devices.c — the devices device:NAME can name (see media-devices.h). */
 #include "media/media-devices.h"
 
+#include <stdlib.h>
+
 #include <gst/gst.h>
 
 #include "media/media-error.h"
@@ -118,13 +120,24 @@ ja_media_device_check (JaMediaDeviceKind kind, const char *name,
   g_autoptr (GPtrArray) devices = NULL;
   g_autoptr (GString) there = g_string_new (NULL);
 
+  g_autofree char *real = NULL;
+
   g_return_val_if_fail (kind < G_N_ELEMENTS (kinds), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
+  /* PulseAudio's own aliases (@DEFAULT_SINK@, @DEFAULT_SOURCE@,
+   * @DEFAULT_MONITOR@) name whatever is the default then. */
+  if (kind != JA_MEDIA_DEVICE_VIDEO_SOURCE
+      && g_str_has_prefix (name, "@DEFAULT_") && g_str_has_suffix (name, "@"))
+    return TRUE;
+  /* A camera is often named by a stable link (/dev/v4l/by-id/…). */
+  if (kind == JA_MEDIA_DEVICE_VIDEO_SOURCE)
+    real = realpath (name, NULL);
   devices = ja_media_devices_list (1u << kind);
   for (guint i = 0; i < devices->len; i++) {
     const JaMediaDevice *d = g_ptr_array_index (devices, i);
 
-    if (g_str_equal (d->name, name))
+    if (g_str_equal (d->name, name)
+        || (real != NULL && g_str_equal (d->name, real)))
       return TRUE;
     g_string_append_printf (there, "%s%s", there->len > 0 ? ", " : "",
                             d->name);

@@ -30,9 +30,10 @@ const char *ja_media_device_kind_to_string (JaMediaDeviceKind kind);
 GPtrArray *ja_media_devices_list (guint kinds);
 void ja_media_device_free (JaMediaDevice *device);
 
-/* TRUE when a device of `kind` called `name` is present now; otherwise
- * FALSE and a JA_MEDIA_ERROR_NO_DEVICE error that names the ones there
- * are (or says none was found). */
+/* TRUE when a device of `kind` called `name` is present now (a camera's
+ * path may be a link to it; PulseAudio's @DEFAULT_…@ aliases always
+ * pass); otherwise FALSE and a JA_MEDIA_ERROR_NO_DEVICE error that names
+ * the ones there are (or says none was found). */
 gboolean ja_media_device_check (JaMediaDeviceKind kind, const char *name,
                                 GError **error);
 

@@ -13,7 +13,8 @@
 # answer), before the peer is rung; a speaker unplugged while `answer` runs
 # (the module unloaded) ends that call with a media error that names it and
 # the next call, plugged back, goes through; `devices` without a sound
-# server says none (exit 0). Accounts kiosk, desk: no other test uses
+# server says none (exit 0); PulseAudio's @DEFAULT_SINK@ alias is taken
+# as a NAME. Accounts kiosk, desk: no other test uses
 # them. TAP output; every wait is bounded.
 set -u
 . "$(dirname "$0")/cli-lib.sh"
@@ -212,6 +213,18 @@ stop_record
 check "plugged back, the same answer process takes the next call (caller $crc)" test "$crc" -eq 0
 check "and its speaker plays it (440 Hz)" peak "$tmp/spk6.wav" 440
 check "answer exits after its 2 calls, 7 for the one that failed (rc=$krc)" test "$krc" -eq 7
+
+# ---- PulseAudio's alias for the default ----------------------------------
+# (desk_speaker is still the default sink)
+record spk7 desk_speaker
+start_answer "$RES" k7 --count 1 --sink device:@DEFAULT_SINK@ || exit 1
+kpid=$apid
+call d7 --to "kiosk@localhost/$RES" --audio test:440 --duration 3
+wait_rc "$kpid" 30; krc=$?
+stop_record
+check "--sink device:@DEFAULT_SINK@ is taken (caller $crc, callee $krc)" \
+  test "$crc" -eq 0 -a "$krc" -eq 0
+check "and plays on the default speaker (440 Hz)" peak "$tmp/spk7.wav" 440
 
 # ---- no sound server ---------------------------------------------------------
 PULSE_SERVER="unix:$tmp/nowhere" "$JINGLE_AGENT" devices >"$tmp/none.txt" 2>&1; rc=$?
