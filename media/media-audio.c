@@ -12,8 +12,8 @@
 #include "media/audio-native.h"
 #include "media/media-audio-private.h"
 #include "media/media-events.h"
-#include "media/rate-window.h"
 #include "media/media-devices.h"
+#include "media/rate-window.h"
 #include "media/media-gst.h"
 
 #include <stdio.h>

@@ -61,42 +61,24 @@ device_name (GstDevice *d, const char *element)
   return name;
 }
 
-static void
-list_kind (JaMediaDeviceKind kind, GPtrArray *out)
+static JaMediaDevice *
+device_new (JaMediaDeviceKind kind, GstDevice *d)
 {
-  g_autoptr (GstDeviceMonitor) monitor = gst_device_monitor_new ();
-  GList *devices;
-  gboolean started;
+  g_autoptr (GstStructure) props = gst_device_get_properties (d);
+  char *name = device_name (d, kinds[kind].element);
+  JaMediaDevice *dev;
+  gboolean is_default = FALSE;
 
-  gst_device_monitor_add_filter (monitor, kinds[kind].klass, NULL);
-  /* Started, the providers say which device is the default (a probe of
-   * a monitor not started does not); starting waits for their first
-   * list. A monitor that cannot start (no sound server) lists none. */
-  started = gst_device_monitor_start (monitor);
-  if (!started)
-    return;   /* (a probe then would leak the pulse provider's context) */
-  devices = gst_device_monitor_get_devices (monitor);
-  gst_device_monitor_stop (monitor);
-  for (GList *l = devices; l != NULL; l = l->next) {
-    GstDevice *d = l->data;
-    g_autoptr (GstStructure) props = NULL;
-    char *name = device_name (d, kinds[kind].element);
-    JaMediaDevice *dev;
-    gboolean is_default = FALSE;
-
-    if (name == NULL)
-      continue;
-    dev = g_new0 (JaMediaDevice, 1);
-    dev->kind = kind;
-    dev->name = name;
-    dev->description = gst_device_get_display_name (d);
-    props = gst_device_get_properties (d);
-    if (props != NULL)
-      gst_structure_get_boolean (props, "is-default", &is_default);
-    dev->is_default = is_default;
-    g_ptr_array_add (out, dev);
-  }
-  g_list_free_full (devices, gst_object_unref);
+  if (name == NULL)
+    return NULL;
+  dev = g_new0 (JaMediaDevice, 1);
+  dev->kind = kind;
+  dev->name = name;
+  dev->description = gst_device_get_display_name (d);
+  if (props != NULL)
+    gst_structure_get_boolean (props, "is-default", &is_default);
+  dev->is_default = is_default;
+  return dev;
 }
 
 GPtrArray *
@@ -104,12 +86,37 @@ ja_media_devices_list (guint which)
 {
   GPtrArray *out =
       g_ptr_array_new_with_free_func ((GDestroyNotify) ja_media_device_free);
+  g_autoptr (GstDeviceMonitor) monitor = NULL;
+  GList *devices;
 
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
+  if (which == 0)
+    which = (1u << G_N_ELEMENTS (kinds)) - 1;
+  /* One monitor for every kind asked: one connection to the sound server. */
+  monitor = gst_device_monitor_new ();
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-    if (which == 0 || (which & (1u << k)) != 0)
-      list_kind (k, out);
+    if ((which & (1u << k)) != 0)
+      gst_device_monitor_add_filter (monitor, kinds[k].klass, NULL);
+  /* Started, the providers say which device is the default (a probe of
+   * a monitor not started does not); starting waits for their first
+   * list. A monitor that cannot start (no sound server) lists none, and
+   * is not probed: that would leak the pulse provider's context. */
+  if (!gst_device_monitor_start (monitor))
+    return out;
+  devices = gst_device_monitor_get_devices (monitor);
+  gst_device_monitor_stop (monitor);
+  /* Sources before sinks before cameras, each in the providers' order. */
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (GList *l = devices; (which & (1u << k)) != 0 && l != NULL;
+         l = l->next) {
+      JaMediaDevice *dev = gst_device_has_classes (l->data, kinds[k].klass)
+          ? device_new (k, l->data) : NULL;
+
+      if (dev != NULL)
+        g_ptr_array_add (out, dev);
+    }
+  g_list_free_full (devices, gst_object_unref);
   return out;
 }
 

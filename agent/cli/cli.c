@@ -343,18 +343,18 @@ connection_lost_cb (JaXmppStream *stream, const GError *error,
     guint retry_in_ms, gpointer user_data)
 {
   JaCli *cli = user_data;
+  const char *why = error != NULL ? error->message : "closed";
 
   cli->connection_lost = TRUE;
   if (cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("connection-lost");
 
-    ja_json_event_add_string (ev, "error", error != NULL ? error->message
-        : "closed");
+    ja_json_event_add_string (ev, "error", why);
     ja_json_event_add_int (ev, "retry_in_ms", retry_in_ms);
     ja_json_event_emit (ev);
   } else {
-    printf ("xmpp: connection lost (%s); trying again in %.1f s\n",
-        error != NULL ? error->message : "closed", retry_in_ms / 1000.0);
+    printf ("xmpp: connection lost (%s); trying again in %.1f s\n", why,
+        retry_in_ms / 1000.0);
     fflush (stdout);
   }
 }

@@ -263,18 +263,13 @@ channel_send (gpointer impl, guint component, GBytes *packet, GError **error)
     return FALSE;
   }
   g_mutex_lock (&self->send_lock);
-  /* Test hook: loss on the send path (RTP only, RTCP goes through). */
-  if (self->drop_every > 0 && len >= 2 && !((data[1] & 0x7f) >= 64
-          && (data[1] & 0x7f) <= 95)
-      && ++self->rtp_sent % self->drop_every == 0) {
-    g_mutex_unlock (&self->send_lock);
-    return TRUE;
-  }
-  if (self->drop_until > 0 && len >= 2 && !((data[1] & 0x7f) >= 64
-          && (data[1] & 0x7f) <= 95)) {
+  /* Test hooks: loss on the send path (RTP only, RTCP goes through). */
+  if ((self->drop_every > 0 || self->drop_until > 0) && len >= 2
+      && !ja_rtp_is_rtcp (data, len)) {
     gint64 t = g_get_monotonic_time () - self->secured_at;
 
-    if (t >= self->drop_from && t < self->drop_until) {
+    if ((self->drop_every > 0 && ++self->rtp_sent % self->drop_every == 0)
+        || (t >= self->drop_from && t < self->drop_until)) {
       g_mutex_unlock (&self->send_lock);
       return TRUE;
     }
