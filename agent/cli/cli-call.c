@@ -948,6 +948,17 @@ ended_cb (JaCall *call, guint reason, const char *text, gboolean by_peer,
     ja_json_event_add_int (ev, "packets_received",
         (gint64) st.packets_received);
     ja_json_event_add_int (ev, "packets_lost", st.packets_lost);
+    if (ja_call_has_video (call)) {
+      JaMediaVideoStats vs;
+
+      /* The whole call's video, for scripts that ask for no stats lines
+       * (--stats-interval 0): did the picture come through at all? */
+      ja_call_get_video_stats (call, &vs);
+      ja_json_event_add_int (ev, "video_frames_decoded",
+          (gint64) vs.frames_decoded);
+      ja_json_event_add_int (ev, "video_keyframes_received",
+          (gint64) vs.keyframes_received);
+    }
     ja_json_event_add_int (ev, "exit_code", code);
     ja_json_event_emit (ev);
   } else {
