@@ -11,10 +11,10 @@
 #include "media/media-audio.h"
 #include "media/audio-native.h"
 #include "media/media-audio-private.h"
-#include "media/media-events.h"
 #include "media/media-devices.h"
-#include "media/rate-window.h"
+#include "media/media-events.h"
 #include "media/media-gst.h"
+#include "media/rate-window.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -107,15 +107,17 @@ ja_media_devices_list (guint which)
   devices = gst_device_monitor_get_devices (monitor);
   gst_device_monitor_stop (monitor);
   /* Sources before sinks before cameras, each in the providers' order. */
-  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-    for (GList *l = devices; (which & (1u << k)) != 0 && l != NULL;
-         l = l->next) {
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++) {
+    if ((which & (1u << k)) == 0)
+      continue;
+    for (GList *l = devices; l != NULL; l = l->next) {
       JaMediaDevice *dev = gst_device_has_classes (l->data, kinds[k].klass)
           ? device_new (k, l->data) : NULL;
 
       if (dev != NULL)
         g_ptr_array_add (out, dev);
     }
+  }
   g_list_free_full (devices, gst_object_unref);
   return out;
 }
@@ -126,7 +128,6 @@ ja_media_device_check (JaMediaDeviceKind kind, const char *name,
 {
   g_autoptr (GPtrArray) devices = NULL;
   g_autoptr (GString) there = g_string_new (NULL);
-
   g_autofree char *real = NULL;
 
   g_return_val_if_fail (kind < G_N_ELEMENTS (kinds), FALSE);

@@ -270,18 +270,6 @@ ja_rtp_stream_get_content (JaRtpStream *self)
   return self->content;
 }
 
-static void directions (JaJingleContent *c, gboolean *send,
-    gboolean *receive);
-
-void
-ja_rtp_stream_get_directions (JaRtpStream *self, gboolean *send,
-    gboolean *receive)
-{
-  *send = *receive = FALSE;
-  if (self->content != NULL)
-    directions (self->content, send, receive);
-}
-
 static gboolean
 send_info (JaRtpStream *self, JaRtpInfo *info, GError **error)
 {
@@ -897,6 +885,15 @@ directions (JaJingleContent *c, gboolean *send, gboolean *receive)
   *receive = s == JA_JINGLE_SENDERS_BOTH
       || (s == JA_JINGLE_SENDERS_INITIATOR && !initiator)
       || (s == JA_JINGLE_SENDERS_RESPONDER && initiator);
+}
+
+void
+ja_rtp_stream_get_directions (JaRtpStream *self, gboolean *send,
+    gboolean *receive)
+{
+  *send = *receive = FALSE;
+  if (self->content != NULL)
+    directions (self->content, send, receive);
 }
 
 /* The negotiated list: the answer (the peer's for a content we created
