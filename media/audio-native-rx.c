@@ -352,8 +352,10 @@ ja_audio_native_receive (JaAudioNative *self, const guint8 *data, gsize len)
     const guint8 *v;
     gsize vlen;
 
+    /* RFC 6464: one byte; the two-byte form (RFC 8285 §4.3) can carry an
+     * empty element, which says nothing. */
     if (ja_rtp_hdrext_find (data, len, self->config.hdrext_audio_level_id, &v,
-                            &vlen))
+                            &vlen) && vlen >= 1)
       self->peer_level = v[0];
   }
   update_rx_stats (self, &hdr,

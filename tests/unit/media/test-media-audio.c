@@ -13,6 +13,7 @@
 #include <gst/gst.h>
 
 #include "media/media-audio.h"
+#include "media/audio-native.h"
 #include "media/media-error.h"
 #include "media/rtp-packet.h"
 #include "tests/support/ja-test-tone.h"
@@ -722,6 +723,58 @@ test_native_bad_config (void)
   g_clear_error (&error);
 }
 
+/* The peer's RFC 6464 audio level as the native engine reads it: an
+ * element of the negotiated id in either form (RFC 8285). The two-byte
+ * form may carry an empty element: that says no level, and the byte after
+ * it (the payload, or nothing at all) is not one (fuzz-audio-native found
+ * the engine reading it). */
+static void
+test_native_peer_level (void)
+{
+  JaMediaAudioConfig cfg = { 0 };
+  g_autoptr (GError) error = NULL;
+  JaAudioNative *audio;
+  guint8 buf[64];
+  g_autofree guint8 *exact = NULL;
+
+  cfg.source = "silence";
+  cfg.sink = "none";
+  cfg.send_codec = "PCMU";
+  cfg.recv_codecs[0] = "PCMU";
+  cfg.hdrext_audio_level_id = 2;
+  cfg.receive = TRUE;
+  audio = ja_audio_native_new (&cfg, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ja_audio_native_peek_peer_level (audio), ==, -1);
+
+  /* Two-byte form, one word: padding, padding, id 2 with length 0; then
+   * 160 bytes of PCMU whose first byte would read as a level. */
+  ja_rtp_header_write (buf, FALSE, 0, 1, 160, 0xabcdef01, TRUE);
+  memcpy (buf + 12, "\x10\x00\x00\x01" "\x00\x00\x02\x00", 8);
+  memset (buf + 20, 0x55, sizeof buf - 20);
+  ja_audio_native_receive (audio, buf, sizeof buf);
+  g_assert_cmpint (ja_audio_native_peek_peer_level (audio), ==, -1);
+  /* The same with nothing after the extension block, in a buffer of exactly
+   * that size (under ASan a read past it aborts). */
+  exact = g_memdup2 (buf, 20);
+  ja_audio_native_receive (audio, exact, 20);
+  g_assert_cmpint (ja_audio_native_peek_peer_level (audio), ==, -1);
+
+  /* Two-byte form, id 2, one byte: level 42 with the voice bit. */
+  ja_rtp_header_write (buf, FALSE, 0, 2, 320, 0xabcdef01, TRUE);
+  memcpy (buf + 12, "\x10\x00\x00\x01" "\x02\x01\xaa\x00", 8);
+  ja_audio_native_receive (audio, buf, sizeof buf);
+  g_assert_cmpint (ja_audio_native_peek_peer_level (audio), ==, 0xaa);
+  /* One-byte form, what our own sender writes: level 30, no voice. */
+  ja_rtp_header_write (buf, FALSE, 0, 3, 480, 0xabcdef01, TRUE);
+  g_assert_cmpuint (ja_rtp_hdrext_write (buf + 12, sizeof buf - 12, 0, NULL,
+                                         2, 30), ==, 8);
+  memset (buf + 20, 0x55, sizeof buf - 20);
+  ja_audio_native_receive (audio, buf, sizeof buf);
+  g_assert_cmpint (ja_audio_native_peek_peer_level (audio), ==, 30);
+  ja_audio_native_free (audio);
+}
+
 /* AUTO: native for what it can carry, GStreamer for the rest. */
 static void
 test_auto_engine (void)
@@ -795,6 +848,7 @@ main (int argc, char **argv)
 #undef ADD_E
   g_test_add_func ("/media/audio/bad-config", test_bad_config);
   g_test_add_func ("/media/audio/native/bad-config", test_native_bad_config);
+  g_test_add_func ("/media/audio/native/peer-level", test_native_peer_level);
   g_test_add_func ("/media/audio/auto-engine", test_auto_engine);
   return g_test_run ();
 }
