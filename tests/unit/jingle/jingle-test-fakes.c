@@ -255,15 +255,22 @@ fake_deliver (FakeSignalling *fake, const char *fmt, ...)
 {
   g_autofree char *xml = NULL;
   g_autoptr (JaXmlNode) iq = NULL;
-  g_autoptr (JaXmlNode) result = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean deferred = FALSE;
   va_list args;
 
   va_start (args, fmt);
   xml = g_strdup_vprintf (fmt, args);
   va_end (args);
   iq = fake_parse (xml);
+  fake_deliver_node (fake, iq);
+}
+
+void
+fake_deliver_node (FakeSignalling *fake, const JaXmlNode *iq)
+{
+  g_autoptr (JaXmlNode) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean deferred = FALSE;
+
   g_assert_nonnull (fake->handler);
   /* What xmpp-stream-stanzas.c route_iq_cb does. */
   if (!fake->handler (iq, &result, &deferred, fake->handler_data, &error))

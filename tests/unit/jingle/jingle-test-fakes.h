@@ -31,6 +31,8 @@ JaXmlNode *fake_parse (const char *xml);
  * would run it. printf-style. */
 void fake_deliver (FakeSignalling *fake, const char *fmt, ...)
     G_GNUC_PRINTF (2, 3);
+/* The same with a parsed request (borrowed). */
+void fake_deliver_node (FakeSignalling *fake, const JaXmlNode *iq);
 /* Pops the next stanza we sent and compares it canonically with the
  * expected text; '{id}' in an attribute matches anything. Returns the id of
  * the actual stanza (valid until the next call). */
