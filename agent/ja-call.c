@@ -752,6 +752,12 @@ ja_call_get_peer (JaCall *self)
   return self->peer;
 }
 
+JaXmppStream *
+ja_call_get_stream (JaCall *self)
+{
+  return self->stream;
+}
+
 gboolean
 ja_call_is_outgoing (JaCall *self)
 {

@@ -146,6 +146,8 @@ gboolean ja_call_is_ended (JaCall *self);
 gboolean ja_call_used_jmi (JaCall *self);
 /* (transfer none) nullable */
 JaJingleSession *ja_call_get_session (JaCall *self);
+/* The stream the call's signalling goes over (transfer none). */
+JaXmppStream *ja_call_get_stream (JaCall *self);
 /* "opus/48000/2 (pt 111)" once connected (transfer none), nullable. */
 const char *ja_call_get_codec (JaCall *self);
 /* The audio engine carrying the call: "native" or "gstreamer" once

@@ -104,7 +104,9 @@ gboolean ja_ice_credentials_check (const char *ufrag, const char *pwd,
  * after its new credentials. */
 gboolean ja_ice_agent_set_remote_credentials (JaIceAgent *agent,
     const char *ufrag, const char *pwd, GError **error);
-/* A remote candidate (udp only; others are ignored with TRUE). */
+/* A remote candidate (udp only; others are ignored with TRUE). FALSE
+ * (JA_MEDIA_ERROR_ICE) only for what the peer got wrong: a component we do
+ * not have, a port or address that is none, one too many. */
 gboolean ja_ice_agent_add_remote_candidate (JaIceAgent *agent,
     const JaIceCandidate *cand, GError **error);
 void ja_ice_agent_remote_gathering_done (JaIceAgent *agent);

@@ -16,7 +16,10 @@
 #include "plugins/ice-udp/ice-udp-transport.h"
 #include "plugins/rtp/rtp-app.h"
 #include "signalling/jingle/jingle-reason.h"
+#include "signalling/xml/xml-stream-parser.h"
+#include "signalling/xmpp/ns.h"
 #include "signalling/xmpp/services.h"
+#include "signalling/xmpp/xmpp-error.h"
 
 void
 ja_cli_media_add_options (JaCliMedia *m, GOptionContext *ctx)
@@ -602,6 +605,129 @@ flow_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* ---- test hook: a peer's malformed requests mid-call --------------------
+ * JINGLE_AGENT_TEST_INJECT=FILE: one second after the call connected, each
+ * non-empty line of FILE (a <jingle/> element in urn:xmpp:jingle:1, with
+ * {sid}, {initiator} and {responder} replaced by the call's) goes to the
+ * peer in an <iq type='set' id='inject-N'/>, one after the answer to the
+ * other; each answer is an "injected" event (line, type, condition) or a
+ * line. For tests of how a peer (normally our own `answer`) meets requests
+ * it must refuse while the call goes on. */
+typedef struct {
+  JaCli *cli;
+  JaCall *call;                 /* a reference */
+  char **lines;
+  guint next;
+} Inject;
+
+static void inject_next (Inject *in);
+
+static void
+inject_free (Inject *in)
+{
+  g_object_unref (in->call);
+  g_strfreev (in->lines);
+  g_free (in);
+}
+
+static void
+inject_answer_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Inject *in = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JaXmlNode) result = ja_xmpp_stream_iq_finish (
+      JA_XMPP_STREAM (source), res, &error);
+  const char *condition = error == NULL ? NULL
+      : error->domain == JA_XMPP_ERROR
+      ? ja_xmpp_error_condition_to_string (error->code) : error->message;
+
+  if (in->cli->json) {
+    JaJsonEvent *ev = ja_json_event_new ("injected");
+
+    ja_json_event_add_int (ev, "line", in->next);
+    ja_json_event_add_string (ev, "type", error == NULL ? "result" : "error");
+    ja_json_event_add_string (ev, "condition", condition);
+    ja_json_event_emit (ev);
+  } else {
+    say_line (in->cli, "call: injected line %u: %s%s%s", in->next,
+        error == NULL ? "result" : "error", condition ? " " : "",
+        condition ? condition : "");
+  }
+  inject_next (in);
+}
+
+static void
+inject_next (Inject *in)
+{
+  JaJingleSession *session = ja_call_get_session (in->call);
+  const char *own, *peer;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  JaXmlNode *jingle, *iq;
+
+  while (in->lines[in->next] != NULL
+         && g_strstrip (in->lines[in->next])[0] == '\0')
+    in->next++;
+  if (in->lines[in->next] == NULL || session == NULL) {
+    inject_free (in);
+    return;
+  }
+  own = ja_xmpp_stream_get_bound_jid (ja_call_get_stream (in->call));
+  peer = ja_jingle_session_get_peer (session);
+  {
+    g_auto (GStrv) a = g_strsplit (in->lines[in->next], "{sid}", -1);
+    g_autofree char *t1 = g_strjoinv (ja_jingle_session_get_sid (session), a);
+    g_auto (GStrv) b = g_strsplit (t1, "{initiator}", -1);
+    g_autofree char *t2 = g_strjoinv (ja_call_is_outgoing (in->call)
+        ? own : peer, b);
+    g_auto (GStrv) c = g_strsplit (t2, "{responder}", -1);
+
+    text = g_strjoinv (ja_call_is_outgoing (in->call) ? peer : own, c);
+  }
+  in->next++;
+  jingle = ja_xml_node_parse (text, -1, &error);
+  if (jingle == NULL) {
+    g_printerr ("JINGLE_AGENT_TEST_INJECT line %u: %s\n", in->next,
+        error->message);
+    inject_next (in);
+    return;
+  }
+  iq = ja_xml_node_new ("iq", JA_NS_CLIENT);
+  id = g_strdup_printf ("inject-%u", in->next);
+  ja_xml_node_set_attr (iq, "type", "set");
+  ja_xml_node_set_attr (iq, "to", peer);
+  ja_xml_node_set_attr (iq, "id", id);
+  ja_xml_node_add_child (iq, jingle);
+  ja_xmpp_stream_iq_async (ja_call_get_stream (in->call), iq, NULL,
+      inject_answer_cb, in);
+}
+
+static gboolean
+inject_start_cb (gpointer user_data)
+{
+  inject_next (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+inject_start (Watch *w, const char *path)
+{
+  Inject *in;
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, &error)) {
+    g_printerr ("JINGLE_AGENT_TEST_INJECT: %s\n", error->message);
+    return;
+  }
+  in = g_new0 (Inject, 1);
+  in->cli = w->cli;
+  in->call = g_object_ref (w->call);
+  in->lines = g_strsplit (contents, "\n", -1);
+  g_timeout_add_seconds (1, inject_start_cb, in);
+}
+
 static void
 connected_cb (JaCall *call, gpointer user_data)
 {
@@ -621,6 +747,8 @@ connected_cb (JaCall *call, gpointer user_data)
     JaJsonEvent *ev = ja_json_event_new ("connected");
 
     ja_json_event_add_string (ev, "peer", ja_call_get_peer (call));
+    ja_json_event_add_string (ev, "sid", ja_call_get_session (call)
+        ? ja_jingle_session_get_sid (ja_call_get_session (call)) : NULL);
     ja_json_event_add_bool (ev, "jmi", ja_call_used_jmi (call));
     ja_json_event_add_int (ev, "setup_ms", t.setup_ms);
     ja_json_event_add_int (ev, "signalling_ms", t.signalling_ms);
@@ -668,6 +796,8 @@ connected_cb (JaCall *call, gpointer user_data)
   if (w->m->remove_video_after > 0)
     w->remove_video_id = g_timeout_add_seconds (
         (guint) w->m->remove_video_after, remove_video_cb, w);
+  if (g_getenv ("JINGLE_AGENT_TEST_INJECT") != NULL)
+    inject_start (w, g_getenv ("JINGLE_AGENT_TEST_INJECT"));
   if (w->m->ice_restart_after > 0)
     w->ice_restart_id = g_timeout_add_seconds (
         (guint) w->m->ice_restart_after, ice_restart_cb, w);

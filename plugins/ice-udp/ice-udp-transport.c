@@ -1111,10 +1111,19 @@ take_remote (IceUdpTransport *self, const JaIceUdpTransport *t,
       return FALSE;
     break;
   }
-  for (guint i = 0; i < t->candidates->len; i++)
+  for (guint i = 0; i < t->candidates->len; i++) {
+    g_autoptr (GError) local = NULL;
+
+    /* A refusal is always of the peer's candidate (a component we do not
+     * have, an address or port that is none, one too many): the peer's
+     * request was bad, not our media (else undefined-condition). */
     if (!ja_ice_agent_add_remote_candidate (self->ice,
-            g_ptr_array_index (t->candidates, i), error))
+            g_ptr_array_index (t->candidates, i), &local)) {
+      g_set_error_literal (error, JA_XMPP_ERROR, JA_XMPP_ERROR_BAD_REQUEST,
+          local->message);
       return FALSE;
+    }
+  }
   if (t->end_of_candidates)
     ja_ice_agent_remote_gathering_done (self->ice);
   return TRUE;

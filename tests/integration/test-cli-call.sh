@@ -8,7 +8,10 @@
 # order; the wire is SRTP (a tap on the caller's sent datagrams: every
 # plaintext RTP payload is absent from what went out); a wrong DTLS
 # fingerprint ends the call with security-error (exit 7); the callee hangs
-# up (both exit 0, the caller says by the peer); a callee killed mid-call
+# up (both exit 0, the caller says by the peer); 13 malformed or unexpected
+# Jingle requests from the caller mid-call (JINGLE_AGENT_TEST_INJECT) each
+# get the right error or result from the callee and the call goes on; a
+# callee killed mid-call
 # ends the caller's call with connectivity-error (exit 7) once ICE consent
 # expires; a caller that is not
 # allowed is declined (exit 5); a call to a bare JID rings two devices
@@ -158,6 +161,68 @@ check "a call with hold and mute ends normally (caller $crc, callee $grc)" \
   test "$crc" -eq 0 -a "$grc" -eq 0
 check "the callee heard hold, unhold, mute, unmute in that order" \
   json_has "$tmp/g11.json" '[e["what"] for e in of("peer-info")] == ["hold", "mute", "unhold", "unmute"] or [e["what"] for e in of("peer-info")] == ["hold", "unhold", "mute", "unmute"]'
+
+# ---- a peer's malformed requests mid-call: refused, the call goes on ----
+# The caller (JINGLE_AGENT_TEST_INJECT) sends grace's `answer` 13 Jingle
+# requests a second into the call, each after the answer to the one before:
+# the right error for each (XEP-0166 §6.3, §7.2.6, §10; where the request
+# is wrong, bad-request, never undefined-condition), the valid ones
+# accepted, and the call still carries audio to its end.
+J="xmlns='urn:xmpp:jingle:1'"
+ICE="xmlns='urn:xmpp:jingle:transports:ice-udp:1'"
+RTP="xmlns='urn:xmpp:jingle:apps:rtp:1'"
+PT="<payload-type id='111' name='opus' clockrate='48000' channels='2'/>"
+CAND="foundation='1' generation='0' network='0' priority='1' protocol='udp' type='host'"
+cat >"$tmp/inject.txt" <<EOF
+<jingle $J action='session-info' sid='{sid}'><foo xmlns='urn:example:nothing'/></jingle>
+<jingle $J action='session-accept' sid='{sid}' responder='{responder}'><content creator='initiator' name='audio'><description $RTP media='audio'>$PT</description><transport $ICE ufrag='aaaa' pwd='bbbbbbbbbbbbbbbbbbbbbb'/></content></jingle>
+<jingle $J action='session-initiate' sid='{sid}' initiator='{initiator}'><content creator='initiator' name='audio'><description $RTP media='audio'>$PT</description><transport $ICE ufrag='aaaa' pwd='bbbbbbbbbbbbbbbbbbbbbb'/></content></jingle>
+<jingle $J action='transport-info' sid='no-such-session'><content creator='initiator' name='audio'><transport $ICE/></content></jingle>
+<jingle $J action='transport-info' sid='{sid}'><content creator='initiator' name='no-such-content'><transport $ICE/></content></jingle>
+<jingle $J action='transport-info' sid='{sid}'><content creator='initiator' name='audio'><transport $ICE><candidate component='1' id='x1' ip='127.0.0.1' port='70000' $CAND/></transport></content></jingle>
+<jingle $J action='transport-info' sid='{sid}'><content creator='initiator' name='audio'><transport $ICE><candidate component='7' id='x2' ip='127.0.0.1' port='9' $CAND/></transport></content></jingle>
+<jingle $J action='no-such-action' sid='{sid}'/>
+<jingle $J action='content-modify' sid='{sid}'><content creator='initiator' name='audio' senders='everyone'/></jingle>
+<jingle $J action='description-info' sid='{sid}'><content creator='initiator' name='audio'><description $RTP media='audio'><payload-type id='999' name='opus' clockrate='-1'/></description></content></jingle>
+<jingle $J action='transport-replace' sid='{sid}'><content creator='initiator' name='audio'><transport xmlns='urn:example:no-such-transport'/></content></jingle>
+<jingle $J action='session-info' sid='{sid}'><ringing xmlns='urn:xmpp:jingle:apps:rtp:info:1'/></jingle>
+<jingle $J action='session-info' sid='{sid}'/>
+EOF
+start_answer grace "$RES" g18 --from frank@localhost --count 1 \
+  --record "$tmp/g18.wav" --log-xmpp=jingle,error || exit 1
+gpid=$apid
+JINGLE_AGENT_TEST_INJECT="$tmp/inject.txt" call c18 \
+  --to "grace@localhost/$RES" --audio test:440 --duration 5
+wait_rc "$gpid" 30; grc=$?
+check "a call that met 13 malformed or unexpected requests ends normally (caller $crc, callee $grc)" \
+  test "$crc" -eq 0 -a "$grc" -eq 0
+check "each request got its answer: errors for the 10 bad ones (bad-request where the request is wrong), results for the 3 valid ones" \
+  json_has "$tmp/c18.json" '[(e["line"], e["type"], e["condition"]) for e in of("injected")] == [(1, "error", "feature-not-implemented"), (2, "error", "unexpected-request"), (3, "error", "unexpected-request"), (4, "error", "item-not-found"), (5, "error", "bad-request"), (6, "error", "bad-request"), (7, "error", "bad-request"), (8, "error", "bad-request"), (9, "error", "bad-request"), (10, "error", "feature-not-implemented"), (11, "result", None), (12, "result", None), (13, "result", None)]'
+check "the callee's errors carry the Jingle conditions (unsupported-info, out-of-order, unknown-session) and it rejected the unknown transport" \
+  python3 - "$tmp/g18.err" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+parts = re.split(r"^\S+ (SEND >>>|RECV <<<)\n", text, flags=re.M)
+sent = [re.sub(r"\s+", " ", parts[i + 1]) for i in range(1, len(parts) - 1, 2)
+        if parts[i].startswith("SEND")]
+def reply(n):
+    r = [s for s in sent if "id='inject-%d'" % n in s]
+    assert len(r) == 1, (n, r)
+    return r[0]
+for n, cond in [(1, "unsupported-info"), (2, "out-of-order"), (3, "out-of-order"),
+                (4, "unknown-session"), (10, "unsupported-info")]:
+    assert "<%s xmlns='urn:xmpp:jingle:errors:1'/>" % cond in reply(n), (n, reply(n))
+assert "undefined-condition" not in " ".join(sent)
+assert any("action='transport-reject'" in s and "urn:example:no-such-transport" in s
+           for s in sent)
+print("# %d stanzas sent by the callee checked" % len(sent))
+PY
+check "the call lasted its 5 s and the caller hung up, not the callee" \
+  json_has "$tmp/c18.json" 'of("ended")[0]["reason"] == "success" and not of("ended")[0]["by_peer"] and of("ended")[0]["seconds"] >= 4.9'
+check "the callee received audio to the end (>= 200 packets in 5 s, 0 lost)" \
+  json_has "$tmp/g18.json" 'of("ended")[0]["packets_received"] >= 200 and of("ended")[0]["packets_lost"] == 0'
+check "the callee's recording after the requests (its last 3 s) peaks at 440 Hz" \
+  peak "$tmp/g18.wav" 440 3
 
 # ---- the callee vanishes (killed): ICE consent expires ------------------
 start_answer grace "$RES" g7 --from frank@localhost --count 1 || exit 1
