@@ -669,7 +669,8 @@ inject_next (Inject *in)
   while (in->lines[in->next] != NULL
          && g_strstrip (in->lines[in->next])[0] == '\0')
     in->next++;
-  if (in->lines[in->next] == NULL || session == NULL) {
+  if (in->lines[in->next] == NULL || session == NULL
+      || ja_call_is_ended (in->call)) {
     inject_free (in);
     return;
   }
