@@ -22,12 +22,14 @@
 #define NS_RTP_INFO JA_NS_JINGLE_RTP_INFO
 #define MAX_PROPOSALS 32
 #define PROCEEDED_TTL_US (60 * G_USEC_PER_SEC)
+#define PROCEEDED_BUSY_US (10 * G_USEC_PER_SEC)
 
 struct _JaAgentCalls {
   JaAgent *agent;              /* unowned: it owns us */
   JaXmppStream *stream;        /* unowned */
   gboolean answer;
   guint delay_ms;
+  guint max_calls;             /* at once; 0: no limit */
   guint jmi_handler;
   guint carbons_handler;
   GHashTable *proposals;       /* id → Proposal*: ringing */
@@ -166,6 +168,29 @@ ja_agent_calls_is_call (JaJingleSession *session)
   return n > 0;
 }
 
+/* Calls taken and not ended, with the proposals ringing and those we
+ * proceeded with whose session has not come yet: each is a call. (A
+ * proceed whose session did not come within seconds went to a caller that
+ * took another device's: it holds no place.) */
+static gboolean
+is_busy (JaAgentCalls *self, const gint64 *this_proceeded)
+{
+  guint taken = self->calls->len + g_hash_table_size (self->proposals);
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter it;
+  gpointer value;
+
+  if (self->max_calls == 0)
+    return FALSE;
+  g_hash_table_iter_init (&it, self->proceeded);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    if (now - *(gint64 *) value < PROCEEDED_BUSY_US)
+      taken++;
+  if (this_proceeded != NULL && now - *this_proceeded < PROCEEDED_BUSY_US)
+    taken--;                     /* the place this session's proceed held */
+  return taken >= self->max_calls;
+}
+
 void
 ja_agent_calls_take_session (JaAgentCalls *self, JaJingleSession *session)
 {
@@ -199,6 +224,15 @@ ja_agent_calls_take_session (JaAgentCalls *self, JaJingleSession *session)
         "not an allowed caller");
     ja_jingle_session_terminate (session, JA_JINGLE_REASON_DECLINE,
         "not an allowed caller");
+    return;
+  }
+  if (is_busy (self, proceeded)) {
+    /* XEP-0166 §7.4 <busy/>: the calls in progress go on. */
+    g_autofree char *why = g_strdup_printf ("busy: %u call%s in progress",
+        self->max_calls, self->max_calls == 1 ? "" : "s");
+
+    g_signal_emit_by_name (self->agent, "call-declined", peer, why);
+    ja_jingle_session_terminate (session, JA_JINGLE_REASON_BUSY, why);
     return;
   }
   answer_bundle (session);
@@ -289,14 +323,19 @@ handle_jmi (JaAgentCalls *self, const char *from, const JaJmi *jmi,
       || g_hash_table_contains (self->proposals, id)
       || g_hash_table_size (self->proposals) >= MAX_PROPOSALS)
     return;
-  if (!ja_jmi_has_media (jmi, "audio")) {
+  if (!ja_jmi_has_media (jmi, "audio") || is_busy (self, NULL)) {
+    gboolean busy = ja_jmi_has_media (jmi, "audio");
     g_autoptr (JaJmi) reject = ja_jmi_new (JA_JMI_REJECT, id);
     JaXmlNode *msg = jmi_message (from, NULL, NULL);
 
-    ja_jmi_set_reason (reject, JA_JINGLE_REASON_UNSUPPORTED_APPLICATIONS,
-        "audio calls only");
+    ja_jmi_set_reason (reject, busy ? JA_JINGLE_REASON_BUSY
+        : JA_JINGLE_REASON_UNSUPPORTED_APPLICATIONS,
+        busy ? "busy" : "audio calls only");
     ja_xml_node_add_child (msg, ja_jmi_build (reject));
     ja_xmpp_stream_send (self->stream, msg);
+    if (busy)
+      g_signal_emit_by_name (self->agent, "call-declined", from,
+          "busy: a call in progress");
     return;
   }
   {
@@ -419,6 +458,12 @@ carbons_enabled_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   if (reply == NULL)
     g_info ("agent: carbons not enabled (%s): other devices will not stop "
         "ringing here", error->message);
+}
+
+void
+ja_agent_calls_set_max (JaAgentCalls *self, guint max_calls)
+{
+  self->max_calls = max_calls;
 }
 
 void

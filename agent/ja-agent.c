@@ -376,6 +376,13 @@ ja_agent_set_call_answer (JaAgent *self, gboolean answer, guint delay_ms)
     ja_agent_calls_set_answer (self->calls, answer, delay_ms);
 }
 
+void
+ja_agent_set_max_calls (JaAgent *self, guint max_calls)
+{
+  if (self->calls != NULL)
+    ja_agent_calls_set_max (self->calls, max_calls);
+}
+
 JaXmppStream *
 ja_agent_get_stream (JaAgent *self)
 {

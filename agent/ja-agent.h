@@ -134,6 +134,18 @@ void ja_agent_set_call_answer (JaAgent *self, gboolean answer,
     guint delay_ms);
 
 /**
+ * ja_agent_set_max_calls:
+ * @max_calls: calls at once, 0 (the default): no limit
+ *
+ * While @max_calls incoming calls are in progress (ringing, proposed
+ * through XEP-0353 or connected), another allowed caller's call is
+ * declined with the Jingle reason busy (an XEP-0353 proposal with a reject
+ * carrying busy) and "call-declined" is emitted; the calls in progress go
+ * on. Since: 0.1
+ */
+void ja_agent_set_max_calls (JaAgent *self, guint max_calls);
+
+/**
  * ja_agent_find_peer_async:
  * @bare_jid: the peer's account
  * @timeout_ms: how long to look

@@ -41,6 +41,7 @@ typedef struct {
   /* answer */
   char **from;
   int count;
+  int max_calls;
   int ring_ms;
   int answered;
   GPtrArray *calls;            /* JaCall*: live incoming calls */
@@ -184,6 +185,26 @@ place_call (Run *r)
 
 /* ---- answer ------------------------------------------------------------- */
 
+/* --max-calls, and with --count never more calls at once than are left
+ * to count: the last one's end ends the run, and with it any other. */
+static void
+update_max_calls (Run *r)
+{
+  guint max = (guint) r->max_calls;
+
+  if (r->count > 0) {
+    guint left = r->answered < r->count ? (guint) (r->count - r->answered)
+        : 0;
+
+    if (left == 0) {
+      ja_agent_set_call_answer (r->agent, FALSE, 0);   /* finishing */
+      return;
+    }
+    max = max == 0 ? left : MIN (max, left);
+  }
+  ja_agent_set_max_calls (r->agent, max);
+}
+
 static void
 incoming_ended_cb (JaCall *call, guint reason, const char *text,
     gboolean by_peer, gpointer user_data)
@@ -196,6 +217,7 @@ incoming_ended_cb (JaCall *call, guint reason, const char *text,
    * (the emission holds its own reference meanwhile). */
   g_ptr_array_remove (r->calls, call);
   r->answered++;
+  update_max_calls (r);
   if (r->count > 0 && r->answered >= r->count)
     g_idle_add (finish_idle_cb, r);
 }
@@ -328,6 +350,7 @@ ready (Run *r, const JaServerInfo *info)
     return;
   }
   ja_agent_set_call_answer (r->agent, TRUE, (guint) r->ring_ms);
+  update_max_calls (r);
   if (r->cli->json) {
     JaJsonEvent *ev = ja_json_event_new ("ready");
 
@@ -552,6 +575,9 @@ ja_cmd_answer (int argc, char **argv)
       "Also take calls from JID (bare: any resource; repeatable)", "JID" },
     { "count", 0, 0, G_OPTION_ARG_INT, &r.count,
       "Exit after N calls ended (default: run until SIGINT/SIGTERM)", "N" },
+    { "max-calls", 0, 0, G_OPTION_ARG_INT, &r.max_calls,
+      "Take at most N calls at once; another caller hears busy (default: "
+      "no limit, but never more than --count has left)", "N" },
     { "ring-ms", 0, 0, G_OPTION_ARG_INT, &r.ring_ms,
       "Ring this long before answering (default 0)", "MS" },
     { "duration", 0, 0, G_OPTION_ARG_INT, &r.duration,
@@ -574,9 +600,10 @@ ja_cmd_answer (int argc, char **argv)
   } else if (argc > 1) {
     fprintf (stderr, "jingle-agent answer: unexpected argument '%s'\n",
         argv[1]);
-  } else if (r.count < 0 || r.ring_ms < 0 || r.duration < 0) {
-    fprintf (stderr, "jingle-agent answer: --count, --ring-ms and "
-        "--duration cannot be negative\n");
+  } else if (r.count < 0 || r.max_calls < 0 || r.ring_ms < 0
+             || r.duration < 0) {
+    fprintf (stderr, "jingle-agent answer: --count, --max-calls, --ring-ms "
+        "and --duration cannot be negative\n");
   } else {
     ok = TRUE;
     for (guint i = 0; r.from != NULL && r.from[i] != NULL; i++) {

@@ -163,16 +163,19 @@ check "the callee heard hold, unhold, mute, unmute in that order" \
   json_has "$tmp/g11.json" '[e["what"] for e in of("peer-info")] == ["hold", "mute", "unhold", "unmute"] or [e["what"] for e in of("peer-info")] == ["hold", "unhold", "mute", "unmute"]'
 
 # ---- a peer's malformed requests mid-call: refused, the call goes on ----
-# The caller (JINGLE_AGENT_TEST_INJECT) sends grace's `answer` 13 Jingle
-# requests a second into the call, each after the answer to the one before:
-# the right error for each (XEP-0166 §6.3, §7.2.6, §10; where the request
-# is wrong, bad-request, never undefined-condition), the valid ones
-# accepted, and the call still carries audio to its end.
+# The caller (JINGLE_AGENT_TEST_INJECT) sends grace's `answer --count 1`
+# 14 Jingle requests a second into the call, each after the answer to the
+# one before: the right error for each (XEP-0166 §6.3, §7.2.6, §10; where
+# the request is wrong, bad-request, never undefined-condition), the valid
+# ones accepted, a second session-initiate acknowledged and ended with
+# busy (--count 1 has no call left for it), and the call still carries
+# audio to its end.
 J="xmlns='urn:xmpp:jingle:1'"
 ICE="xmlns='urn:xmpp:jingle:transports:ice-udp:1'"
 RTP="xmlns='urn:xmpp:jingle:apps:rtp:1'"
 PT="<payload-type id='111' name='opus' clockrate='48000' channels='2'/>"
 CAND="foundation='1' generation='0' network='0' priority='1' protocol='udp' type='host'"
+FP=$(printf '%s' "$RES" | sha256sum | cut -c1-64 | sed 's/../&:/g; s/:$//' | tr a-f A-F)
 cat >"$tmp/inject.txt" <<EOF
 <jingle $J action='session-info' sid='{sid}'><foo xmlns='urn:example:nothing'/></jingle>
 <jingle $J action='session-accept' sid='{sid}' responder='{responder}'><content creator='initiator' name='audio'><description $RTP media='audio'>$PT</description><transport $ICE ufrag='aaaa' pwd='bbbbbbbbbbbbbbbbbbbbbb'/></content></jingle>
@@ -187,6 +190,7 @@ cat >"$tmp/inject.txt" <<EOF
 <jingle $J action='transport-replace' sid='{sid}'><content creator='initiator' name='audio'><transport xmlns='urn:example:no-such-transport'/></content></jingle>
 <jingle $J action='session-info' sid='{sid}'><ringing xmlns='urn:xmpp:jingle:apps:rtp:info:1'/></jingle>
 <jingle $J action='session-info' sid='{sid}'/>
+<jingle $J action='session-initiate' sid='a-second-call' initiator='{initiator}'><content creator='initiator' name='audio'><description $RTP media='audio'>$PT</description><transport $ICE ufrag='cccc' pwd='dddddddddddddddddddddd'><fingerprint xmlns='urn:xmpp:jingle:apps:dtls:0' hash='sha-256' setup='actpass'>$FP</fingerprint></transport></content></jingle>
 EOF
 start_answer grace "$RES" g18 --from frank@localhost --count 1 \
   --record "$tmp/g18.wav" --log-xmpp=jingle,error || exit 1
@@ -194,11 +198,11 @@ gpid=$apid
 JINGLE_AGENT_TEST_INJECT="$tmp/inject.txt" call c18 \
   --to "grace@localhost/$RES" --audio test:440 --duration 5
 wait_rc "$gpid" 30; grc=$?
-check "a call that met 13 malformed or unexpected requests ends normally (caller $crc, callee $grc)" \
+check "a call that met 14 malformed or unexpected requests ends normally (caller $crc, callee $grc)" \
   test "$crc" -eq 0 -a "$grc" -eq 0
-check "each request got its answer: errors for the 10 bad ones (bad-request where the request is wrong), results for the 3 valid ones" \
-  json_has "$tmp/c18.json" '[(e["line"], e["type"], e["condition"]) for e in of("injected")] == [(1, "error", "feature-not-implemented"), (2, "error", "unexpected-request"), (3, "error", "unexpected-request"), (4, "error", "item-not-found"), (5, "error", "bad-request"), (6, "error", "bad-request"), (7, "error", "bad-request"), (8, "error", "bad-request"), (9, "error", "bad-request"), (10, "error", "feature-not-implemented"), (11, "result", None), (12, "result", None), (13, "result", None)]'
-check "the callee's errors carry the Jingle conditions (unsupported-info, out-of-order, unknown-session) and it rejected the unknown transport" \
+check "each request got its answer: errors for the 10 bad ones (bad-request where the request is wrong), results for the 4 valid ones" \
+  json_has "$tmp/c18.json" '[(e["line"], e["type"], e["condition"]) for e in of("injected")] == [(1, "error", "feature-not-implemented"), (2, "error", "unexpected-request"), (3, "error", "unexpected-request"), (4, "error", "item-not-found"), (5, "error", "bad-request"), (6, "error", "bad-request"), (7, "error", "bad-request"), (8, "error", "bad-request"), (9, "error", "bad-request"), (10, "error", "feature-not-implemented"), (11, "result", None), (12, "result", None), (13, "result", None), (14, "result", None)]'
+check "the callee's errors carry the Jingle conditions (unsupported-info, out-of-order, unknown-session), it rejected the unknown transport and ended the second session with busy" \
   python3 - "$tmp/g18.err" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -215,6 +219,8 @@ for n, cond in [(1, "unsupported-info"), (2, "out-of-order"), (3, "out-of-order"
 assert "undefined-condition" not in " ".join(sent)
 assert any("action='transport-reject'" in s and "urn:example:no-such-transport" in s
            for s in sent)
+assert any("action='session-terminate' sid='a-second-call'" in s and "<busy/>" in s
+           for s in sent)
 print("# %d stanzas sent by the callee checked" % len(sent))
 PY
 check "the call lasted its 5 s and the caller hung up, not the callee" \
@@ -223,6 +229,32 @@ check "the callee received audio to the end (>= 200 packets in 5 s, 0 lost)" \
   json_has "$tmp/g18.json" 'of("ended")[0]["packets_received"] >= 200 and of("ended")[0]["packets_lost"] == 0'
 check "the callee's recording after the requests (its last 3 s) peaks at 440 Hz" \
   peak "$tmp/g18.wav" 440 3
+check "the callee said it declined the second call: busy" \
+  json_has "$tmp/g18.json" 'len(of("incoming")) == 1 and [e["reason"] for e in of("declined")] == ["busy: 1 call in progress"]'
+
+# ---- answer --max-calls 1: a second caller hears busy, the next is taken --
+start_answer grace "$RES" g19 --from frank@localhost --count 2 --max-calls 1 \
+  || exit 1
+gpid=$apid
+run_agent call frank --json --no-server-services --to "grace@localhost/$RES" \
+  --duration 4 >"$tmp/c19.json" 2>"$tmp/c19.err" &
+c19pid=$!
+for _ in $(seq 1 $((50 * T))); do
+  grep -q '"event":"connected"' "$tmp/c19.json" 2>/dev/null && break
+  sleep 0.1
+done
+call c20 --to "grace@localhost/$RES" --duration 1; c20rc=$crc
+wait "$c19pid"; c19rc=$?
+call c21 --to "grace@localhost/$RES" --duration 1; c21rc=$crc
+wait_rc "$gpid" 30; grc=$?
+check "--max-calls 1: the second caller is declined (exit 5, rc=$c20rc) with busy" \
+  sh -c "test $c20rc -eq 5 && grep -q '\"reason\":\"busy\"' '$tmp/c20.json'"
+check "the call in progress went on to its end (rc=$c19rc)" \
+  test "$c19rc" -eq 0
+check "it was not ended by the callee and lasted its 4 s" \
+  json_has "$tmp/c19.json" 'of("ended")[0]["reason"] == "success" and not of("ended")[0]["by_peer"] and of("ended")[0]["seconds"] >= 3.9'
+check "after it, the next caller is taken (rc=$c21rc) and the callee exits 0 after its 2 calls (rc=$grc)" \
+  test "$c21rc" -eq 0 -a "$grc" -eq 0
 
 # ---- the callee vanishes (killed): ICE consent expires ------------------
 start_answer grace "$RES" g7 --from frank@localhost --count 1 || exit 1
