@@ -7,6 +7,11 @@
 #define LOSS_HIGH 0.10
 #define LOSS_LOW 0.02
 #define GROWTH 1.05
+/* More loss than this in one report is an outage (a Wi-Fi blip, a
+ * route change), not congestion; clean reports after it climb back to the
+ * rate before it this much faster per report. */
+#define LOSS_OUTAGE 0.50
+#define RECOVERY 1.5
 
 #define RTCP_SR 200
 #define RTCP_RR 201
@@ -54,10 +59,21 @@ ja_bitrate_ctl_on_report (JaBitrateCtl *ctl, guint8 fraction_lost)
 {
   double loss = fraction_lost / 256.0;
 
-  if (loss > LOSS_HIGH)
+  if (loss > LOSS_OUTAGE) {
+    /* What the link carried before: one cut after another in an outage
+     * keeps the first rate. */
+    ctl->recall_kbps = MAX (ctl->recall_kbps, ctl->rate_kbps);
     ctl->rate_kbps *= 1.0 - 0.5 * loss;
-  else if (loss < LOSS_LOW)
-    ctl->rate_kbps *= GROWTH;
+  } else if (loss > LOSS_HIGH) {
+    /* Congestion: the rate before is not one to go back to. */
+    ctl->recall_kbps = 0;
+    ctl->rate_kbps *= 1.0 - 0.5 * loss;
+  } else if (loss < LOSS_LOW && ctl->rate_kbps * RECOVERY < ctl->recall_kbps) {
+    ctl->rate_kbps *= RECOVERY;
+  } else if (loss < LOSS_LOW) {
+    ctl->rate_kbps = MAX (ctl->rate_kbps * GROWTH, ctl->recall_kbps);
+    ctl->recall_kbps = 0;
+  }
   clamp (ctl);
   return ja_bitrate_ctl_get_target (ctl);
 }

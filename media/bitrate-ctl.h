@@ -2,7 +2,10 @@
  * Loss-based control from the receiver reports (RFC 3550 §6.4.1 fraction
  * lost): above 10 % loss the rate drops to rate × (1 − 0.5 × loss), below
  * 2 % it grows by 5 % per report, in between it holds; always between a
- * floor and the configured maximum. A REMB from the receiver
+ * floor and the configured maximum. A report of over 50 % loss is an
+ * outage rather than congestion: the rate before it is kept, and the clean
+ * reports after it climb back to it by 50 % a report (then 5 % again);
+ * loss between 10 and 50 % forgets it. A REMB from the receiver
  * (draft-alvestrand-rmcat-remb-03, PSFB FMT 15 "REMB") caps it. Plus the
  * pure walk over a compound RTCP packet that finds both for our SSRC. No
  * I/O, no GStreamer: unit-tested and fuzzed. */
@@ -16,6 +19,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   double rate_kbps;  /* the loss-based estimate */
+  double recall_kbps; /* the rate before an outage, 0 = none */
   guint floor_kbps, max_kbps;
   guint remb_kbps;   /* the receiver's last REMB, 0 = none */
 } JaBitrateCtl;

@@ -41,6 +41,34 @@ test_rule (void)
   g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 255), ==, 50);
 }
 
+/* An outage (over 50 % loss in a report) is not congestion: after it the
+ * rate climbs back to where it was by 50 % a report; congestion in between
+ * forgets that rate. */
+static void
+test_outage (void)
+{
+  JaBitrateCtl c;
+
+  ja_bitrate_ctl_init (&c, 400);
+  /* 100 % (255/256) twice: 400 → 200.8 → 100.8. */
+  ja_bitrate_ctl_on_report (&c, 255);
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 255), ==, 100);
+  /* Clean again: × 1.5 a report up to 400, not past it, then 5 %. */
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 0), ==, 151);
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 0), ==, 226);
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 0), ==, 340);
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 0), ==, 400);
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 0), ==, 400);
+  /* Light loss (5 %) during the climb holds it, the climb resumes. */
+  ja_bitrate_ctl_on_report (&c, 255);                  /* 400 → 200 */
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 13), ==, 200);
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 0), ==, 301);
+  /* Congestion (25 %) forgets the rate before: 5 % a report from here. */
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 64), ==, 263);
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 0), ==, 276);
+  g_assert_cmpuint (ja_bitrate_ctl_on_report (&c, 0), ==, 290);
+}
+
 static void
 test_remb (void)
 {
@@ -182,6 +210,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/media/bitrate-ctl/rule", test_rule);
+  g_test_add_func ("/media/bitrate-ctl/outage", test_outage);
   g_test_add_func ("/media/bitrate-ctl/remb", test_remb);
   g_test_add_func ("/media/bitrate-ctl/parse", test_parse);
   return g_test_run ();
