@@ -581,6 +581,7 @@ end_call (JaCall *self, JaJingleReason reason, const char *text,
 {
   g_autoptr (JaCall) keep = g_object_ref (self);
 
+  (void) keep;   /* "ended"'s handlers may drop the last other reference */
   if (self->ended)
     return;
   self->ended = TRUE;

@@ -1028,6 +1028,7 @@ prepare_video (RtpApp *self)
   if (st->video == NULL || !ja_media_video_start (st->video, &error)) {
     g_autoptr (JaRtpStream) keep = g_object_ref (st);
 
+    (void) keep;   /* held while the signal's handlers run */
     g_clear_pointer (&st->video, ja_media_video_free);
     g_signal_emit (st, signals[SIG_MEDIA_ERROR], 0, error->message);
     ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
@@ -1080,6 +1081,7 @@ prepare_media (RtpApp *self)
   if (st->audio == NULL || !ja_media_audio_start (st->audio, &error)) {
     g_autoptr (JaRtpStream) keep = g_object_ref (st);
 
+    (void) keep;   /* held while the signal's handlers run */
     g_clear_pointer (&st->audio, ja_media_audio_free);
     g_signal_emit (st, signals[SIG_MEDIA_ERROR], 0, error->message);
     ja_jingle_session_terminate_later (ja_jingle_content_get_session (c),
