@@ -122,7 +122,8 @@ put (char *key, gsize at, const char *s, gsize max)
 
   if (at + len + 1 >= max)
     return max;
-  memcpy (key + at, s, len);
+  if (len > 0)          /* s may be NULL: a child in no namespace (xmlns='') */
+    memcpy (key + at, s, len);
   return at + len;
 }
 
