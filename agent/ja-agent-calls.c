@@ -191,6 +191,25 @@ is_busy (JaAgentCalls *self, const gint64 *this_proceeded)
   return taken >= self->max_calls;
 }
 
+/* What a caller over the limit hears (the session's reason text, the
+ * "call-declined" why). (transfer full) */
+static char *
+busy_why (JaAgentCalls *self)
+{
+  return g_strdup_printf ("busy: %u call%s in progress", self->max_calls,
+      self->max_calls == 1 ? "" : "s");
+}
+
+/* "call-declined", then the session ends with reason (after the ack). */
+static void
+decline_session (JaAgentCalls *self, JaJingleSession *session,
+    JaJingleReason reason, const char *why)
+{
+  g_signal_emit_by_name (self->agent, "call-declined",
+      ja_jingle_session_get_peer (session), why);
+  ja_jingle_session_terminate (session, reason, why);
+}
+
 void
 ja_agent_calls_take_session (JaAgentCalls *self, JaJingleSession *session)
 {
@@ -206,33 +225,26 @@ ja_agent_calls_take_session (JaAgentCalls *self, JaJingleSession *session)
 
     if (why != NULL) {
       /* XEP-0167 §5: no payload type in common. */
-      g_signal_emit_by_name (self->agent, "call-declined", peer, why);
-      ja_jingle_session_terminate (session,
-          JA_JINGLE_REASON_FAILED_APPLICATION, why);
+      decline_session (self, session, JA_JINGLE_REASON_FAILED_APPLICATION,
+          why);
       return;
     }
   }
   if (!self->answer) {
-    g_signal_emit_by_name (self->agent, "call-declined", peer,
-        "this agent does not take calls");
-    ja_jingle_session_terminate (session, JA_JINGLE_REASON_DECLINE,
+    decline_session (self, session, JA_JINGLE_REASON_DECLINE,
         "this agent does not take calls");
     return;
   }
   if (!ja_agent_is_allowed (self->agent, peer)) {
-    g_signal_emit_by_name (self->agent, "call-declined", peer,
-        "not an allowed caller");
-    ja_jingle_session_terminate (session, JA_JINGLE_REASON_DECLINE,
+    decline_session (self, session, JA_JINGLE_REASON_DECLINE,
         "not an allowed caller");
     return;
   }
   if (is_busy (self, proceeded)) {
     /* XEP-0166 §7.4 <busy/>: the calls in progress go on. */
-    g_autofree char *why = g_strdup_printf ("busy: %u call%s in progress",
-        self->max_calls, self->max_calls == 1 ? "" : "s");
+    g_autofree char *why = busy_why (self);
 
-    g_signal_emit_by_name (self->agent, "call-declined", peer, why);
-    ja_jingle_session_terminate (session, JA_JINGLE_REASON_BUSY, why);
+    decline_session (self, session, JA_JINGLE_REASON_BUSY, why);
     return;
   }
   answer_bundle (session);
@@ -295,6 +307,19 @@ stop_ringing (JaAgentCalls *self, const char *id, const char *why)
   g_hash_table_remove (self->proposals, id);
 }
 
+/* XEP-0353 <reject/> of proposal id, with a Jingle reason. */
+static void
+send_reject (JaAgentCalls *self, const char *to, const char *id,
+    JaJingleReason reason, const char *text)
+{
+  g_autoptr (JaJmi) reject = ja_jmi_new (JA_JMI_REJECT, id);
+  JaXmlNode *msg = jmi_message (to, NULL, NULL);
+
+  ja_jmi_set_reason (reject, reason, text);
+  ja_xml_node_add_child (msg, ja_jmi_build (reject));
+  ja_xmpp_stream_send (self->stream, msg);
+}
+
 static void
 handle_jmi (JaAgentCalls *self, const char *from, const JaJmi *jmi,
     gboolean carbon)
@@ -323,19 +348,16 @@ handle_jmi (JaAgentCalls *self, const char *from, const JaJmi *jmi,
       || g_hash_table_contains (self->proposals, id)
       || g_hash_table_size (self->proposals) >= MAX_PROPOSALS)
     return;
-  if (!ja_jmi_has_media (jmi, "audio") || is_busy (self, NULL)) {
-    gboolean busy = ja_jmi_has_media (jmi, "audio");
-    g_autoptr (JaJmi) reject = ja_jmi_new (JA_JMI_REJECT, id);
-    JaXmlNode *msg = jmi_message (from, NULL, NULL);
+  if (!ja_jmi_has_media (jmi, "audio")) {
+    send_reject (self, from, id, JA_JINGLE_REASON_UNSUPPORTED_APPLICATIONS,
+        "audio calls only");
+    return;
+  }
+  if (is_busy (self, NULL)) {
+    g_autofree char *why = busy_why (self);
 
-    ja_jmi_set_reason (reject, busy ? JA_JINGLE_REASON_BUSY
-        : JA_JINGLE_REASON_UNSUPPORTED_APPLICATIONS,
-        busy ? "busy" : "audio calls only");
-    ja_xml_node_add_child (msg, ja_jmi_build (reject));
-    ja_xmpp_stream_send (self->stream, msg);
-    if (busy)
-      g_signal_emit_by_name (self->agent, "call-declined", from,
-          "busy: a call in progress");
+    send_reject (self, from, id, JA_JINGLE_REASON_BUSY, why);
+    g_signal_emit_by_name (self->agent, "call-declined", from, why);
     return;
   }
   {

@@ -14,9 +14,9 @@ JaAgentCalls *ja_agent_calls_new (JaAgent *agent);
 void ja_agent_calls_free (JaAgentCalls *self);
 void ja_agent_calls_set_answer (JaAgentCalls *self, gboolean answer,
     guint delay_ms);
-/* Every content of session is RTP. */
 /* At most max_calls at once (0: no limit); past it a call hears busy. */
 void ja_agent_calls_set_max (JaAgentCalls *self, guint max_calls);
+/* Every content of session is RTP. */
 gboolean ja_agent_calls_is_call (JaJingleSession *session);
 /* Answer (or decline) a peer's call session per the policy. */
 void ja_agent_calls_take_session (JaAgentCalls *self,

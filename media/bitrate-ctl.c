@@ -59,20 +59,19 @@ ja_bitrate_ctl_on_report (JaBitrateCtl *ctl, guint8 fraction_lost)
 {
   double loss = fraction_lost / 256.0;
 
-  if (loss > LOSS_OUTAGE) {
-    /* What the link carried before: one cut after another in an outage
-     * keeps the first rate. */
-    ctl->recall_kbps = MAX (ctl->recall_kbps, ctl->rate_kbps);
+  if (loss > LOSS_HIGH) {
+    /* An outage keeps what the link carried before it (one cut after
+     * another keeps the first rate); congestion forgets it. */
+    ctl->recall_kbps = loss > LOSS_OUTAGE
+        ? MAX (ctl->recall_kbps, ctl->rate_kbps) : 0;
     ctl->rate_kbps *= 1.0 - 0.5 * loss;
-  } else if (loss > LOSS_HIGH) {
-    /* Congestion: the rate before is not one to go back to. */
-    ctl->recall_kbps = 0;
-    ctl->rate_kbps *= 1.0 - 0.5 * loss;
-  } else if (loss < LOSS_LOW && ctl->rate_kbps * RECOVERY < ctl->recall_kbps) {
-    ctl->rate_kbps *= RECOVERY;
   } else if (loss < LOSS_LOW) {
-    ctl->rate_kbps = MAX (ctl->rate_kbps * GROWTH, ctl->recall_kbps);
-    ctl->recall_kbps = 0;
+    if (ctl->rate_kbps * RECOVERY < ctl->recall_kbps) {
+      ctl->rate_kbps *= RECOVERY;
+    } else {
+      ctl->rate_kbps = MAX (ctl->rate_kbps * GROWTH, ctl->recall_kbps);
+      ctl->recall_kbps = 0;
+    }
   }
   clamp (ctl);
   return ja_bitrate_ctl_get_target (ctl);

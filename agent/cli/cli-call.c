@@ -662,7 +662,7 @@ inject_next (Inject *in)
   JaJingleSession *session = ja_call_get_session (in->call);
   const char *own, *peer;
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr (GString) text = NULL;
   g_autofree char *id = NULL;
   JaXmlNode *jingle, *iq;
 
@@ -676,18 +676,14 @@ inject_next (Inject *in)
   }
   own = ja_xmpp_stream_get_bound_jid (ja_call_get_stream (in->call));
   peer = ja_jingle_session_get_peer (session);
-  {
-    g_auto (GStrv) a = g_strsplit (in->lines[in->next], "{sid}", -1);
-    g_autofree char *t1 = g_strjoinv (ja_jingle_session_get_sid (session), a);
-    g_auto (GStrv) b = g_strsplit (t1, "{initiator}", -1);
-    g_autofree char *t2 = g_strjoinv (ja_call_is_outgoing (in->call)
-        ? own : peer, b);
-    g_auto (GStrv) c = g_strsplit (t2, "{responder}", -1);
-
-    text = g_strjoinv (ja_call_is_outgoing (in->call) ? peer : own, c);
-  }
+  text = g_string_new (in->lines[in->next]);
+  g_string_replace (text, "{sid}", ja_jingle_session_get_sid (session), 0);
+  g_string_replace (text, "{initiator}",
+      ja_call_is_outgoing (in->call) ? own : peer, 0);
+  g_string_replace (text, "{responder}",
+      ja_call_is_outgoing (in->call) ? peer : own, 0);
   in->next++;
-  jingle = ja_xml_node_parse (text, -1, &error);
+  jingle = ja_xml_node_parse (text->str, text->len, &error);
   if (jingle == NULL) {
     g_printerr ("JINGLE_AGENT_TEST_INJECT line %u: %s\n", in->next,
         error->message);
@@ -733,6 +729,7 @@ static void
 connected_cb (JaCall *call, gpointer user_data)
 {
   Watch *w = user_data;
+  JaJingleSession *session = ja_call_get_session (call);
   JaCallTimes t;
   JaIceUdpInfo info;
 
@@ -748,8 +745,8 @@ connected_cb (JaCall *call, gpointer user_data)
     JaJsonEvent *ev = ja_json_event_new ("connected");
 
     ja_json_event_add_string (ev, "peer", ja_call_get_peer (call));
-    ja_json_event_add_string (ev, "sid", ja_call_get_session (call)
-        ? ja_jingle_session_get_sid (ja_call_get_session (call)) : NULL);
+    ja_json_event_add_string (ev, "sid", session != NULL
+        ? ja_jingle_session_get_sid (session) : NULL);
     ja_json_event_add_bool (ev, "jmi", ja_call_used_jmi (call));
     ja_json_event_add_int (ev, "setup_ms", t.setup_ms);
     ja_json_event_add_int (ev, "signalling_ms", t.signalling_ms);

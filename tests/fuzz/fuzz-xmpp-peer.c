@@ -30,11 +30,12 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static char *identity, *known;
 
+/* A listener with no peer: waiting for one. */
 static gboolean
-listening (JaXmppStream *s)
+listening (gpointer stream)
 {
-  return ja_xmpp_stream_get_listen_address (s) != NULL
-      && !ja_xmpp_stream_is_ready (s);
+  return ja_xmpp_stream_get_listen_address (stream) != NULL
+      && !ja_xmpp_stream_is_ready (stream);
 }
 
 static void
@@ -62,12 +63,6 @@ run_until (gboolean (*cond) (gpointer), gpointer data, gint64 deadline)
   while (!cond (data) && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (200);
-}
-
-static gboolean
-is_listening (gpointer data)
-{
-  return listening (data);
 }
 
 static gboolean
@@ -132,7 +127,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   agent = ja_agent_new (stream);
   ja_agent_allow (agent, "peer@fuzz.test");
   ja_xmpp_stream_connect_async (stream, NULL, connected_cb, &done[0]);
-  run_until (is_listening, stream, g_get_monotonic_time () + 5 * G_USEC_PER_SEC);
+  run_until (listening, stream, g_get_monotonic_time () + 5 * G_USEC_PER_SEC);
   g_assert (listening (stream));
   ja_agent_set_call_answer (agent, TRUE, 0);
 
@@ -151,7 +146,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   run_until (peer_done, &peer, g_get_monotonic_time () + RUN_US);
   g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
   /* The listener outlives its peer. */
-  run_until (is_listening, stream, g_get_monotonic_time () + RUN_US);
+  run_until (listening, stream, g_get_monotonic_time () + RUN_US);
   g_assert (ja_xmpp_stream_is_ready (stream) || listening (stream));
 
   ja_xmpp_stream_close_async (stream, closed_cb, &done[1]);
